@@ -1,0 +1,81 @@
+# Kluis: `make run` and `make test` do all the set-up a fresh Debian 12
+# machine needs (apt packages via sudo when not root, npm packages,
+# tauri-driver), then build and run. See README.md.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Tauri's build dependencies (../shared/notes/tauri-on-debian.md, section 1).
+APT_BUILD := libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev \
+             libayatana-appindicator3-dev librsvg2-dev pkg-config xdg-utils
+# What the app needs at run time beyond WebKit: colour emoji (citizens use
+# them in about one message in ten; without the font they show as boxes).
+APT_RUN := fonts-noto-color-emoji
+# The real app under a virtual display, driven over WebDriver.
+APT_TEST := xvfb xauth webkit2gtk-driver dbus
+LOGS := target/test-logs
+
+.PHONY: help run test deps deps-test ui app lint test-rust test-ui test-e2e clean
+
+help:
+	@echo "make run    install what is missing, build, and open Kluis (demo data without a vault)"
+	@echo "make test   install test tools, then lint and run every Rust, UI and end-to-end test"
+
+## Set-up ---------------------------------------------------------------------
+
+deps:
+	@scripts/ensure-tools.sh
+	@scripts/ensure-apt.sh $(APT_BUILD) $(APT_RUN)
+	@$(MAKE) --no-print-directory node_modules/.package-lock.json
+
+deps-test: deps
+	@scripts/ensure-apt.sh $(APT_TEST)
+	@scripts/ensure-tauri-driver.sh
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+## Build ----------------------------------------------------------------------
+
+ui: deps
+	npm run build
+
+# Debug build with the UI embedded (the `custom-protocol` feature is default).
+app: ui
+	cargo build -p kluis-app
+
+run: app
+	./target/debug/kluis-app
+
+## Test -----------------------------------------------------------------------
+
+lint: deps
+	cargo fmt --all -- --check
+	npm run check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+test-rust: ui
+	@mkdir -p $(LOGS)
+	cargo test --workspace 2>&1 | tee $(LOGS)/rust.log
+
+test-ui: deps
+	@mkdir -p $(LOGS)
+	npm run test:ui 2>&1 | tee $(LOGS)/ui.log
+
+test-e2e: deps-test app
+	@mkdir -p $(LOGS)
+	tests/e2e/run.sh 2>&1 | tee $(LOGS)/e2e.log
+
+test: deps-test
+	@rm -rf $(LOGS)
+	$(MAKE) --no-print-directory ui
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory test-rust
+	$(MAKE) --no-print-directory test-ui
+	$(MAKE) --no-print-directory test-e2e
+	@scripts/summary.sh $(LOGS)
+
+clean:
+	cargo clean
+	rm -rf ui/dist node_modules

@@ -1,0 +1,66 @@
+//! A wrapper for text about a citizen.
+
+use std::fmt;
+
+/// Text that may identify or concern a citizen: a name, a phone number, the
+/// words of a message.
+///
+/// It deliberately has no `Display`, and its `Debug` shows only the length, so
+/// that such text cannot reach a log, a panic message or an error by accident
+/// (`tracing::info!(?x)` prints `Personal(‹12 chars›)`). Code that must show the
+/// text to the operator calls [`Personal::expose`], which is easy to find in
+/// review.
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Personal(String);
+
+impl Personal {
+    /// Wraps text about a citizen.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+
+    /// The text itself, for showing it to the operator or storing it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the text contains `needle_lowercase` ignoring case. The needle
+    /// must already be lowercase, so a search lowercases its query only once.
+    pub fn contains_ignoring_case(&self, needle_lowercase: &str) -> bool {
+        self.0.to_lowercase().contains(needle_lowercase)
+    }
+}
+
+impl fmt::Debug for Personal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Personal(‹{} chars›)", self.0.chars().count())
+    }
+}
+
+impl From<&str> for Personal {
+    fn from(text: &str) -> Self {
+        Self::new(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_text() {
+        let name = Personal::new("Fatima el Amrani, +31 6 1234 5678");
+        let printed = format!("{name:?} {:#?}", Some(&name));
+        assert!(!printed.contains("Fatima"), "{printed}");
+        assert!(!printed.contains("5678"), "{printed}");
+        assert_eq!(format!("{name:?}"), "Personal(‹33 chars›)");
+    }
+
+    #[test]
+    fn case_insensitive_search_covers_non_ascii() {
+        let text = Personal::new("Straße bij de ÉÉNDRACHTSTRAAT");
+        assert!(text.contains_ignoring_case("ééndracht"));
+        assert!(text.contains_ignoring_case("straße"));
+        assert!(!text.contains_ignoring_case("plein"));
+    }
+}

@@ -1,0 +1,70 @@
+//! The Kluis desktop shell: adapts Tauri to `kluis-core` and nothing more.
+//!
+//! Rules belong in the domain crates; this crate only wires windows, commands
+//! and plugins, turns domain types into the DTOs the webview sees
+//! ([`dto`]), and keeps the webview closed to everything but the app itself
+//! ([`navigation`], the CSP and the capability files).
+
+pub mod commands;
+pub mod dto;
+pub mod logging;
+pub mod navigation;
+pub mod state;
+
+use tauri::Manager;
+
+/// The label of the one window; capabilities are granted to it by label.
+pub const MAIN_WINDOW: &str = "main";
+
+/// Registers the app's commands; shared by [`run`] and the tests so that
+/// both see exactly the same handler.
+pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::app_info,
+        commands::list_conversations,
+        commands::open_conversation,
+    ])
+}
+
+/// Starts the app; returns when the last window closes.
+pub fn run() {
+    // A second start must not open the vault twice: it hands over to the
+    // first process, which brings its window forward, and exits. Registered
+    // first, as the plugin requires.
+    let builder = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tracing::info!("second start: focusing the running window");
+            if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(navigation::guard())
+        .setup(|app| {
+            let log_dir = logging::log_dir(app.path().app_log_dir().ok());
+            logging::init(log_dir.as_deref())?;
+            tracing::info!(version = env!("CARGO_PKG_VERSION"), "Kluis starting");
+            app.manage(state::AppState::demo(state::today_from_system_clock()));
+            open_main_window(app)?;
+            Ok(())
+        });
+    with_commands(builder)
+        .run(tauri::generate_context!())
+        .expect("the Tauri runtime failed to start");
+}
+
+/// The main window is declared in tauri.conf.json with `create: false` and
+/// built here, after the state it needs exists.
+fn open_main_window(app: &mut tauri::App) -> tauri::Result<()> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == MAIN_WINDOW)
+        .cloned()
+        .ok_or_else(|| tauri::Error::WindowNotFound)?;
+    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! The commands as the webview calls them, over Tauri's real IPC layer.
+
+mod common;
+
+use common::{demo_app, some_day};
+use serde_json::json;
+
+#[test]
+fn list_filters_and_orders_by_recency() {
+    let app = demo_app(some_day());
+    let all = app
+        .invoke("list_conversations", json!({ "query": "" }))
+        .unwrap();
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), 7);
+    assert_eq!(all[0]["chatName"], "Daan Fictief");
+    assert_eq!(all[0]["lastActivity"], "2026-11-23T10:24:00");
+    assert_eq!(all[0]["status"], "open");
+
+    let found = app
+        .invoke("list_conversations", json!({ "query": "LANTAARNPAAL" }))
+        .unwrap();
+    let names: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["chatName"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Anna Voorbeeld"]);
+}
+
+#[test]
+fn open_returns_every_message_in_export_order() {
+    let app = demo_app(some_day());
+    let view = app.invoke("open_conversation", json!({ "id": 1 })).unwrap();
+    assert_eq!(view["chatName"], "Anna Voorbeeld");
+    assert_eq!(view["reference"], "M2026-000101");
+    let messages = view["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 5);
+    assert_eq!(messages[0]["sender"], "system");
+    assert_eq!(messages[0]["author"], serde_json::Value::Null);
+    assert_eq!(messages[4]["sender"], "municipality");
+    assert!(
+        messages[4]["text"]
+            .as_str()
+            .unwrap()
+            .contains("\nGroet, Sanne")
+    );
+}
+
+#[test]
+fn bad_arguments_are_refused_with_a_clear_error() {
+    let app = demo_app(some_day());
+    let missing = app
+        .invoke("open_conversation", json!({ "id": 999 }))
+        .unwrap_err();
+    assert_eq!(
+        missing,
+        json!({ "kind": "conversationNotFound", "id": 999 })
+    );
+
+    let wrong_type = app
+        .invoke("open_conversation", json!({ "id": "1; DROP" }))
+        .unwrap_err();
+    assert!(
+        wrong_type.as_str().unwrap().contains("invalid type"),
+        "{wrong_type}"
+    );
+
+    let no_query = app.invoke("list_conversations", json!({})).unwrap_err();
+    assert!(
+        no_query
+            .as_str()
+            .unwrap()
+            .contains("missing required key query"),
+        "{no_query}"
+    );
+}

@@ -1,0 +1,90 @@
+//! The logging rule, checked: known citizen strings go through every command
+//! with logging at TRACE, and none of them reaches the log, while the commands
+//! themselves do.
+
+mod common;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use common::{demo_app, some_day};
+use serde_json::json;
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::MakeWriter;
+
+#[derive(Clone, Debug, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[test]
+fn no_citizen_data_reaches_the_log_at_any_level() {
+    let log = Captured::default();
+    let subscriber = kluis_app::logging::subscriber(log.clone(), EnvFilter::new("trace"));
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+
+    let app = demo_app(some_day());
+    let canary = "Zeynep Kanarie +31 6 9876 5432";
+    app.invoke("app_info", json!({})).unwrap();
+    app.invoke("list_conversations", json!({ "query": canary }))
+        .unwrap();
+    let all = app
+        .invoke("list_conversations", json!({ "query": "" }))
+        .unwrap();
+    let mut citizen_strings = vec![canary.to_owned()];
+    for summary in all.as_array().unwrap() {
+        let view = app
+            .invoke("open_conversation", json!({ "id": summary["id"] }))
+            .unwrap();
+        citizen_strings.push(view["chatName"].as_str().unwrap().to_owned());
+        for m in view["messages"].as_array().unwrap() {
+            citizen_strings.push(m["text"].as_str().unwrap().to_owned());
+        }
+    }
+    app.invoke("open_conversation", json!({ "id": 4242 }))
+        .unwrap_err();
+
+    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    // The log is not empty: the commands were traced...
+    for command in ["app_info", "list_conversations", "open_conversation"] {
+        assert!(text.contains(command), "{command} left no trace:\n{text}");
+    }
+    assert!(
+        text.contains("query_chars=30"),
+        "counts are logged:\n{text}"
+    );
+    // ...but nothing of what the citizens wrote, nor any word of 5+ letters of it.
+    for s in &citizen_strings {
+        assert!(
+            !text.contains(s.as_str()),
+            "log contains citizen text {s:?}:\n{text}"
+        );
+        for word in s
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 5)
+        {
+            assert!(
+                !text.contains(word),
+                "log contains the word {word:?}:\n{text}"
+            );
+        }
+    }
+    for fragment in ["Zeynep", "Kanarie", "9876", "5432"] {
+        assert!(!text.contains(fragment), "log contains {fragment:?}");
+    }
+}
