@@ -57,7 +57,7 @@ lint: deps
 
 test-rust: ui
 	@mkdir -p $(LOGS)
-	cargo test --workspace 2>&1 | tee $(LOGS)/rust.log
+	cargo test --workspace --no-fail-fast 2>&1 | tee $(LOGS)/rust.log
 
 test-ui: deps
 	@mkdir -p $(LOGS)

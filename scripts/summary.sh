@@ -7,7 +7,11 @@ echo
 echo "==== make test: summary (the runners' own lines) ===="
 if [ -f "$dir/rust.log" ]; then
   echo "-- cargo test"
-  grep -E '^test result:' "$dir/rust.log" | awk '{p+=$4; f+=$6; i+=$8} END {printf "   %d test binaries: %d passed; %d failed; %d ignored\n", NR, p, f, i}'
+  # Each binary's own "test result:" line, after the name cargo ran it under.
+  awk '/^ +Running / { crate = ""; if (match($0, /deps\/[A-Za-z0-9_]+-/)) crate = substr($0, RSTART + 5, RLENGTH - 6)
+                       name = ($2 == "unittests") ? crate " " $3 : $2 }
+       /^ +Doc-tests / { name = $2 " doc-tests" }
+       /^test result:/ { printf "   %-40s %s\n", name, $0 }' "$dir/rust.log"
 fi
 if [ -f "$dir/ui.log" ]; then
   echo "-- vitest (UI unit tests)"

@@ -54,10 +54,10 @@ pub enum SenderDto {
     System,
 }
 
-/// One row of the conversation list.
+/// What the list and the reading pane both show about a conversation.
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-pub struct ConversationSummary {
+pub struct ConversationHeader {
     /// The conversation's id.
     pub id: u32,
     /// The chat's name.
@@ -68,6 +68,16 @@ pub struct ConversationSummary {
     pub reference: Option<String>,
     /// Case type labels.
     pub labels: Vec<String>,
+}
+
+/// One row of the conversation list.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationSummary {
+    /// Name, status and case data.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub header: ConversationHeader,
     /// `YYYY-MM-DDTHH:MM:SS` of the latest message.
     pub last_activity: Option<String>,
     /// The start of the latest message's text.
@@ -80,16 +90,10 @@ pub struct ConversationSummary {
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationView {
-    /// The conversation's id.
-    pub id: u32,
-    /// The chat's name.
-    pub chat_name: String,
-    /// Where the case stands.
-    pub status: CaseStatusDto,
-    /// The case reference, if any.
-    pub reference: Option<String>,
-    /// Case type labels.
-    pub labels: Vec<String>,
+    /// Name, status and case data.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub header: ConversationHeader,
     /// In export order.
     pub messages: Vec<MessageView>,
 }
@@ -144,15 +148,23 @@ impl From<Sender> for SenderDto {
     }
 }
 
-impl From<&Conversation> for ConversationSummary {
+impl From<&Conversation> for ConversationHeader {
     fn from(c: &Conversation) -> Self {
-        let latest = c.messages.iter().max_by_key(|m| m.at);
         Self {
             id: c.id.0,
             chat_name: c.chat_name.expose().to_owned(),
             status: c.status.into(),
             reference: c.reference.clone(),
             labels: c.labels.clone(),
+        }
+    }
+}
+
+impl From<&Conversation> for ConversationSummary {
+    fn from(c: &Conversation) -> Self {
+        let latest = c.messages.iter().max_by_key(|m| m.at);
+        Self {
+            header: c.into(),
             last_activity: latest.map(|m| m.at.to_string()),
             preview: latest.map(|m| preview(m.text.expose())).unwrap_or_default(),
             message_count: u32::try_from(c.messages.len()).unwrap_or(u32::MAX),
@@ -163,11 +175,7 @@ impl From<&Conversation> for ConversationSummary {
 impl From<&Conversation> for ConversationView {
     fn from(c: &Conversation) -> Self {
         Self {
-            id: c.id.0,
-            chat_name: c.chat_name.expose().to_owned(),
-            status: c.status.into(),
-            reference: c.reference.clone(),
-            labels: c.labels.clone(),
+            header: c.into(),
             messages: c.messages.iter().map(MessageView::from).collect(),
         }
     }

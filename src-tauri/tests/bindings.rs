@@ -4,8 +4,8 @@
 
 use kluis_app::commands::CommandError;
 use kluis_app::dto::{
-    AppInfo, CaseStatusDto, ConversationSummary, ConversationView, DataSourceDto, MessageView,
-    SenderDto,
+    AppInfo, CaseStatusDto, ConversationHeader, ConversationSummary, ConversationView,
+    DataSourceDto, MessageView, SenderDto,
 };
 use ts_rs::{Config, TS};
 
@@ -16,6 +16,7 @@ fn generated() -> String {
         DataSourceDto::decl(&cfg),
         CaseStatusDto::decl(&cfg),
         SenderDto::decl(&cfg),
+        ConversationHeader::decl(&cfg),
         ConversationSummary::decl(&cfg),
         ConversationView::decl(&cfg),
         MessageView::decl(&cfg),

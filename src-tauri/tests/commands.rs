@@ -13,9 +13,11 @@ fn list_filters_and_orders_by_recency() {
         .unwrap();
     let all = all.as_array().unwrap();
     assert_eq!(all.len(), 7);
-    assert_eq!(all[0]["chatName"], "Daan Fictief");
-    assert_eq!(all[0]["lastActivity"], "2026-11-23T10:24:00");
+    // The missed call at 11:02 is the latest activity of the demo day.
+    assert_eq!(all[0]["chatName"], "+31 6 0000 0007");
+    assert_eq!(all[0]["lastActivity"], "2026-11-23T11:02:00");
     assert_eq!(all[0]["status"], "open");
+    assert_eq!(all[6]["chatName"], "Eva Demo");
 
     let found = app
         .invoke("list_conversations", json!({ "query": "LANTAARNPAAL" }))

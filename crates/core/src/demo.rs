@@ -229,7 +229,7 @@ mod tests {
             .iter()
             .map(|c| {
                 format!(
-                    "{:>2} {:<24} {:?} last={}\n",
+                    "#{:<2} {:<24} {:?} last={}\n",
                     c.id.0,
                     c.chat_name.expose(),
                     c.status,
@@ -238,13 +238,13 @@ mod tests {
             })
             .collect();
         expect![[r#"
-             5 Daan Fictief             Open last=2026-03-02T10:24:00
-             7 +31 6 0000 0007          Open last=2026-03-02T11:02:00
-             3 +31 6 0000 0003          Open last=2026-03-02T10:01:00
-             2 Bram Testman             WaitingOnCitizen last=2026-03-02T09:20:00
-             1 Anna Voorbeeld           Open last=2026-03-02T09:05:00
-             4 Carla Proefmans 🌷        Resolved last=2026-03-01T09:40:00
-             6 Eva Demo                 Resolved last=2026-02-24T14:21:00
+            #7  +31 6 0000 0007          Open last=2026-03-02T11:02:00
+            #5  Daan Fictief             Open last=2026-03-02T10:24:00
+            #3  +31 6 0000 0003          Open last=2026-03-02T10:01:00
+            #2  Bram Testman             WaitingOnCitizen last=2026-03-02T09:20:00
+            #1  Anna Voorbeeld           Open last=2026-03-02T09:05:00
+            #4  Carla Proefmans 🌷        Resolved last=2026-03-01T09:40:00
+            #6  Eva Demo                 Resolved last=2026-02-24T14:21:00
         "#]]
         .assert_eq(&summary);
     }

@@ -21,7 +21,7 @@ export type CaseStatusDto = "open" | "waitingOnCitizen" | "resolved";
 
 export type SenderDto = "citizen" | "municipality" | "system";
 
-export type ConversationSummary = { 
+export type ConversationHeader = { 
 /**
  * The conversation's id.
  */
@@ -41,7 +41,9 @@ reference: string | null,
 /**
  * Case type labels.
  */
-labels: Array<string>, 
+labels: Array<string>, };
+
+export type ConversationSummary = { 
 /**
  * `YYYY-MM-DDTHH:MM:SS` of the latest message.
  */
@@ -53,9 +55,7 @@ preview: string,
 /**
  * How many messages the conversation has.
  */
-messageCount: number, };
-
-export type ConversationView = { 
+messageCount: number, 
 /**
  * The conversation's id.
  */
@@ -75,11 +75,33 @@ reference: string | null,
 /**
  * Case type labels.
  */
-labels: Array<string>, 
+labels: Array<string>, };
+
+export type ConversationView = { 
 /**
  * In export order.
  */
-messages: Array<MessageView>, };
+messages: Array<MessageView>, 
+/**
+ * The conversation's id.
+ */
+id: number, 
+/**
+ * The chat's name.
+ */
+chatName: string, 
+/**
+ * Where the case stands.
+ */
+status: CaseStatusDto, 
+/**
+ * The case reference, if any.
+ */
+reference: string | null, 
+/**
+ * Case type labels.
+ */
+labels: Array<string>, };
 
 export type MessageView = { 
 /**
