@@ -128,22 +128,19 @@ fn the_config_keeps_the_webview_closed() {
     );
 }
 
-/// What is compiled into the app for this platform, by package name
-/// (Cargo.lock also lists other platforms' optional crates, such as tauri's
-/// reqwest, which are never built here).
-fn built_packages(package: &str) -> BTreeSet<String> {
+fn cargo_tree(package: &str, extra: &[&str]) -> String {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = std::process::Command::new(cargo)
         .args([
             "tree",
             "--offline",
             "--locked",
-            "-e",
-            "normal,build",
             "--prefix",
             "none",
+            "-p",
+            package,
         ])
-        .args(["--format", "{p}", "-p", package])
+        .args(extra)
         .current_dir(MANIFEST_DIR)
         .output()
         .expect("cargo tree runs");
@@ -152,8 +149,14 @@ fn built_packages(package: &str) -> BTreeSet<String> {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    String::from_utf8(output.stdout)
-        .unwrap()
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// What is compiled into the app for this platform, by package name
+/// (Cargo.lock also lists other platforms' optional crates, such as tauri's
+/// reqwest, which are never built here).
+fn built_packages(package: &str) -> BTreeSet<String> {
+    cargo_tree(package, &["-e", "normal,build", "--format", "{p}"])
         .lines()
         .filter_map(|l| l.split_whitespace().next())
         .map(str::to_owned)
@@ -195,4 +198,19 @@ fn no_networking_crate_and_no_risky_plugin_is_built_in() {
             "{package}: only the single-instance plugin (no http, shell, opener, fs, updater): {plugins:?}"
         );
     }
+}
+
+#[test]
+fn devtools_are_not_compiled_into_a_release() {
+    // Tauri enables the inspector in debug builds only, unless its
+    // `devtools` feature is on; that feature must never be.
+    let features = cargo_tree("kluis-app", &["-e", "features", "-i", "tauri"]);
+    assert!(
+        features.contains("tauri feature \"isolation\""),
+        "{features}"
+    );
+    assert!(
+        !features.contains("tauri feature \"devtools\""),
+        "{features}"
+    );
 }
