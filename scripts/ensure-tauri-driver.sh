@@ -4,9 +4,8 @@
 set -euo pipefail
 version="2.1.0"
 bin="${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver"
-if [ -x "$bin" ] && "$bin" --help 2>&1 | head -1 | grep -q .; then
-  installed=$(cargo install --list | sed -n 's/^tauri-driver v\([0-9.]*\):$/\1/p')
-  [ "$installed" = "$version" ] && exit 0
+if [ -x "$bin" ] && cargo install --list | grep -qx "tauri-driver v$version:"; then
+  exit 0
 fi
 echo "Installing tauri-driver $version (cargo install, about 30 s)"
 cargo install tauri-driver --locked --version "$version" --quiet
