@@ -1,0 +1,69 @@
+//! The invisible characters WhatsApp scatters through exports.
+//!
+//! They are stripped only where text is *matched* (headers, markers,
+//! notices); the archived original keeps every byte.
+
+/// U+200E LRM, U+200F RLM, U+202A..U+202E (LRE, RLE, PDF, LRO, RLO),
+/// U+2066..U+2069 (isolates) and U+FEFF (BOM): three bytes each in UTF-8.
+pub(crate) fn mark_len(bytes: &[u8]) -> usize {
+    match bytes {
+        [0xE2, 0x80, 0x8E | 0x8F | 0xAA..=0xAE, ..] => 3,
+        [0xE2, 0x81, 0xA6..=0xA9, ..] => 3,
+        [0xEF, 0xBB, 0xBF, ..] => 3,
+        _ => 0,
+    }
+}
+
+/// `text` without invisible marks and ASCII blanks at both ends.
+pub(crate) fn trim(text: &str) -> &str {
+    text.trim_matches(|c: char| is_mark(c) || c == ' ' || c == '\t')
+}
+
+/// Whether `c` is one of the invisible marks of [`mark_len`].
+pub(crate) fn is_mark(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// An author as shown: without invisible marks, no-break spaces as spaces
+/// (iOS wraps phone numbers in LRE…PDF with U+00A0 inside).
+pub(crate) fn clean_author(author: &str) -> String {
+    author
+        .chars()
+        .filter(|&c| !is_mark(c))
+        .map(|c| {
+            if c == '\u{00A0}' || c == '\u{202F}' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_are_recognised_and_skipped() {
+        assert_eq!(mark_len("\u{200E}[".as_bytes()), 3);
+        assert_eq!(mark_len("\u{FEFF}".as_bytes()), 3);
+        assert_eq!(mark_len("\u{2069}x".as_bytes()), 3);
+        assert_eq!(
+            mark_len("\u{200D}".as_bytes()),
+            0,
+            "ZWJ belongs to emoji, not a mark"
+        );
+        assert_eq!(mark_len(b"plain"), 0);
+        assert_eq!(
+            trim("\u{200E} Dit bericht is verwijderd.\u{200E} "),
+            "Dit bericht is verwijderd."
+        );
+        assert_eq!(
+            clean_author("\u{202A}+31\u{00A0}6\u{00A0}12345678\u{202C}"),
+            "+31 6 12345678"
+        );
+    }
+}
