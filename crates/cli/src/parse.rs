@@ -1,12 +1,14 @@
-//! `kluis parse FILE... (--json | --count)`.
+//! `kluis parse FILE... (--json | --jsonl | --count)`.
 
+use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use serde::Serialize;
-use whatsapp_export::{DateOrder, Export, Kind, Message};
+use whatsapp_export::{DateOrder, Kind, Message, Survey};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -14,8 +16,12 @@ pub struct Args {
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Print every message as JSON: one list per file, in file order.
-    #[arg(long, conflicts_with = "count")]
+    #[arg(long, conflicts_with_all = ["count", "jsonl"])]
     json: bool,
+    /// Print one JSON object a line with `ts`, `author` and `text` as
+    /// written (markers kept): the shape the benchmark's field check reads.
+    #[arg(long, conflicts_with = "count")]
+    jsonl: bool,
     /// Print only the number of messages (the sum over all files).
     #[arg(long)]
     count: bool,
@@ -33,8 +39,8 @@ struct MessageJson<'a> {
     invalid_utf8: bool,
 }
 
-impl<'a> From<&'a Message> for MessageJson<'a> {
-    fn from(m: &'a Message) -> Self {
+impl<'a> From<&'a Message<'a>> for MessageJson<'a> {
+    fn from(m: &'a Message<'a>) -> Self {
         Self {
             timestamp: m.timestamp.to_string(),
             author: m.author.as_deref(),
@@ -51,58 +57,106 @@ impl<'a> From<&'a Message> for MessageJson<'a> {
     }
 }
 
+/// The `--jsonl` shape: as written.
+#[derive(Serialize)]
+struct AsWrittenJson<'a> {
+    ts: String,
+    author: Option<&'a str>,
+    text: &'a str,
+}
+
 pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout().lock();
-    let mut out = BufWriter::new(stdout);
+    let mut out = BufWriter::with_capacity(64 << 10, stdout);
     let mut total = 0usize;
     for path in &args.files {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let export = whatsapp_export::parse(&bytes);
-        warn_about(path, &export);
-        total += export.messages.len();
-        if args.json {
-            write_json(&mut out, &export)?;
-        }
+        total += parse_file(path, args, &mut out)?;
     }
-    if args.count || !args.json {
+    if !args.json && !args.jsonl {
         writeln!(out, "{total}")?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// One list per file, one message per line, so that diffs read well.
-pub fn write_json(out: &mut impl Write, export: &Export) -> io::Result<()> {
-    out.write_all(b"[")?;
-    for (i, m) in export.messages.iter().enumerate() {
-        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut *out, &MessageJson::from(m))?;
+/// Two passes over the file, which is opened twice and never held whole.
+fn parse_file(path: &Path, args: &Args, out: &mut impl Write) -> anyhow::Result<usize> {
+    let open = || File::open(path).with_context(|| format!("cannot open {}", path.display()));
+    let survey = whatsapp_export::survey(open()?).with_context(|| path.display().to_string())?;
+    let mut count = 0usize;
+    let mut invalid = 0usize;
+    let mut failed: Option<io::Error> = None;
+    if args.json {
+        out.write_all(b"[")?;
     }
-    out.write_all(if export.messages.is_empty() {
-        b"]\n"
-    } else {
-        b"\n]\n"
+    let preamble = whatsapp_export::read_messages(open()?, &survey, |raw| {
+        let decoded = raw.decode();
+        let written = if args.jsonl {
+            let (author, text) = decoded.as_written();
+            let ts = raw.timestamp.to_string();
+            let line = AsWrittenJson {
+                ts,
+                author: author.as_deref(),
+                text,
+            };
+            write_json_line(out, &line)
+        } else {
+            let message = decoded.classify();
+            invalid += usize::from(message.invalid_utf8);
+            if args.json {
+                let separator: &[u8] = if count == 0 { b"\n" } else { b",\n" };
+                out.write_all(separator)
+                    .and_then(|()| write_json(out, &MessageJson::from(&message)))
+            } else {
+                // --count: the whole parse, without printing it.
+                std::hint::black_box(&message);
+                Ok(())
+            }
+        };
+        count += 1;
+        match written {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                failed = Some(e);
+                ControlFlow::Break(())
+            }
+        }
     })
+    .with_context(|| path.display().to_string())?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    if args.json {
+        out.write_all(if count == 0 { b"]\n" } else { b"\n]\n" })?;
+    }
+    warn_about(path, &survey, preamble, invalid);
+    Ok(count)
+}
+
+fn write_json(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
+    serde_json::to_writer(out, value).map_err(io::Error::from)
+}
+
+fn write_json_line(out: &mut impl Write, value: &impl Serialize) -> io::Result<()> {
+    write_json(out, value)?;
+    out.write_all(b"\n")
 }
 
 /// What a person must know about a file, on stderr.
-fn warn_about(path: &std::path::Path, export: &Export) {
+fn warn_about(path: &Path, survey: &Survey, preamble: usize, invalid: usize) {
     let name = path.display();
-    if let Some(other) = export.ambiguous_with {
+    if let Some(other) = survey.ambiguous_with {
         eprintln!(
             "kluis: {name}: the day/month order is ambiguous; read as {}, but {} is possible too",
-            order_name(export.date_order),
+            order_name(survey.date_order),
             order_name(other)
         );
     }
-    if export.preamble_lines > 0 {
+    if preamble > 0 {
         eprintln!(
-            "kluis: {name}: {} line(s) before the first message belong to no message",
-            export.preamble_lines
+            "kluis: {name}: {preamble} line(s) before the first message belong to no message"
         );
     }
-    let invalid = export.messages.iter().filter(|m| m.invalid_utf8).count();
     if invalid > 0 {
         eprintln!(
             "kluis: {name}: {invalid} message(s) held bytes that are not UTF-8 (shown as U+FFFD)"

@@ -72,7 +72,22 @@ pub fn parse(line: &[u8]) -> Option<RawHeader> {
     let bracket = c.eat(b'[');
     // Arabic iOS writes RLM, and hand-edited files a BOM, inside the bracket.
     c.skip_marks();
-    let (date, mut time, time_first) = match c.clone().time_first() {
+    // Only Vietnamese iOS starts with the time (`21:41:35, 3/27/22`).
+    let starts_with_time = {
+        let rest = c.rest();
+        let digits = rest
+            .iter()
+            .take(3)
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        (1..=2).contains(&digits) && rest.get(digits) == Some(&b':')
+    };
+    let time_first = if starts_with_time {
+        c.clone().time_first()
+    } else {
+        None
+    };
+    let (date, mut time, time_first) = match time_first {
         Some((date, time, after)) => {
             c = after;
             (date, time, true)
@@ -149,14 +164,17 @@ struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
+    #[inline]
     fn rest(&self) -> &'a [u8] {
         &self.bytes[self.pos..]
     }
 
+    #[inline]
     fn at_end(&self) -> bool {
         self.pos >= self.bytes.len()
     }
 
+    #[inline]
     fn eat(&mut self, b: u8) -> bool {
         if self.rest().first() == Some(&b) {
             self.pos += 1;
@@ -166,6 +184,7 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    #[inline]
     fn eat_str(&mut self, s: &[u8]) -> bool {
         if self.rest().starts_with(s) {
             self.pos += s.len();
@@ -175,6 +194,7 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    #[inline]
     fn skip_marks(&mut self) {
         loop {
             match crate::marks::mark_len(self.rest()) {
@@ -185,13 +205,34 @@ impl<'a> Cursor<'a> {
     }
 
     /// A space: ASCII, U+00A0 or U+202F.
+    #[inline]
     fn eat_space(&mut self) -> bool {
         self.eat(b' ') || self.eat_str("\u{00A0}".as_bytes()) || self.eat_str("\u{202F}".as_bytes())
     }
 
     /// 1 to 4 digits, ASCII or Arabic-Indic (U+0660..) or Eastern
     /// Arabic-Indic (U+06F0..).
+    #[inline]
     fn number(&mut self) -> Option<(u16, u8)> {
+        // ASCII digits: the common case, without the per-byte match below.
+        let rest = self.rest();
+        let mut value: u16 = 0;
+        let mut ascii = 0;
+        while let Some(&b) = rest.get(ascii) {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                break;
+            }
+            if ascii == 4 {
+                return None;
+            }
+            value = value * 10 + u16::from(digit);
+            ascii += 1;
+        }
+        if ascii > 0 {
+            self.pos += ascii;
+            return Some((value, ascii as u8));
+        }
         let mut value: u16 = 0;
         let mut width = 0u8;
         loop {
@@ -219,6 +260,7 @@ impl<'a> Cursor<'a> {
         (width > 0).then_some((value, width))
     }
 
+    #[inline]
     fn date(&mut self) -> Option<Date> {
         let (a, wa) = self.number()?;
         self.skip_marks();
@@ -274,6 +316,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Between date and time: `, `, ` `, `، ` (Arabic comma), ` klo `.
+    #[inline]
     fn date_time_separator(&mut self) -> Option<()> {
         if self.eat_str(b", ")
             || self.eat_str("\u{060C} ".as_bytes())
@@ -286,6 +329,7 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    #[inline]
     fn time(&mut self) -> Option<Time> {
         let (hour, wh) = self.number()?;
         let separator = match self.rest().first() {
@@ -313,6 +357,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// An AM/PM marker after the time: `true` for PM.
+    #[inline]
     fn am_pm(&mut self) -> Option<bool> {
         let mut probe = self.clone();
         if !probe.eat_space() {

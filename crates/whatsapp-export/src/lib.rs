@@ -17,11 +17,13 @@ mod header;
 mod marks;
 mod notices;
 mod order;
+mod scan;
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::fmt;
 
 pub use header::{Era, Frame, RawHeader, Shape};
+pub use scan::{MAX_MESSAGE_BYTES, RawMessage, ScanError, Survey, read_messages, survey};
 
 /// Recognises a header line; exposed for tests and tools.
 pub fn parse_header(line: &[u8]) -> Option<RawHeader> {
@@ -82,17 +84,18 @@ pub enum DateOrder {
     YearMonthDay,
 }
 
-/// One message, in file order.
+/// One message, classified, in file order. Borrows from the export's
+/// bytes where it can; [`Message::into_owned`] detaches it.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Message {
+pub struct Message<'a> {
     /// Local time as written.
     pub timestamp: Timestamp,
     /// The author as shown (invisible marks removed), `None` for WhatsApp's notices.
-    pub author: Option<String>,
+    pub author: Option<Cow<'a, str>>,
     /// The text; continuation lines joined with `\n`; without a media marker.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// The file the message refers to, as written, when the export names one.
-    pub attachment: Option<String>,
+    pub attachment: Option<Cow<'a, str>>,
     /// What the message is.
     pub kind: Kind,
     /// The message held bytes that are not UTF-8; they became U+FFFD here.
@@ -101,7 +104,22 @@ pub struct Message {
     pub line: usize,
 }
 
-impl fmt::Debug for Message {
+impl Message<'_> {
+    /// The same message, owning its text.
+    pub fn into_owned(self) -> Message<'static> {
+        Message {
+            timestamp: self.timestamp,
+            author: self.author.map(|a| Cow::Owned(a.into_owned())),
+            text: Cow::Owned(self.text.into_owned()),
+            attachment: self.attachment.map(|a| Cow::Owned(a.into_owned())),
+            kind: self.kind,
+            invalid_utf8: self.invalid_utf8,
+            line: self.line,
+        }
+    }
+}
+
+impl fmt::Debug for Message<'_> {
     /// Without author, text or file name: they are citizen data.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Message")
@@ -114,11 +132,73 @@ impl fmt::Debug for Message {
     }
 }
 
-/// A parsed export.
+/// A message's body as text: invalid UTF-8 replaced by U+FFFD, `\r\n` by `\n`.
+#[derive(Clone)]
+pub struct Decoded<'a> {
+    raw: RawMessage<'a>,
+    text: Cow<'a, str>,
+    invalid_utf8: bool,
+}
+
+impl<'a> RawMessage<'a> {
+    /// The body as text; borrows unless bytes had to be replaced.
+    pub fn decode(&self) -> Decoded<'a> {
+        // Validating is much faster than the lossy decoder; most bodies are valid.
+        let (text, invalid_utf8) = match std::str::from_utf8(self.body) {
+            Ok(text) => (Cow::Borrowed(text), false),
+            Err(_) => (
+                Cow::Owned(String::from_utf8_lossy(self.body).into_owned()),
+                true,
+            ),
+        };
+        let text = if memchr::memchr(b'\r', text.as_bytes()).is_some() && text.contains("\r\n") {
+            Cow::Owned(text.replace("\r\n", "\n"))
+        } else {
+            text
+        };
+        Decoded {
+            raw: *self,
+            text,
+            invalid_utf8,
+        }
+    }
+}
+
+impl Decoded<'_> {
+    /// Author, text, attachment and kind.
+    pub fn classify(&self) -> Message<'_> {
+        let body = body::classify(&self.text, self.raw.frame);
+        Message {
+            timestamp: self.raw.timestamp,
+            author: body.author,
+            text: body.text,
+            attachment: body.attachment,
+            kind: body.kind,
+            invalid_utf8: self.invalid_utf8,
+            line: self.raw.line,
+        }
+    }
+
+    /// The author and text exactly as written, before any classification:
+    /// `Author: text` split at the first `: `.
+    pub fn as_written(&self) -> (Option<Cow<'_, str>>, &str) {
+        body::as_written(&self.text)
+    }
+}
+
+impl fmt::Debug for Decoded<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Decoded")
+            .field("raw", &self.raw)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A parsed export, owned.
 #[derive(Clone, Debug)]
 pub struct Export {
     /// In file order.
-    pub messages: Vec<Message>,
+    pub messages: Vec<Message<'static>>,
     /// The reading used for dates.
     pub date_order: DateOrder,
     /// When the file allows another reading too: that one. The caller must
@@ -128,111 +208,19 @@ pub struct Export {
     pub preamble_lines: usize,
 }
 
-/// Parses a whole export's text.
-pub fn parse(input: &[u8]) -> Export {
-    // Pass 1: every header votes on shape and date order.
-    let mut by_shape: HashMap<Shape, order::Evidence> = HashMap::new();
-    for line in lines(input) {
-        if let Some(h) = header::parse(line) {
-            by_shape.entry(h.shape).or_default().add(&h);
-        }
-    }
-    let Some((&shape, evidence)) = by_shape
-        .iter()
-        .max_by_key(|(s, e)| (e.headers, shape_rank(s)))
-    else {
-        return Export {
-            messages: Vec::new(),
-            date_order: DateOrder::DayMonthYear,
-            ambiguous_with: None,
-            preamble_lines: lines(input)
-                .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
-                .count(),
-        };
-    };
-    let (date_order, ambiguous_with) = evidence.decide(shape.separator);
-
-    // Pass 2: headers of that shape and reading start messages; every other
-    // line continues the message before it.
+/// Parses a whole export held in memory. For files, [`survey`] and
+/// [`read_messages`] stream with bounded memory instead.
+pub fn parse(input: &[u8]) -> Result<Export, ScanError> {
+    let survey = scan::survey(input)?;
     let mut messages = Vec::new();
-    let mut pending: Option<Pending> = None;
-    let mut preamble_lines = 0;
-    for (index, line) in lines(input).enumerate() {
-        let start = header::parse(line)
-            .filter(|h| h.shape == shape)
-            .and_then(|h| order::timestamp(&h, date_order).map(|ts| (h, ts)));
-        match (start, &mut pending) {
-            (Some((h, timestamp)), _) => {
-                if let Some(done) = pending.take() {
-                    messages.push(done.finish());
-                }
-                pending = Some(Pending {
-                    frame: h.shape.frame,
-                    timestamp,
-                    line: index + 1,
-                    body: line[h.rest..].to_vec(),
-                });
-            }
-            (None, Some(p)) => {
-                p.body.push(b'\n');
-                p.body.extend_from_slice(line);
-            }
-            (None, None) => {
-                if !line.iter().all(u8::is_ascii_whitespace) {
-                    preamble_lines += 1;
-                }
-            }
-        }
-    }
-    if let Some(done) = pending {
-        messages.push(done.finish());
-    }
-    Export {
+    let preamble_lines = scan::read_messages(input, &survey, |raw| {
+        messages.push(raw.decode().classify().into_owned());
+        std::ops::ControlFlow::Continue(())
+    })?;
+    Ok(Export {
         messages,
-        date_order,
-        ambiguous_with,
+        date_order: survey.date_order,
+        ambiguous_with: survey.ambiguous_with,
         preamble_lines,
-    }
-}
-
-/// Prefers the common shapes when two tie (a file of one header each).
-fn shape_rank(shape: &Shape) -> u8 {
-    match shape.frame {
-        Frame::Bracket | Frame::Dash => 1,
-        Frame::Colon => 0,
-    }
-}
-
-struct Pending {
-    frame: Frame,
-    timestamp: Timestamp,
-    line: usize,
-    body: Vec<u8>,
-}
-
-impl Pending {
-    fn finish(self) -> Message {
-        let decoded = String::from_utf8_lossy(&self.body);
-        let invalid_utf8 = matches!(decoded, std::borrow::Cow::Owned(_));
-        let body = body::classify(&decoded, self.frame);
-        Message {
-            timestamp: self.timestamp,
-            author: body.author,
-            text: body.text,
-            attachment: body.attachment,
-            kind: body.kind,
-            invalid_utf8,
-            line: self.line,
-        }
-    }
-}
-
-/// Lines without their `\n` or `\r\n`; a final line ending adds no empty line.
-fn lines(input: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let input = input.strip_suffix(b"\n").unwrap_or(input);
-    let empty = input.is_empty();
-    input
-        .split(|&b| b == b'\n')
-        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
-        .filter(move |_| !empty)
+    })
 }

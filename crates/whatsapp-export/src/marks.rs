@@ -5,6 +5,7 @@
 
 /// U+200E LRM, U+200F RLM, U+202A..U+202E (LRE, RLE, PDF, LRO, RLO),
 /// U+2066..U+2069 (isolates) and U+FEFF (BOM): three bytes each in UTF-8.
+#[inline]
 pub(crate) fn mark_len(bytes: &[u8]) -> usize {
     match bytes {
         [0xE2, 0x80, 0x8E | 0x8F | 0xAA..=0xAE, ..] => 3,
@@ -16,6 +17,11 @@ pub(crate) fn mark_len(bytes: &[u8]) -> usize {
 
 /// `text` without invisible marks and ASCII blanks at both ends.
 pub(crate) fn trim(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let plain = |b: Option<&u8>| b.is_none_or(|&b| b.is_ascii() && b != b' ' && b != b'\t');
+    if plain(bytes.first()) && plain(bytes.last()) {
+        return text;
+    }
     text.trim_matches(|c: char| is_mark(c) || c == ' ' || c == '\t')
 }
 
@@ -26,20 +32,20 @@ pub(crate) fn is_mark(c: char) -> bool {
 
 /// An author as shown: without invisible marks, no-break spaces as spaces
 /// (iOS wraps phone numbers in LRE…PDF with U+00A0 inside).
-pub(crate) fn clean_author(author: &str) -> String {
-    author
+pub(crate) fn clean_author(author: &str) -> std::borrow::Cow<'_, str> {
+    let trimmed = author.trim();
+    // Marks start with 0xE2 or 0xEF, U+00A0 with 0xC2: most names have none.
+    let suspicious = trimmed.bytes().any(|b| matches!(b, 0xC2 | 0xE2 | 0xEF));
+    let is_odd = |c: char| is_mark(c) || c == '\u{00A0}' || c == '\u{202F}';
+    if !suspicious || !trimmed.chars().any(is_odd) {
+        return std::borrow::Cow::Borrowed(trimmed);
+    }
+    let cleaned: String = trimmed
         .chars()
         .filter(|&c| !is_mark(c))
-        .map(|c| {
-            if c == '\u{00A0}' || c == '\u{202F}' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect::<String>()
-        .trim()
-        .to_owned()
+        .map(|c| if is_odd(c) { ' ' } else { c })
+        .collect();
+    std::borrow::Cow::Owned(cleaned.trim().to_owned())
 }
 
 #[cfg(test)]

@@ -4,10 +4,107 @@
 //! knows them; other languages are as far as the public fixtures show them.
 //! A string missing here makes a message `message` instead of `system`,
 //! `deleted` or `media`: visible in the output, never lost.
+//!
+//! Every message is checked against these lists, so each list sits behind a
+//! [`Table`] that rejects almost every text by its length and its first or
+//! last byte before comparing anything.
+
+use std::sync::LazyLock;
+
+/// A list of strings with a cheap gate in front of it.
+pub(crate) struct Table {
+    strings: &'static [&'static str],
+    min_len: usize,
+    max_len: usize,
+    first_bytes: [bool; 256],
+    last_bytes: [bool; 256],
+    /// The first and last two bytes of every string, sorted.
+    first_pairs: Vec<u16>,
+    last_pairs: Vec<u16>,
+}
+
+/// Two bytes as one number (a string of one byte repeats it).
+fn pair(a: u8, b: u8) -> u16 {
+    u16::from(a) << 8 | u16::from(b)
+}
+
+fn first_pair(bytes: &[u8]) -> u16 {
+    pair(bytes[0], *bytes.get(1).unwrap_or(&bytes[0]))
+}
+
+fn last_pair(bytes: &[u8]) -> u16 {
+    let n = bytes.len();
+    pair(bytes[n.saturating_sub(2)], bytes[n - 1])
+}
+
+impl Table {
+    fn new(strings: &'static [&'static str]) -> Self {
+        let mut first_bytes = [false; 256];
+        let mut last_bytes = [false; 256];
+        for s in strings {
+            let bytes = s.as_bytes();
+            first_bytes[usize::from(bytes[0])] = true;
+            last_bytes[usize::from(bytes[bytes.len() - 1])] = true;
+        }
+        let mut first_pairs: Vec<u16> = strings.iter().map(|s| first_pair(s.as_bytes())).collect();
+        let mut last_pairs: Vec<u16> = strings.iter().map(|s| last_pair(s.as_bytes())).collect();
+        first_pairs.sort_unstable();
+        last_pairs.sort_unstable();
+        Self {
+            strings,
+            // At least 2, so that the pair gates can read two bytes.
+            min_len: strings.iter().map(|s| s.len()).min().unwrap_or(0).max(2),
+            max_len: strings.iter().map(|s| s.len()).max().unwrap_or(0),
+            first_bytes,
+            last_bytes,
+            first_pairs,
+            last_pairs,
+        }
+    }
+
+    /// Whether `text` is one of the strings.
+    pub fn contains(&self, text: &str) -> bool {
+        let bytes = text.as_bytes();
+        let plausible = (self.min_len..=self.max_len).contains(&bytes.len())
+            && self.first_bytes[usize::from(bytes[0])]
+            && self.last_bytes[usize::from(bytes[bytes.len() - 1])];
+        plausible && self.strings.contains(&text)
+    }
+
+    /// Whether `text` starts with one of the strings.
+    pub fn is_prefix_of(&self, text: &str) -> bool {
+        let bytes = text.as_bytes();
+        let plausible = bytes.len() >= self.min_len
+            && self.first_bytes[usize::from(bytes[0])]
+            && self.first_pairs.binary_search(&first_pair(bytes)).is_ok();
+        plausible && self.strings.iter().any(|s| text.starts_with(s))
+    }
+
+    /// `text` without the string it ends with, if it ends with one.
+    pub fn strip_suffix_of<'t>(&self, text: &'t str) -> Option<&'t str> {
+        let bytes = text.as_bytes();
+        let plausible = bytes.len() >= self.min_len
+            && self.last_bytes[usize::from(bytes[bytes.len() - 1])]
+            && self.last_pairs.binary_search(&last_pair(bytes)).is_ok();
+        if !plausible {
+            return None;
+        }
+        self.strings.iter().find_map(|s| text.strip_suffix(s))
+    }
+}
+
+pub(crate) static NOTICES: LazyLock<Table> = LazyLock::new(|| Table::new(NOTICE_PREFIXES));
+pub(crate) static MISSED: LazyLock<Table> = LazyLock::new(|| Table::new(MISSED_CALLS));
+pub(crate) static DELETIONS: LazyLock<Table> = LazyLock::new(|| Table::new(DELETED));
+pub(crate) static ANDROID_OMISSIONS: LazyLock<Table> =
+    LazyLock::new(|| Table::new(ANDROID_OMITTED));
+pub(crate) static ANDROID_ATTACHMENTS: LazyLock<Table> =
+    LazyLock::new(|| Table::new(ANDROID_ATTACHED_SUFFIXES));
+pub(crate) static IOS_OMISSIONS: LazyLock<Table> = LazyLock::new(|| Table::new(IOS_OMITTED));
 
 /// Starts of notices WhatsApp writes into a chat. Where iOS puts the chat's
 /// name in front as if it were an author, that author is dropped.
-pub(crate) const NOTICE_PREFIXES: &[&str] = &[
+const NOTICE_PREFIXES: &[&str] = &[
     // End-to-end encryption.
     "Berichten en oproepen worden end-to-end versleuteld",
     "Berichten en gesprekken worden end-to-end versleuteld",
@@ -49,7 +146,7 @@ pub(crate) const NOTICE_PREFIXES: &[&str] = &[
 ];
 
 /// Missed calls: notices that keep their author, the caller.
-pub(crate) const MISSED_CALLS: &[&str] = &[
+const MISSED_CALLS: &[&str] = &[
     "Gemiste spraakoproep",
     "Gemiste video-oproep",
     "Gemist spraakgesprek",
@@ -65,7 +162,7 @@ pub(crate) const MISSED_CALLS: &[&str] = &[
 ];
 
 /// Deleted messages, compared without invisible marks and a final period.
-pub(crate) const DELETED: &[&str] = &[
+const DELETED: &[&str] = &[
     "Dit bericht is verwijderd",
     "U hebt dit bericht verwijderd",
     "Je hebt dit bericht verwijderd",
@@ -103,7 +200,7 @@ pub(crate) const DELETED: &[&str] = &[
 ];
 
 /// Android, media left out of the export: the whole first line.
-pub(crate) const ANDROID_OMITTED: &[&str] = &[
+const ANDROID_OMITTED: &[&str] = &[
     "<Media weggelaten>",
     "<Media omitted>",
     "<Video note omitted>",
@@ -119,7 +216,7 @@ pub(crate) const ANDROID_OMITTED: &[&str] = &[
 ];
 
 /// Android, a file that came with the export: `NAME (file attached)`.
-pub(crate) const ANDROID_ATTACHED_SUFFIXES: &[&str] = &[
+const ANDROID_ATTACHED_SUFFIXES: &[&str] = &[
     " (bestand bijgevoegd)",
     " (file attached)",
     " (Datei angehängt)",
@@ -132,7 +229,7 @@ pub(crate) const ANDROID_ATTACHED_SUFFIXES: &[&str] = &[
 ];
 
 /// iOS, media left out of the export: the text after the last LRM.
-pub(crate) const IOS_OMITTED: &[&str] = &[
+const IOS_OMITTED: &[&str] = &[
     // Dutch
     "afbeelding weggelaten",
     "video weggelaten",
