@@ -27,8 +27,8 @@ pub(crate) struct Body<'a> {
 /// Classifies a message body: everything after the header, continuation
 /// lines joined with `\n`.
 pub(crate) fn classify(body: &str, frame: Frame) -> Body<'_> {
-    let (first, more) = match body.split_once('\n') {
-        Some((first, more)) => (first, Some(more)),
+    let (first, more) = match memchr::memchr(b'\n', body.as_bytes()) {
+        Some(at) => (&body[..at], Some(&body[at + 1..])),
         None => (body, None),
     };
     let whole = marks::trim(first);

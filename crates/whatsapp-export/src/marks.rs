@@ -33,7 +33,7 @@ pub(crate) fn is_mark(c: char) -> bool {
 /// An author as shown: without invisible marks, no-break spaces as spaces
 /// (iOS wraps phone numbers in LRE…PDF with U+00A0 inside).
 pub(crate) fn clean_author(author: &str) -> std::borrow::Cow<'_, str> {
-    let trimmed = author.trim();
+    let trimmed = author.trim_ascii();
     // Marks start with 0xE2 or 0xEF, U+00A0 with 0xC2: most names have none.
     let suspicious = trimmed.bytes().any(|b| matches!(b, 0xC2 | 0xE2 | 0xEF));
     let is_odd = |c: char| is_mark(c) || c == '\u{00A0}' || c == '\u{202F}';

@@ -11,34 +11,67 @@
 
 use std::sync::LazyLock;
 
-/// A list of strings with a cheap gate in front of it.
+/// A list of strings with a cheap gate in front of it: a text is compared
+/// only with the strings that share its length range and its first (or
+/// last) two bytes.
 pub(crate) struct Table {
-    strings: &'static [&'static str],
     min_len: usize,
     max_len: usize,
     first_bytes: [bool; 256],
     last_bytes: [bool; 256],
-    /// The first and last two bytes of every string, sorted.
-    first_pairs: Vec<u16>,
-    last_pairs: Vec<u16>,
+    /// Which first and last byte pairs occur, one bit per pair.
+    first_pairs: PairSet,
+    last_pairs: PairSet,
+    /// The strings by their first two bytes, and by their last two.
+    by_first: Vec<(u16, &'static str)>,
+    by_last: Vec<(u16, &'static str)>,
 }
 
-/// Two bytes as one number (a string of one byte repeats it).
+/// A set of byte pairs: 65,536 bits.
+struct PairSet(Box<[u64; 1024]>);
+
+impl PairSet {
+    fn new(pairs: impl Iterator<Item = u16>) -> Self {
+        let mut bits = Box::new([0u64; 1024]);
+        for p in pairs {
+            bits[usize::from(p >> 6)] |= 1 << (p & 63);
+        }
+        Self(bits)
+    }
+
+    fn contains(&self, p: u16) -> bool {
+        self.0[usize::from(p >> 6)] & (1 << (p & 63)) != 0
+    }
+}
+
+/// Two bytes as one number.
 fn pair(a: u8, b: u8) -> u16 {
     u16::from(a) << 8 | u16::from(b)
 }
 
+/// Needs at least two bytes.
 fn first_pair(bytes: &[u8]) -> u16 {
-    pair(bytes[0], *bytes.get(1).unwrap_or(&bytes[0]))
+    pair(bytes[0], bytes[1])
 }
 
+/// Needs at least two bytes.
 fn last_pair(bytes: &[u8]) -> u16 {
-    let n = bytes.len();
-    pair(bytes[n.saturating_sub(2)], bytes[n - 1])
+    pair(bytes[bytes.len() - 2], bytes[bytes.len() - 1])
+}
+
+/// The entries of a sorted index whose key is `key`.
+fn with_key<'i>(index: &'i [(u16, &'static str)], key: u16) -> &'i [(u16, &'static str)] {
+    let lo = index.partition_point(|(k, _)| *k < key);
+    let hi = index.partition_point(|(k, _)| *k <= key);
+    &index[lo..hi]
 }
 
 impl Table {
     fn new(strings: &'static [&'static str]) -> Self {
+        assert!(
+            strings.iter().all(|s| s.len() >= 2),
+            "the gates read two bytes"
+        );
         let mut first_bytes = [false; 256];
         let mut last_bytes = [false; 256];
         for s in strings {
@@ -46,50 +79,61 @@ impl Table {
             first_bytes[usize::from(bytes[0])] = true;
             last_bytes[usize::from(bytes[bytes.len() - 1])] = true;
         }
-        let mut first_pairs: Vec<u16> = strings.iter().map(|s| first_pair(s.as_bytes())).collect();
-        let mut last_pairs: Vec<u16> = strings.iter().map(|s| last_pair(s.as_bytes())).collect();
-        first_pairs.sort_unstable();
-        last_pairs.sort_unstable();
+        let mut by_first: Vec<_> = strings
+            .iter()
+            .map(|s| (first_pair(s.as_bytes()), *s))
+            .collect();
+        let mut by_last: Vec<_> = strings
+            .iter()
+            .map(|s| (last_pair(s.as_bytes()), *s))
+            .collect();
+        by_first.sort_unstable();
+        by_last.sort_unstable();
+        let first_pairs = PairSet::new(by_first.iter().map(|(p, _)| *p));
+        let last_pairs = PairSet::new(by_last.iter().map(|(p, _)| *p));
         Self {
-            strings,
-            // At least 2, so that the pair gates can read two bytes.
-            min_len: strings.iter().map(|s| s.len()).min().unwrap_or(0).max(2),
+            first_pairs,
+            last_pairs,
+            min_len: strings.iter().map(|s| s.len()).min().unwrap_or(2),
             max_len: strings.iter().map(|s| s.len()).max().unwrap_or(0),
             first_bytes,
             last_bytes,
-            first_pairs,
-            last_pairs,
+            by_first,
+            by_last,
         }
     }
 
     /// Whether `text` is one of the strings.
     pub fn contains(&self, text: &str) -> bool {
         let bytes = text.as_bytes();
-        let plausible = (self.min_len..=self.max_len).contains(&bytes.len())
+        (self.min_len..=self.max_len).contains(&bytes.len())
             && self.first_bytes[usize::from(bytes[0])]
-            && self.last_bytes[usize::from(bytes[bytes.len() - 1])];
-        plausible && self.strings.contains(&text)
+            && self.last_bytes[usize::from(bytes[bytes.len() - 1])]
+            && self.first_pairs.contains(first_pair(bytes))
+            && with_key(&self.by_first, first_pair(bytes))
+                .iter()
+                .any(|(_, s)| *s == text)
     }
 
     /// Whether `text` starts with one of the strings.
     pub fn is_prefix_of(&self, text: &str) -> bool {
         let bytes = text.as_bytes();
-        let plausible = bytes.len() >= self.min_len
-            && self.first_bytes[usize::from(bytes[0])]
-            && self.first_pairs.binary_search(&first_pair(bytes)).is_ok();
-        plausible && self.strings.iter().any(|s| text.starts_with(s))
+        bytes.len() >= self.min_len
+            && self.first_pairs.contains(first_pair(bytes))
+            && with_key(&self.by_first, first_pair(bytes))
+                .iter()
+                .any(|(_, s)| text.starts_with(s))
     }
 
     /// `text` without the string it ends with, if it ends with one.
     pub fn strip_suffix_of<'t>(&self, text: &'t str) -> Option<&'t str> {
         let bytes = text.as_bytes();
-        let plausible = bytes.len() >= self.min_len
-            && self.last_bytes[usize::from(bytes[bytes.len() - 1])]
-            && self.last_pairs.binary_search(&last_pair(bytes)).is_ok();
-        if !plausible {
+        if bytes.len() < self.min_len || !self.last_pairs.contains(last_pair(bytes)) {
             return None;
         }
-        self.strings.iter().find_map(|s| text.strip_suffix(s))
+        with_key(&self.by_last, last_pair(bytes))
+            .iter()
+            .find_map(|(_, s)| text.strip_suffix(s))
     }
 }
 
