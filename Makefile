@@ -16,11 +16,15 @@ APT_RUN := fonts-noto-color-emoji
 APT_TEST := xvfb xauth webkit2gtk-driver dbus
 LOGS := target/test-logs
 
-.PHONY: help run test deps deps-test ui app lint test-rust test-ui test-e2e clean
+.PHONY: help run test bench deps deps-test ui app lint test-rust test-ui test-e2e clean
+
+# The benchmark harness and its peers live beside the project (../shared/bench).
+BENCH_DIR ?= ../shared/bench
 
 help:
 	@echo "make run    install what is missing, build, and open Kluis (demo data without a vault)"
 	@echo "make test   install test tools, then lint and run every Rust, UI and end-to-end test"
+	@echo "make bench  the parser against the public peers, and the field check (not part of test)"
 
 ## Set-up ---------------------------------------------------------------------
 
@@ -75,6 +79,15 @@ test: deps-test
 	$(MAKE) --no-print-directory test-ui
 	$(MAKE) --no-print-directory test-e2e
 	@scripts/summary.sh $(LOGS)
+
+## Benchmark (figures, not a test: this machine is shared and noisy) ---------
+
+# Peers, sizes and runs can be narrowed as run_peers.sh documents, e.g.
+# make bench SIZES=1000000 TOOLS="cat whatsapp-chat-parser kluis" RUNS=3
+bench:
+	cargo build --release -p kluis-cli
+	scripts/bench-fields.sh
+	KLUIS_CMD='$(CURDIR)/target/release/kluis parse --count {file}' $(BENCH_DIR)/run_peers.sh
 
 clean:
 	cargo clean

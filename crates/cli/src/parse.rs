@@ -12,7 +12,7 @@ use whatsapp_export::{DateOrder, Kind, Message, Survey};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Export files (`.txt`).
+    /// Export files (`.txt`), or folders: every `.txt` below them, in name order.
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Print every message as JSON: one list per file, in file order.
@@ -69,14 +69,49 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout().lock();
     let mut out = BufWriter::with_capacity(64 << 10, stdout);
     let mut total = 0usize;
-    for path in &args.files {
-        total += parse_file(path, args, &mut out)?;
+    for path in expand(&args.files)? {
+        total += parse_file(&path, args, &mut out)?;
     }
     if !args.json && !args.jsonl {
         writeln!(out, "{total}")?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Files as given; folders replaced by the `.txt` files below them, sorted.
+fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+        let mut entries = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot list {}", dir.display()))?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<Vec<_>, _>>()
+            .with_context(|| format!("cannot list {}", dir.display()))?;
+        entries.sort();
+        for path in entries {
+            // Symbolic links are not followed: a folder handed in is read as it is.
+            let kind = std::fs::symlink_metadata(&path)?.file_type();
+            if kind.is_dir() {
+                walk(&path, found)?;
+            } else if kind.is_file()
+                && path
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
+            {
+                found.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut files)?;
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
 }
 
 /// Two passes over the file, which is opened twice and never held whole.

@@ -1,0 +1,70 @@
+//! `kluis parse` as a user runs it: folders, counts and refusals.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const FIXTURES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/fixtures/whatsapp/public"
+);
+
+fn kluis(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kluis"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn count(args: &[&str]) -> usize {
+    let out = kluis(args);
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn a_folder_counts_every_export_below_it() {
+    let group = format!("{FIXTURES}/minvws-DSA-WhatsApp-merger");
+    let files = [
+        "Alice Wonderland/Export 1/WhatsApp Chat with Test export.txt",
+        "Bob Bobsen/Export Bob/WhatsApp Chat with Test export.txt",
+        "Carol Christmas/Export Carol/WhatsApp-chat met Test export.txt",
+        "Dave Davidson/Dave 1 media/_chat.txt",
+    ];
+    let one_by_one: usize = files
+        .iter()
+        .map(|f| count(&["parse", "--count", &format!("{group}/{f}")]))
+        .sum();
+    assert_eq!(count(&["parse", "--count", &group]), one_by_one);
+    assert!(one_by_one > 200);
+}
+
+#[test]
+fn a_missing_file_is_named_in_the_error() {
+    let out = kluis(&["parse", "--count", "/nonexistent/chat.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("cannot open /nonexistent/chat.txt"), "{err}");
+}
+
+#[test]
+fn an_endless_message_is_refused_with_its_line() {
+    let dir = std::env::temp_dir().join(format!("kluis-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("endless.txt");
+    let mut data = b"13-05-2022 09:00 - Eva: kort\n13-05-2022 09:01 - Eva: ".to_vec();
+    data.extend(std::iter::repeat_n(b'a', 5 << 20));
+    std::fs::write(&path, &data).unwrap();
+    let out = kluis(&["parse", "--count", path.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("line 2") && err.contains("longer than 4 MiB"),
+        "{err}"
+    );
+    assert!(!Path::new(&dir).exists(), "the test leaves nothing behind");
+}
