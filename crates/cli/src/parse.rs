@@ -1,18 +1,20 @@
 //! `kluis parse FILE... (--json | --jsonl | --count)`.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use serde::Serialize;
+use whatsapp_export::container::{self, Limits};
 use whatsapp_export::{DateOrder, Kind, Message, Survey};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Export files (`.txt`), or folders: every `.txt` below them, in name order.
+    /// Export files (`.txt` or `.zip`), or folders: every `.txt` and `.zip`
+    /// below them, in name order.
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Print every message as JSON: one list per file, in file order.
@@ -114,17 +116,49 @@ fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Two passes over the file, which is opened twice and never held whole.
+/// Two passes over the chat text: a `.txt` is opened twice, a `.zip` entry
+/// inflated twice; neither is ever held whole.
 fn parse_file(path: &Path, args: &Args, out: &mut impl Write) -> anyhow::Result<usize> {
-    let open = || File::open(path).with_context(|| format!("cannot open {}", path.display()));
-    let survey = whatsapp_export::survey(open()?).with_context(|| path.display().to_string())?;
+    let name = path.display().to_string();
+    let open = || File::open(path).with_context(|| format!("cannot open {name}"));
+    if is_zip(path) {
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let mut export = container::open_zip(
+            BufReader::new(open()?),
+            file_name.as_deref(),
+            Limits::default(),
+        )
+        .with_context(|| name.clone())?;
+        let survey = whatsapp_export::survey(export.chat().with_context(|| name.clone())?)
+            .with_context(|| name.clone())?;
+        let chat = export.chat().with_context(|| name.clone())?;
+        emit(path, chat, &survey, args, out)
+    } else {
+        let survey = whatsapp_export::survey(open()?).with_context(|| name.clone())?;
+        emit(path, open()?, &survey, args, out)
+    }
+}
+
+fn is_zip(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+}
+
+/// Pass 2: prints (or only counts) every message, then the warnings.
+fn emit(
+    path: &Path,
+    chat: impl Read,
+    survey: &Survey,
+    args: &Args,
+    out: &mut impl Write,
+) -> anyhow::Result<usize> {
     let mut count = 0usize;
     let mut invalid = 0usize;
     let mut failed: Option<io::Error> = None;
     if args.json {
         out.write_all(b"[")?;
     }
-    let preamble = whatsapp_export::read_messages(open()?, &survey, |raw| {
+    let preamble = whatsapp_export::read_messages(chat, survey, |raw| {
         let decoded = raw.decode();
         let written = if args.jsonl {
             let (author, text) = decoded.as_written();
@@ -164,7 +198,7 @@ fn parse_file(path: &Path, args: &Args, out: &mut impl Write) -> anyhow::Result<
     if args.json {
         out.write_all(if count == 0 { b"]\n" } else { b"\n]\n" })?;
     }
-    warn_about(path, &survey, preamble, invalid);
+    warn_about(path, survey, preamble, invalid);
     Ok(count)
 }
 

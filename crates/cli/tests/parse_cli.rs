@@ -68,3 +68,39 @@ fn an_endless_message_is_refused_with_its_line() {
     );
     assert!(!Path::new(&dir).exists(), "the test leaves nothing behind");
 }
+
+#[test]
+fn a_zip_that_climbs_out_is_refused_and_nothing_is_printed() {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    writer.start_file("_chat.txt", options).unwrap();
+    writer
+        .write_all(b"13-05-2022 09:00 - Eva: hallo\n")
+        .unwrap();
+    writer.start_file("xx/evil.sh", options).unwrap();
+    writer.write_all(b"rm -rf ~").unwrap();
+    let mut bytes = writer.finish().unwrap().into_inner();
+    // The writer will not write `..`; patch both copies of the name.
+    for i in 0..bytes.len() - 2 {
+        if &bytes[i..i + 3] == b"xx/" {
+            bytes[i..i + 2].copy_from_slice(b"..");
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("kluis-cli-zip-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("WhatsApp Chat - Eva.zip");
+    std::fs::write(&path, &bytes).unwrap();
+    let out = kluis(&["parse", "--json", path.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        out.stdout.is_empty(),
+        "nothing printed for a refused archive"
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("refused entry \"../evil.sh\": its name climbs out of the folder (..)"),
+        "{err}"
+    );
+}

@@ -23,7 +23,7 @@ fn exports(dir: &Path, found: &mut Vec<PathBuf>) {
     for path in entries {
         if path.is_dir() {
             exports(&path, found);
-        } else if path.extension().is_some_and(|e| e == "txt") && !is_licence(&path) {
+        } else if path.extension().is_some_and(|e| e == "txt" || e == "zip") && !is_licence(&path) {
             found.push(path);
         }
     }
@@ -60,7 +60,12 @@ fn every_public_fixture_parses_as_recorded() {
     let mut stale = Vec::new();
     for path in &found {
         let relative = path.strip_prefix(FIXTURES).unwrap();
-        let snapshot = Path::new(SNAPSHOTS).join(relative).with_extension("json");
+        // `chat.txt` and `chat.zip` (same stem) get separate snapshots.
+        let snapshot = Path::new(SNAPSHOTS).join(relative);
+        let snapshot = match snapshot.extension().and_then(|e| e.to_str()) {
+            Some("zip") => snapshot.with_extension("zip.json"),
+            _ => snapshot.with_extension("json"),
+        };
         let actual = kluis_parse_json(path);
         if update {
             std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();

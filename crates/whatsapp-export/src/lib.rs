@@ -1,7 +1,8 @@
 //! Reads WhatsApp's own "Export chat" text exactly: bytes in, messages out.
 //!
-//! No file system, network or crypto: containers (`.txt`, `.zip`, folders)
-//! are opened by the caller, who also keeps the original bytes. The format
+//! No file system, network or crypto. The caller opens files and folders and
+//! keeps the original bytes; [`container`] reads a `.zip` handed to it as
+//! bytes and refuses hostile ones. The format
 //! reference is `../shared/notes/whatsapp-format.md`.
 //!
 //! Rules kept here:
@@ -13,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 mod body;
+pub mod container;
 mod header;
 mod marks;
 mod notices;
