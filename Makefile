@@ -16,7 +16,7 @@ APT_RUN := fonts-noto-color-emoji
 APT_TEST := xvfb xauth webkit2gtk-driver dbus
 LOGS := target/test-logs
 
-.PHONY: help run test bench deps deps-test ui app lint test-rust test-ui test-e2e clean
+.PHONY: help run test bench fuzz deps deps-test ui app lint test-rust test-ui test-e2e clean
 
 # The benchmark harness and its peers live beside the project (../shared/bench).
 BENCH_DIR ?= ../shared/bench
@@ -25,6 +25,7 @@ help:
 	@echo "make run    install what is missing, build, and open Kluis (demo data without a vault)"
 	@echo "make test   install test tools, then lint and run every Rust, UI and end-to-end test"
 	@echo "make bench  the parser against the public peers, and the field check (not part of test)"
+	@echo "make fuzz   ten minutes of libFuzzer on the parser and the zip reader (not part of test)"
 
 ## Set-up ---------------------------------------------------------------------
 
@@ -88,6 +89,14 @@ bench:
 	cargo build --release -p kluis-cli
 	scripts/bench-fields.sh
 	KLUIS_CMD='$(CURDIR)/target/release/kluis parse --count {file}' $(BENCH_DIR)/run_peers.sh
+
+## Fuzzing --------------------------------------------------------------------
+
+FUZZ_SECONDS ?= 300
+
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --version 0.13.2
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	cargo clean
