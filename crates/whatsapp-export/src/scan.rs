@@ -112,7 +112,7 @@ impl std::fmt::Debug for RawMessage<'_> {
 /// Pass 1: reads `input` to the end and decides shape and date order.
 pub fn survey(input: impl Read) -> Result<Survey, ScanError> {
     let mut by_shape: Vec<(Shape, Evidence)> = Vec::new();
-    for_each_line(input, usize::MAX, |line, _| {
+    for_each_line(input, |line| {
         if let Some(h) = header_candidate(line) {
             match by_shape.iter_mut().find(|(s, _)| *s == h.shape) {
                 Some((_, e)) => e.add(&h),
@@ -164,7 +164,7 @@ fn read_messages_with(
 ) -> Result<usize, ScanError> {
     let Some(shape) = survey.shape else {
         let mut preamble = 0;
-        for_each_line(input, usize::MAX, |line, _| {
+        for_each_line(input, |line| {
             preamble += usize::from(!is_blank(line));
             ControlFlow::Continue(())
         })?;
@@ -260,21 +260,17 @@ fn trim_line_end(before: &[u8]) -> usize {
     end
 }
 
-/// Calls `each` with every line (without `\n`/`\r\n`) and its start offset.
+/// Calls `each` with every line, without `\n`/`\r\n`. A line longer than
+/// the reader's largest buffer is refused.
 fn for_each_line(
     input: impl Read,
-    max_line: usize,
-    mut each: impl FnMut(&[u8], usize) -> ControlFlow<()>,
+    mut each: impl FnMut(&[u8]) -> ControlFlow<()>,
 ) -> Result<(), ScanError> {
     let mut reader = Reader::new(input, CHUNK);
     let mut line_no = 0;
     while let Some((start, end)) = reader.next_line(None).map_err(|e| e.at_line(line_no + 1))? {
         line_no += 1;
-        let line = &reader.buf[start..end];
-        if line.len() > max_line {
-            return Err(ScanError::MessageTooLong { line: line_no });
-        }
-        if each(line, start).is_break() {
+        if each(&reader.buf[start..end]).is_break() {
             break;
         }
     }
