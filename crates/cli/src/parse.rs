@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde::Serialize;
 use whatsapp_export::container::{self, Limits};
-use whatsapp_export::{DateOrder, Kind, Message, Survey};
+use whatsapp_export::{DateOrder, Message, Survey};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -48,12 +48,7 @@ impl<'a> From<&'a Message<'a>> for MessageJson<'a> {
             author: m.author.as_deref(),
             text: &m.text,
             attachment: m.attachment.as_deref(),
-            kind: match m.kind {
-                Kind::System => "system",
-                Kind::Deleted => "deleted",
-                Kind::Media => "media",
-                Kind::Message => "message",
-            },
+            kind: m.kind.name(),
             invalid_utf8: m.invalid_utf8,
         }
     }

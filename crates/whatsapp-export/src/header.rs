@@ -169,22 +169,7 @@ fn general(line: &[u8]) -> Option<RawHeader> {
     let bracket = c.eat(b'[');
     // Arabic iOS writes RLM, and hand-edited files a BOM, inside the bracket.
     c.skip_marks();
-    // Only Vietnamese iOS starts with the time (`21:41:35, 3/27/22`).
-    let starts_with_time = {
-        let rest = c.rest();
-        let digits = rest
-            .iter()
-            .take(3)
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        (1..=2).contains(&digits) && rest.get(digits) == Some(&b':')
-    };
-    let time_first = if starts_with_time {
-        c.clone().time_first()
-    } else {
-        None
-    };
-    let (date, mut time, time_first) = match time_first {
+    let (date, mut time, time_first) = match c.clone().time_first() {
         Some((date, time, after)) => {
             c = after;
             (date, time, true)
@@ -399,13 +384,20 @@ impl<'a> Cursor<'a> {
         })
     }
 
-    /// `TIME, DATE` (Vietnamese iOS): only with a colon in the time, so that
-    /// `13.06.18 21.25.15` stays a date followed by a time.
+    /// `TIME, DATE` (Vietnamese iOS): only when the line starts with `H:` or
+    /// `HH:`, so that `13.06.18 21.25.15` stays a date followed by a time.
     fn time_first(mut self) -> Option<(Date, Time, Self)> {
-        let start = self.pos;
+        let rest = self.rest();
+        let digits = rest
+            .iter()
+            .take(3)
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if !(1..=2).contains(&digits) || rest.get(digits) != Some(&b':') {
+            return None;
+        }
         let time = self.time()?;
-        if !self.bytes[start..self.pos].contains(&b':') || !(self.eat_str(b", ") || self.eat(b' '))
-        {
+        if !(self.eat_str(b", ") || self.eat(b' ')) {
             return None;
         }
         let date = self.date()?;

@@ -75,6 +75,18 @@ pub enum Kind {
     Message,
 }
 
+impl Kind {
+    /// The kind's name as `kluis parse --json` writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::System => "system",
+            Self::Deleted => "deleted",
+            Self::Media => "media",
+            Self::Message => "message",
+        }
+    }
+}
+
 /// The order of day, month and year in a file's dates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DateOrder {

@@ -7,7 +7,7 @@
 //!
 //! Every message is checked against these lists, so each list sits behind a
 //! [`Table`] that rejects almost every text by its length and its first or
-//! last byte before comparing anything.
+//! last two bytes before comparing anything.
 
 use std::sync::LazyLock;
 
@@ -17,8 +17,6 @@ use std::sync::LazyLock;
 pub(crate) struct Table {
     min_len: usize,
     max_len: usize,
-    first_bytes: [bool; 256],
-    last_bytes: [bool; 256],
     /// Which first and last byte pairs occur, one bit per pair.
     first_pairs: PairSet,
     last_pairs: PairSet,
@@ -72,13 +70,6 @@ impl Table {
             strings.iter().all(|s| s.len() >= 2),
             "the gates read two bytes"
         );
-        let mut first_bytes = [false; 256];
-        let mut last_bytes = [false; 256];
-        for s in strings {
-            let bytes = s.as_bytes();
-            first_bytes[usize::from(bytes[0])] = true;
-            last_bytes[usize::from(bytes[bytes.len() - 1])] = true;
-        }
         let mut by_first: Vec<_> = strings
             .iter()
             .map(|s| (first_pair(s.as_bytes()), *s))
@@ -96,8 +87,6 @@ impl Table {
             last_pairs,
             min_len: strings.iter().map(|s| s.len()).min().unwrap_or(2),
             max_len: strings.iter().map(|s| s.len()).max().unwrap_or(0),
-            first_bytes,
-            last_bytes,
             by_first,
             by_last,
         }
@@ -107,9 +96,8 @@ impl Table {
     pub fn contains(&self, text: &str) -> bool {
         let bytes = text.as_bytes();
         (self.min_len..=self.max_len).contains(&bytes.len())
-            && self.first_bytes[usize::from(bytes[0])]
-            && self.last_bytes[usize::from(bytes[bytes.len() - 1])]
             && self.first_pairs.contains(first_pair(bytes))
+            && self.last_pairs.contains(last_pair(bytes))
             && with_key(&self.by_first, first_pair(bytes))
                 .iter()
                 .any(|(_, s)| *s == text)

@@ -172,16 +172,12 @@ fn read_messages_with(
     };
     let mut reader = Reader::new(input, capacity);
     let mut preamble = 0;
-    // The message being collected: (timestamp, frame, header line, body start).
-    let mut open: Option<(Timestamp, Frame, usize, usize)> = None;
+    // The message being collected: (timestamp, frame, header line). Its body
+    // starts at `reader.keep`, which the reader moves when it compacts.
+    let mut open: Option<(Timestamp, Frame, usize)> = None;
     let mut line_no = 0;
     loop {
-        let next = reader.next_line(open.map(|o| o.3));
-        // Compaction moves everything left; the open message moves with it.
-        let shift = reader.take_shift();
-        if let Some(o) = open.as_mut() {
-            o.3 -= shift;
-        }
+        let next = reader.next_line();
         let Some((start, end)) = next.map_err(|e| e.at_line(open.map_or(line_no + 1, |o| o.2)))?
         else {
             break;
@@ -193,7 +189,7 @@ fn read_messages_with(
             .and_then(|h| order::timestamp(&h, survey.date_order).map(|ts| (h, ts)));
         match (header, open) {
             (Some((h, ts)), previous) => {
-                if let Some((t, frame, at_line, body_start)) = previous {
+                if let (Some((t, frame, at_line)), Some(body_start)) = (previous, reader.keep) {
                     // The previous message ends before this line's line break.
                     let body_end = trim_line_end(&reader.buf[..start]).max(body_start);
                     let raw = RawMessage {
@@ -206,18 +202,19 @@ fn read_messages_with(
                         return Ok(preamble);
                     }
                 }
-                open = Some((ts, h.shape.frame, line_no, start + h.rest));
+                open = Some((ts, h.shape.frame, line_no));
+                reader.keep = Some(start + h.rest);
             }
             (None, Some(_)) => {}
             (None, None) => preamble += usize::from(!is_blank(line)),
         }
-        if let Some((_, _, at_line, body_start)) = open
+        if let (Some((_, _, at_line)), Some(body_start)) = (open, reader.keep)
             && end.saturating_sub(body_start) > MAX_MESSAGE_BYTES
         {
             return Err(ScanError::MessageTooLong { line: at_line });
         }
     }
-    if let Some((t, frame, at_line, body_start)) = open {
+    if let (Some((t, frame, at_line)), Some(body_start)) = (open, reader.keep) {
         let body_end = trim_line_end(&reader.buf[..reader.len]).max(body_start);
         let _ = each(RawMessage {
             timestamp: t,
@@ -268,7 +265,7 @@ fn for_each_line(
 ) -> Result<(), ScanError> {
     let mut reader = Reader::new(input, CHUNK);
     let mut line_no = 0;
-    while let Some((start, end)) = reader.next_line(None).map_err(|e| e.at_line(line_no + 1))? {
+    while let Some((start, end)) = reader.next_line().map_err(|e| e.at_line(line_no + 1))? {
         line_no += 1;
         if each(&reader.buf[start..end]).is_break() {
             break;
@@ -285,8 +282,9 @@ struct Reader<R> {
     len: usize,
     /// Where the next line starts.
     pos: usize,
-    /// How far `buf` was shifted left by the last compaction.
-    shift: usize,
+    /// The first byte that must stay in the buffer (an open message's body);
+    /// moved along when the buffer is compacted.
+    keep: Option<usize>,
     eof: bool,
 }
 
@@ -297,56 +295,45 @@ impl<R: Read> Reader<R> {
             buf: vec![0; capacity.max(1)],
             len: 0,
             pos: 0,
-            shift: 0,
+            keep: None,
             eof: false,
         }
     }
 
     /// The next line as `(start, end)` in `buf`, without its line ending.
-    /// `keep` is the first byte that must stay in the buffer (an open message).
-    fn next_line(&mut self, mut keep: Option<usize>) -> Result<Option<(usize, usize)>, ScanError> {
+    fn next_line(&mut self) -> Result<Option<(usize, usize)>, ScanError> {
         loop {
-            if let Some(nl) = memchr::memchr(b'\n', &self.buf[self.pos..self.len]) {
-                let start = self.pos;
-                let mut end = start + nl;
-                self.pos = end + 1;
-                if end > start && self.buf[end - 1] == b'\r' {
-                    end -= 1;
+            let found =
+                memchr::memchr(b'\n', &self.buf[self.pos..self.len]).map(|nl| self.pos + nl);
+            let line_end = match found {
+                Some(nl) => nl,
+                None if self.eof && self.pos < self.len => self.len,
+                None if self.eof => return Ok(None),
+                None => {
+                    self.fill()?;
+                    continue;
                 }
-                return Ok(Some((start, end)));
-            }
-            if self.eof {
-                if self.pos < self.len {
-                    let start = self.pos;
-                    let mut end = self.len;
-                    self.pos = self.len;
-                    if end > start && self.buf[end - 1] == b'\r' {
-                        end -= 1;
-                    }
-                    return Ok(Some((start, end)));
-                }
-                return Ok(None);
-            }
-            let moved = self.fill(keep)?;
-            keep = keep.map(|k| k - moved);
+            };
+            let start = self.pos;
+            self.pos = (line_end + 1).min(self.len);
+            let end = if line_end > start && self.buf[line_end - 1] == b'\r' {
+                line_end - 1
+            } else {
+                line_end
+            };
+            return Ok(Some((start, end)));
         }
     }
 
-    /// How far the buffer moved left since the last call.
-    fn take_shift(&mut self) -> usize {
-        std::mem::take(&mut self.shift)
-    }
-
     /// Reads more, first moving the part still needed to the front, and
-    /// growing the buffer only when one line or message fills it. Returns
-    /// how far the contents moved left.
-    fn fill(&mut self, keep: Option<usize>) -> Result<usize, ScanError> {
-        let from = keep.unwrap_or(self.pos).min(self.pos);
+    /// growing the buffer only when one line or message fills it.
+    fn fill(&mut self) -> Result<(), ScanError> {
+        let from = self.keep.unwrap_or(self.pos).min(self.pos);
         if from > 0 {
             self.buf.copy_within(from..self.len, 0);
             self.len -= from;
             self.pos -= from;
-            self.shift += from;
+            self.keep = self.keep.map(|k| k - from);
         }
         if self.len == self.buf.len() {
             if self.buf.len() >= MAX_MESSAGE_BYTES + CHUNK {
@@ -360,11 +347,11 @@ impl<R: Read> Reader<R> {
             match self.input.read(&mut self.buf[self.len..]) {
                 Ok(0) => {
                     self.eof = true;
-                    return Ok(from);
+                    return Ok(());
                 }
                 Ok(n) => {
                     self.len += n;
-                    return Ok(from);
+                    return Ok(());
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e.into()),

@@ -1,7 +1,7 @@
 //! The parser's rules at their boundaries, one `check(input, expect)` each.
 
 use expect_test::{Expect, expect};
-use whatsapp_export::{Export, Kind, parse};
+use whatsapp_export::{Export, parse};
 
 /// Renders an export compactly: the date reading, then one line per message.
 fn render(export: &Export) -> String {
@@ -14,12 +14,7 @@ fn render(export: &Export) -> String {
     }
     out.push('\n');
     for m in &export.messages {
-        let kind = match m.kind {
-            Kind::System => "system",
-            Kind::Deleted => "deleted",
-            Kind::Media => "media",
-            Kind::Message => "message",
-        };
+        let kind = m.kind.name();
         out += &format!(
             "{} L{} {kind} {:?} {:?}{}{}\n",
             m.timestamp,
