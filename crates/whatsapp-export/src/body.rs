@@ -25,11 +25,16 @@ pub(crate) struct Body<'a> {
 }
 
 /// Classifies a message body: everything after the header, continuation
-/// lines joined with `\n`.
-pub(crate) fn classify(body: &str, frame: Frame) -> Body<'_> {
-    let (first, more) = match memchr::memchr(b'\n', body.as_bytes()) {
-        Some(at) => (&body[..at], Some(&body[at + 1..])),
-        None => (body, None),
+/// lines joined with `\n`; its first line is `first_len` bytes long.
+pub(crate) fn classify(body: &str, first_len: usize, frame: Frame) -> Body<'_> {
+    let (first, more) = match body.split_at_checked(first_len) {
+        Some((first, "")) => (first, None),
+        Some((first, rest)) if rest.starts_with('\n') => (first, Some(&rest[1..])),
+        // Not expected (the scanner measured it), but never worth a panic.
+        _ => match memchr::memchr(b'\n', body.as_bytes()) {
+            Some(at) => (&body[..at], Some(&body[at + 1..])),
+            None => (body, None),
+        },
     };
     let whole = marks::trim(first);
     if is_notice(whole) {
@@ -125,7 +130,11 @@ fn tidy(text: &str) -> Cow<'_, str> {
 }
 
 fn strip_leading_marks(text: &str) -> &str {
-    text.trim_start_matches(marks::is_mark)
+    // Every mark starts with 0xE2 or 0xEF.
+    match text.as_bytes().first() {
+        Some(0xE2 | 0xEF) => text.trim_start_matches(marks::is_mark),
+        _ => text,
+    }
 }
 
 /// `first` and the continuation lines `more`, joined with `\n`. Both are

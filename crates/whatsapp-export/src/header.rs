@@ -67,32 +67,95 @@ pub fn parse(line: &[u8]) -> Option<RawHeader> {
     fast(line).or_else(|| general(line))
 }
 
+/// Reads the headers of one file in order, remembering the last date.
+///
+/// Consecutive headers mostly share their date, so the bytes before the
+/// time of the last fast-path header (`[13-05-2022, `) are kept; a line that
+/// starts with the same bytes has the same date and only its time is read.
+/// Results equal [`parse`]'s (`tests::the_reader_agrees_with_parse`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct HeaderReader {
+    /// The remembered bytes, little-endian, and which of them count.
+    date_bytes: u128,
+    date_mask: u128,
+    date_len: usize,
+    date: FastDate,
+}
+
+impl HeaderReader {
+    #[inline]
+    pub fn parse(&mut self, line: &[u8]) -> Option<RawHeader> {
+        if let Some(first) = line.first_chunk::<16>()
+            && (u128::from_le_bytes(*first) ^ self.date_bytes) & self.date_mask == 0
+            && self.date_mask != 0
+            && let Some(h) = fast_time(line, self.date_len, &self.date)
+        {
+            return Some(h);
+        }
+        let Some((date, time_at)) = fast_date(line) else {
+            return general(line);
+        };
+        let Some(h) = fast_time(line, time_at, &date) else {
+            return general(line);
+        };
+        if let Some(first) = line.first_chunk::<16>()
+            && time_at <= 16
+        {
+            self.date_bytes = u128::from_le_bytes(*first);
+            self.date_mask = u128::MAX >> (8 * (16 - time_at));
+            self.date_len = time_at;
+            self.date = date;
+        }
+        Some(h)
+    }
+}
+
+/// The date part of a fast-path header.
+#[derive(Clone, Copy, Debug, Default)]
+struct FastDate {
+    bracket: bool,
+    separator: u8,
+    values: [u16; 3],
+    widths: [u8; 3],
+}
+
+/// Up to `max` ASCII digits at `*at`; `None` for none or more than `max`.
+#[inline]
+fn digits(line: &[u8], at: &mut usize, max: usize) -> Option<(u16, u8)> {
+    let mut value = 0u16;
+    let mut n = 0usize;
+    while let Some(&b) = line.get(*at + n) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        if n == max {
+            return None;
+        }
+        value = value * 10 + u16::from(d);
+        n += 1;
+    }
+    if n == 0 {
+        return None;
+    }
+    *at += n;
+    Some((value, n as u8))
+}
+
 /// The common shapes in plain ASCII (`13-05-2022 09:00 - `,
 /// `[13-05-22 09:00:00] `, `5/13/22, 9:00 - `), read at a fraction of the
 /// general parser's cost. `None` means "ask the general parser", never "no
 /// header"; `tests::fast_path_agrees_with_the_general_parser` holds them equal.
 #[inline]
 fn fast(line: &[u8]) -> Option<RawHeader> {
-    fn digits(line: &[u8], at: &mut usize, max: usize) -> Option<(u16, u8)> {
-        let mut value = 0u16;
-        let mut n = 0usize;
-        while let Some(&b) = line.get(*at + n) {
-            let d = b.wrapping_sub(b'0');
-            if d > 9 {
-                break;
-            }
-            if n == max {
-                return None;
-            }
-            value = value * 10 + u16::from(d);
-            n += 1;
-        }
-        if n == 0 {
-            return None;
-        }
-        *at += n;
-        Some((value, n as u8))
-    }
+    let (date, time_at) = fast_date(line)?;
+    fast_time(line, time_at, &date)
+}
+
+/// The date and the blank after it; returns where the time starts. Reads
+/// nothing past that point, so equal bytes before it mean an equal date.
+#[inline]
+fn fast_date(line: &[u8]) -> Option<(FastDate, usize)> {
     let bracket = line.first() == Some(&b'[');
     let mut i = usize::from(bracket);
     let (a, wa) = digits(line, &mut i, 4)?;
@@ -107,55 +170,63 @@ fn fast(line: &[u8]) -> Option<RawHeader> {
     }
     i += 1;
     let (c, wc) = digits(line, &mut i, 4)?;
-    match line.get(i..i + 2)? {
-        [b',', b' '] => i += 2,
-        [b' ', d] if d.is_ascii_digit() => i += 1,
+    // Stops at the first non-digit after the year, which is part of the
+    // remembered bytes: so they decide the date alone.
+    match line.get(i)? {
+        b',' if line.get(i + 1) == Some(&b' ') => i += 2,
+        b' ' => i += 1,
         _ => return None,
     }
-    let (hour, wh) = digits(line, &mut i, 2)?;
-    if line.get(i) != Some(&b':') {
+    let date = FastDate {
+        bracket,
+        separator,
+        values: [a, b, c],
+        widths: [wa, wb, wc],
+    };
+    Some((date, i))
+}
+
+/// The time at `i` (`9:05`, `09:05`, `09:05:30`) and the frame after it.
+#[inline]
+fn fast_time(line: &[u8], i: usize, date: &FastDate) -> Option<RawHeader> {
+    let digit = |b: u8| Some(b.wrapping_sub(b'0')).filter(|d| *d <= 9);
+    let time = line.get(i..)?;
+    let (hour, at) = match *time {
+        [h, b':', ..] => (digit(h)?, 2),
+        [h1, h2, b':', ..] => (digit(h1)? * 10 + digit(h2)?, 3),
+        _ => return None,
+    };
+    let (minute, at) = match *time.get(at..)? {
+        [m1, m2, ..] => (digit(m1)? * 10 + digit(m2)?, at + 2),
+        _ => return None,
+    };
+    // A third digit after minutes or seconds fails the frame check below.
+    let (second, at) = match *time.get(at..)? {
+        [b':', s1, s2, ..] => (Some(digit(s1)? * 10 + digit(s2)?), at + 3),
+        _ => (None, at),
+    };
+    if hour > 23 || minute > 59 || second.is_some_and(|s| s > 59) {
         return None;
     }
-    i += 1;
-    let (minute, wm) = digits(line, &mut i, 2)?;
-    let mut second = None;
-    if line.get(i) == Some(&b':') {
-        i += 1;
-        let (s, ws) = digits(line, &mut i, 2)?;
-        if ws != 2 {
-            return None;
-        }
-        second = Some(s as u8);
-    }
-    if wh > 2 || wm != 2 || hour > 23 || minute > 59 || second.is_some_and(|s| s > 59) {
-        return None;
-    }
-    let frame = if bracket {
-        match line.get(i..) {
-            Some([b']', b' ', ..]) => i += 2,
-            Some([b']']) => i += 1,
-            _ => return None,
-        }
-        Frame::Bracket
-    } else if line.get(i..i + 3) == Some(b" - ") {
-        i += 3;
-        Frame::Dash
-    } else {
-        return None;
+    let (frame, rest) = match (date.bracket, time.get(at..)?) {
+        (true, [b']', b' ', ..]) => (Frame::Bracket, at + 2),
+        (true, [b']']) => (Frame::Bracket, at + 1),
+        (false, [b' ', b'-', b' ', ..]) => (Frame::Dash, at + 3),
+        _ => return None,
     };
     Some(RawHeader {
         shape: Shape {
             frame,
-            separator,
+            separator: date.separator,
             time_first: false,
         },
-        date: [a, b, c],
-        widths: [wa, wb, wc],
+        date: date.values,
+        widths: date.widths,
         era: Era::Common,
-        hour: hour as u8,
-        minute: minute as u8,
+        hour,
+        minute,
         second,
-        rest: i,
+        rest: i + rest,
     })
 }
 
@@ -664,15 +735,15 @@ mod tests {
     }
 
     /// Every line of every public fixture, and variations of each.
-    #[test]
-    fn fast_path_agrees_with_the_general_parser() {
+    /// Every line of every public fixture, in file order, each followed by
+    /// variants cut short or extended.
+    fn fixture_lines_and_variants() -> Vec<Vec<u8>> {
         let root = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/fixtures/whatsapp/public"
         );
         let mut files = vec![std::path::PathBuf::from(root)];
-        let mut lines_checked = 0;
-        let mut fast_hits = 0;
+        let mut out = Vec::new();
         while let Some(path) = files.pop() {
             if path.is_dir() {
                 files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
@@ -681,24 +752,60 @@ mod tests {
             let bytes = std::fs::read(&path).unwrap();
             for line in bytes.split(|&b| b == b'\n') {
                 let line = line.strip_suffix(b"\r").unwrap_or(line);
-                let mut variants = vec![line.to_vec()];
+                out.push(line.to_vec());
                 for cut in [8, 12, 16, 19, 21, 24] {
-                    variants.push(line[..cut.min(line.len())].to_vec());
+                    out.push(line[..cut.min(line.len())].to_vec());
                 }
-                variants.push([line, b" PM - x: y"].concat());
-                for v in &variants {
-                    lines_checked += 1;
-                    if let Some(quick) = fast(v) {
-                        fast_hits += 1;
-                        assert_eq!(Some(quick), general(v), "{:?}", String::from_utf8_lossy(v));
-                    }
-                }
+                out.push([line, b" PM - x: y"].concat());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_general_parser() {
+        let lines = fixture_lines_and_variants();
+        let mut fast_hits = 0;
+        for v in &lines {
+            if let Some(quick) = fast(v) {
+                fast_hits += 1;
+                assert_eq!(Some(quick), general(v), "{:?}", String::from_utf8_lossy(v));
             }
         }
         assert!(
-            lines_checked > 20_000 && fast_hits > 1_000,
-            "{lines_checked} lines, {fast_hits} fast"
+            lines.len() > 20_000 && fast_hits > 1_000,
+            "{} lines, {fast_hits} fast",
+            lines.len()
         );
+    }
+
+    #[test]
+    fn the_reader_agrees_with_parse() {
+        let mut lines = fixture_lines_and_variants();
+        // Same date bytes, then something that is not a valid time or frame.
+        for tail in [
+            "25:00 - A: x",
+            "09:7 - A: x",
+            "09:00 A: x",
+            "09:00:00] A",
+            "09:00:61] A",
+            "9:00 - A: x",
+            "",
+        ] {
+            for head in ["13-05-2022 ", "[13-05-22 ", "5/13/22, ", "[2022.05.13. "] {
+                lines.push(format!("{head}09:00 - A: x").into_bytes());
+                lines.push(format!("{head}09:00:00] A: x").into_bytes());
+                lines.push(format!("{head}{tail}").into_bytes());
+            }
+        }
+        let mut reader = HeaderReader::default();
+        let mut remembered = 0;
+        for v in &lines {
+            let before = reader.date_mask != 0 && v.starts_with(&reader.date_bytes.to_le_bytes()[..reader.date_len]);
+            assert_eq!(reader.parse(v), parse(v), "{:?}", String::from_utf8_lossy(v));
+            remembered += usize::from(before);
+        }
+        assert!(remembered > 5_000, "{remembered} lines met a remembered date");
     }
 
     #[test]

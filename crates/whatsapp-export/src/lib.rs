@@ -151,6 +151,8 @@ impl fmt::Debug for Message<'_> {
 pub struct Decoded<'a> {
     raw: RawMessage<'a>,
     text: Cow<'a, str>,
+    /// The length of the text's first line.
+    first_len: usize,
     invalid_utf8: bool,
 }
 
@@ -165,14 +167,27 @@ impl<'a> RawMessage<'a> {
                 true,
             ),
         };
-        let text = if memchr::memchr(b'\r', text.as_bytes()).is_some() && text.contains("\r\n") {
+        let text = if self.crlf {
             Cow::Owned(text.replace("\r\n", "\n"))
         } else {
             text
         };
+        // The scanner's count stays right when only `\r\n` was replaced: the
+        // first line ends at the first of them.
+        let first_len = if invalid_utf8 {
+            memchr::memchr(b'\n', text.as_bytes()).unwrap_or(text.len())
+        } else {
+            self.first_len
+        };
+        debug_assert_eq!(
+            Some(first_len),
+            memchr::memchr(b'\n', text.as_bytes()).or(Some(text.len())),
+            "the scanner measured the first line"
+        );
         Decoded {
             raw: *self,
             text,
+            first_len,
             invalid_utf8,
         }
     }
@@ -181,7 +196,7 @@ impl<'a> RawMessage<'a> {
 impl Decoded<'_> {
     /// Author, text, attachment and kind.
     pub fn classify(&self) -> Message<'_> {
-        let body = body::classify(&self.text, self.raw.frame);
+        let body = body::classify(&self.text, self.first_len, self.raw.frame);
         Message {
             timestamp: self.raw.timestamp,
             author: body.author,

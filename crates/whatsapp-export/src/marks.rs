@@ -35,7 +35,8 @@ pub(crate) fn is_mark(c: char) -> bool {
 pub(crate) fn clean_author(author: &str) -> std::borrow::Cow<'_, str> {
     let trimmed = author.trim_ascii();
     // Marks start with 0xE2 or 0xEF, U+00A0 with 0xC2: most names have none.
-    let suspicious = trimmed.bytes().any(|b| matches!(b, 0xC2 | 0xE2 | 0xEF));
+    let suspicious =
+        !trimmed.is_ascii() && trimmed.bytes().any(|b| matches!(b, 0xC2 | 0xE2 | 0xEF));
     let is_odd = |c: char| is_mark(c) || c == '\u{00A0}' || c == '\u{202F}';
     if !suspicious || !trimmed.chars().any(is_odd) {
         return std::borrow::Cow::Borrowed(trimmed);

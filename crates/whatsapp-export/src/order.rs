@@ -24,15 +24,15 @@ pub(crate) struct Evidence {
     pub headers: usize,
     valid: [usize; 3],
     unpadded_first: bool,
+    dates: Dates,
 }
 
 impl Evidence {
     pub fn add(&mut self, header: &RawHeader) {
         self.headers += 1;
-        for (i, order) in ORDERS.iter().enumerate() {
-            if timestamp(header, *order).is_some() {
-                self.valid[i] += 1;
-            }
+        let readings = self.dates.readings(header);
+        for (valid, reading) in self.valid.iter_mut().zip(readings) {
+            *valid += usize::from(reading.is_some());
         }
         self.unpadded_first |= header.widths[0] == 1;
     }
@@ -77,8 +77,55 @@ impl Evidence {
     }
 }
 
-/// The header's timestamp under `order`, or `None` if that date does not exist.
-pub(crate) fn timestamp(h: &RawHeader, order: DateOrder) -> Option<Timestamp> {
+/// A date as one reading gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Ymd {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+/// One header's date under each of [`ORDERS`], `None` where it does not exist.
+type Readings = [Option<Ymd>; 3];
+
+/// Reads the dates of one file's headers, remembering the last one:
+/// consecutive headers mostly share their date.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Dates {
+    last: Option<(([u16; 3], [u8; 3], Era), Readings)>,
+}
+
+impl Dates {
+    fn readings(&mut self, h: &RawHeader) -> Readings {
+        let key = (h.date, h.widths, h.era);
+        match self.last {
+            Some((last, readings)) if last == key => readings,
+            _ => {
+                let readings = ORDERS.map(|order| date(h, order));
+                self.last = Some((key, readings));
+                readings
+            }
+        }
+    }
+
+    /// The header's timestamp under `order`, or `None` if that date does not exist.
+    #[inline]
+    pub fn timestamp(&mut self, h: &RawHeader, order: DateOrder) -> Option<Timestamp> {
+        let i = ORDERS.iter().position(|o| *o == order).unwrap_or(0);
+        let Ymd { year, month, day } = self.readings(h)[i]?;
+        Some(Timestamp {
+            year,
+            month,
+            day,
+            hour: h.hour,
+            minute: h.minute,
+            second: h.second.unwrap_or(0),
+        })
+    }
+}
+
+/// The header's date under `order`, or `None` if that date does not exist.
+fn date(h: &RawHeader, order: DateOrder) -> Option<Ymd> {
     let [a, b, c] = h.date;
     let (year_i, month, day) = match order {
         DateOrder::DayMonthYear => (2, b, a),
@@ -99,13 +146,10 @@ pub(crate) fn timestamp(h: &RawHeader, order: DateOrder) -> Option<Timestamp> {
         && (1..=12).contains(&month)
         && day >= 1
         && day <= u16::from(days_in_month(year, month));
-    valid.then(|| Timestamp {
+    valid.then_some(Ymd {
         year,
         month: month as u8,
         day: day as u8,
-        hour: h.hour,
-        minute: h.minute,
-        second: h.second.unwrap_or(0),
     })
 }
 

@@ -9,8 +9,8 @@
 use std::io::{self, Read};
 use std::ops::ControlFlow;
 
-use crate::header::{self, Frame, Shape};
-use crate::order::{self, Evidence};
+use crate::header::{Frame, HeaderReader, RawHeader, Shape};
+use crate::order::{Dates, Evidence};
 use crate::{DateOrder, Timestamp};
 
 /// The longest message accepted, in bytes. WhatsApp caps a message at 65,536
@@ -96,6 +96,10 @@ pub struct RawMessage<'a> {
     pub frame: Frame,
     /// Everything after the header.
     pub body: &'a [u8],
+    /// The length of the body's first line.
+    pub(crate) first_len: usize,
+    /// Whether a line break inside the body is `\r\n`.
+    pub(crate) crlf: bool,
 }
 
 impl std::fmt::Debug for RawMessage<'_> {
@@ -112,8 +116,9 @@ impl std::fmt::Debug for RawMessage<'_> {
 /// Pass 1: reads `input` to the end and decides shape and date order.
 pub fn survey(input: impl Read) -> Result<Survey, ScanError> {
     let mut by_shape: Vec<(Shape, Evidence)> = Vec::new();
+    let mut headers = HeaderReader::default();
     for_each_line(input, |line| {
-        if let Some(h) = header_candidate(line) {
+        if let Some(h) = header_candidate(&mut headers, line) {
             match by_shape.iter_mut().find(|(s, _)| *s == h.shape) {
                 Some((_, e)) => e.add(&h),
                 None => {
@@ -171,65 +176,91 @@ fn read_messages_with(
         return Ok(preamble);
     };
     let mut reader = Reader::new(input, capacity);
+    let mut headers = HeaderReader::default();
+    let mut dates = Dates::default();
     let mut preamble = 0;
-    // The message being collected: (timestamp, frame, header line). Its body
-    // starts at `reader.keep`, which the reader moves when it compacts.
-    let mut open: Option<(Timestamp, Frame, usize)> = None;
+    // The message being collected. Its body starts at `reader.keep`, which
+    // the reader moves when it compacts.
+    let mut open: Option<Open> = None;
     let mut line_no = 0;
+    // Whether the line before ended with `\r\n`.
+    let mut after_crlf = false;
     loop {
         let next = reader.next_line();
-        let Some((start, end)) = next.map_err(|e| e.at_line(open.map_or(line_no + 1, |o| o.2)))?
+        let Some((start, end)) =
+            next.map_err(|e| e.at_line(open.map_or(line_no + 1, |o| o.line)))?
         else {
             break;
         };
         line_no += 1;
         let line = &reader.buf[start..end];
-        let header = header_candidate(line)
+        let header = header_candidate(&mut headers, line)
             .filter(|h| h.shape == shape)
-            .and_then(|h| order::timestamp(&h, survey.date_order).map(|ts| (h, ts)));
-        match (header, open) {
-            (Some((h, ts)), previous) => {
-                if let (Some((t, frame, at_line)), Some(body_start)) = (previous, reader.keep) {
+            .and_then(|h| dates.timestamp(&h, survey.date_order).map(|ts| (h, ts)));
+        match (header, &mut open) {
+            (Some((h, timestamp)), previous) => {
+                if let (Some(previous), Some(body_start)) = (previous, reader.keep) {
                     // The previous message ends before this line's line break.
                     let body_end = trim_line_end(&reader.buf[..start]).max(body_start);
-                    let raw = RawMessage {
-                        timestamp: t,
-                        line: at_line,
-                        frame,
-                        body: &reader.buf[body_start..body_end],
-                    };
-                    if each(raw).is_break() {
+                    let body = &reader.buf[body_start..body_end];
+                    if each(previous.message(body)).is_break() {
                         return Ok(preamble);
                     }
                 }
-                open = Some((ts, h.shape.frame, line_no));
+                open = Some(Open {
+                    timestamp,
+                    frame: h.shape.frame,
+                    line: line_no,
+                    first_len: line.len() - h.rest,
+                    crlf: false,
+                });
                 reader.keep = Some(start + h.rest);
             }
-            (None, Some(_)) => {}
+            (None, Some(open)) => open.crlf |= after_crlf,
             (None, None) => preamble += usize::from(!is_blank(line)),
         }
-        if let (Some((_, _, at_line)), Some(body_start)) = (open, reader.keep)
+        after_crlf = reader.buf.get(end) == Some(&b'\r');
+        if let (Some(open), Some(body_start)) = (open, reader.keep)
             && end.saturating_sub(body_start) > MAX_MESSAGE_BYTES
         {
-            return Err(ScanError::MessageTooLong { line: at_line });
+            return Err(ScanError::MessageTooLong { line: open.line });
         }
     }
-    if let (Some((t, frame, at_line)), Some(body_start)) = (open, reader.keep) {
+    if let (Some(open), Some(body_start)) = (open, reader.keep) {
         let body_end = trim_line_end(&reader.buf[..reader.len]).max(body_start);
-        let _ = each(RawMessage {
-            timestamp: t,
-            line: at_line,
-            frame,
-            body: &reader.buf[body_start..body_end],
-        });
+        let _ = each(open.message(&reader.buf[body_start..body_end]));
     }
     Ok(preamble)
 }
 
+/// What is known of the message being collected before its end is found.
+#[derive(Clone, Copy)]
+struct Open {
+    timestamp: Timestamp,
+    frame: Frame,
+    line: usize,
+    first_len: usize,
+    crlf: bool,
+}
+
+impl Open {
+    fn message(self, body: &[u8]) -> RawMessage<'_> {
+        RawMessage {
+            timestamp: self.timestamp,
+            line: self.line,
+            frame: self.frame,
+            body,
+            first_len: self.first_len.min(body.len()),
+            crlf: self.crlf,
+        }
+    }
+}
+
 /// A header, cheaply rejected for lines that cannot start one.
-fn header_candidate(line: &[u8]) -> Option<header::RawHeader> {
+#[inline]
+fn header_candidate(headers: &mut HeaderReader, line: &[u8]) -> Option<RawHeader> {
     match line.first()? {
-        b'0'..=b'9' | b'[' | 0xD9 | 0xDB | 0xE2 | 0xEF => header::parse(line),
+        b'0'..=b'9' | b'[' | 0xD9 | 0xDB | 0xE2 | 0xEF => headers.parse(line),
         _ => None,
     }
 }
