@@ -90,11 +90,13 @@ pub(crate) fn classify(body: &str, first_len: usize, frame: Frame) -> Body<'_> {
     with(author, Kind::Message, None, text)
 }
 
+#[inline]
 fn is_notice(text: &str) -> bool {
     !text.is_empty() && NOTICES.is_prefix_of(text)
 }
 
 /// `Author: text`, or `Author:` with an empty text (view-once on iOS).
+#[inline]
 fn split_author(line: &str) -> Option<(&str, &str)> {
     let colon_space = memchr::memchr_iter(b':', line.as_bytes())
         .find(|&at| line.as_bytes().get(at + 1) == Some(&b' '));

@@ -16,6 +16,7 @@ pub(crate) fn mark_len(bytes: &[u8]) -> usize {
 }
 
 /// `text` without invisible marks and ASCII blanks at both ends.
+#[inline]
 pub(crate) fn trim(text: &str) -> &str {
     let bytes = text.as_bytes();
     let plain = |b: Option<&u8>| b.is_none_or(|&b| b.is_ascii() && b != b' ' && b != b'\t');
@@ -32,6 +33,7 @@ pub(crate) fn is_mark(c: char) -> bool {
 
 /// An author as shown: without invisible marks, no-break spaces as spaces
 /// (iOS wraps phone numbers in LRE…PDF with U+00A0 inside).
+#[inline]
 pub(crate) fn clean_author(author: &str) -> std::borrow::Cow<'_, str> {
     let trimmed = author.trim_ascii();
     // Marks start with 0xE2 or 0xEF, U+00A0 with 0xC2: most names have none.

@@ -37,22 +37,26 @@ impl PairSet {
         Self(bits)
     }
 
+    #[inline]
     fn contains(&self, p: u16) -> bool {
         self.0[usize::from(p >> 6)] & (1 << (p & 63)) != 0
     }
 }
 
 /// Two bytes as one number.
+#[inline]
 fn pair(a: u8, b: u8) -> u16 {
     u16::from(a) << 8 | u16::from(b)
 }
 
 /// Needs at least two bytes.
+#[inline]
 fn first_pair(bytes: &[u8]) -> u16 {
     pair(bytes[0], bytes[1])
 }
 
 /// Needs at least two bytes.
+#[inline]
 fn last_pair(bytes: &[u8]) -> u16 {
     pair(bytes[bytes.len() - 2], bytes[bytes.len() - 1])
 }
@@ -93,6 +97,7 @@ impl Table {
     }
 
     /// Whether `text` is one of the strings.
+    #[inline]
     pub fn contains(&self, text: &str) -> bool {
         let bytes = text.as_bytes();
         (self.min_len..=self.max_len).contains(&bytes.len())
@@ -104,6 +109,7 @@ impl Table {
     }
 
     /// Whether `text` starts with one of the strings.
+    #[inline]
     pub fn is_prefix_of(&self, text: &str) -> bool {
         let bytes = text.as_bytes();
         bytes.len() >= self.min_len
@@ -114,6 +120,7 @@ impl Table {
     }
 
     /// `text` without the string it ends with, if it ends with one.
+    #[inline]
     pub fn strip_suffix_of<'t>(&self, text: &'t str) -> Option<&'t str> {
         let bytes = text.as_bytes();
         if bytes.len() < self.min_len || !self.last_pairs.contains(last_pair(bytes)) {

@@ -22,27 +22,47 @@ const ORDERS: [DateOrder; 3] = [
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Evidence {
     pub headers: usize,
+    /// Per reading, how many headers (before the current run) are valid under it.
     valid: [usize; 3],
+    /// The date of the latest headers and how many in a row had it: most
+    /// headers repeat the one before, so dates are read once per run.
+    run: Option<(DateKey, usize)>,
     unpadded_first: bool,
-    dates: Dates,
 }
 
 impl Evidence {
+    #[inline]
     pub fn add(&mut self, header: &RawHeader) {
         self.headers += 1;
-        let readings = self.dates.readings(header);
-        for (valid, reading) in self.valid.iter_mut().zip(readings) {
-            *valid += usize::from(reading.is_some());
-        }
         self.unpadded_first |= header.widths[0] == 1;
+        let key = DateKey::of(header);
+        match &mut self.run {
+            Some((run_key, n)) if *run_key == key => *n += 1,
+            _ => {
+                self.valid = self.tally();
+                self.run = Some((key, 1));
+            }
+        }
+    }
+
+    /// `valid` with the current run counted in.
+    fn tally(&self) -> [usize; 3] {
+        let mut valid = self.valid;
+        if let Some((key, n)) = &self.run {
+            for (valid, order) in valid.iter_mut().zip(ORDERS) {
+                *valid += n * usize::from(date(key, order).is_some());
+            }
+        }
+        valid
     }
 
     /// The chosen reading and, when the file allows another one as well, that one.
     pub fn decide(&self, separator: u8) -> (DateOrder, Option<DateOrder>) {
-        let best = *self.valid.iter().max().unwrap_or(&0);
+        let valid = self.tally();
+        let best = *valid.iter().max().unwrap_or(&0);
         let candidates: Vec<DateOrder> = ORDERS
             .iter()
-            .zip(self.valid)
+            .zip(valid)
             .filter(|(_, v)| *v == best)
             .map(|(o, _)| *o)
             .collect();
@@ -88,20 +108,40 @@ struct Ymd {
 /// One header's date under each of [`ORDERS`], `None` where it does not exist.
 type Readings = [Option<Ymd>; 3];
 
+/// A header's date fields as written: equal keys, equal dates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct DateKey {
+    date: [u16; 3],
+    widths: [u8; 3],
+    era: Era,
+}
+
+impl DateKey {
+    #[inline]
+    fn of(h: &RawHeader) -> Self {
+        Self {
+            date: h.date,
+            widths: h.widths,
+            era: h.era,
+        }
+    }
+}
+
 /// Reads the dates of one file's headers, remembering the last one:
 /// consecutive headers mostly share their date.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Dates {
-    last: Option<(([u16; 3], [u8; 3], Era), Readings)>,
+    last: Option<(DateKey, Readings)>,
 }
 
 impl Dates {
+    #[inline]
     fn readings(&mut self, h: &RawHeader) -> Readings {
-        let key = (h.date, h.widths, h.era);
+        let key = DateKey::of(h);
         match self.last {
             Some((last, readings)) if last == key => readings,
             _ => {
-                let readings = ORDERS.map(|order| date(h, order));
+                let readings = ORDERS.map(|order| date(&key, order));
                 self.last = Some((key, readings));
                 readings
             }
@@ -124,8 +164,8 @@ impl Dates {
     }
 }
 
-/// The header's date under `order`, or `None` if that date does not exist.
-fn date(h: &RawHeader, order: DateOrder) -> Option<Ymd> {
+/// The date under `order`, or `None` if that date does not exist.
+fn date(h: &DateKey, order: DateOrder) -> Option<Ymd> {
     let [a, b, c] = h.date;
     let (year_i, month, day) = match order {
         DateOrder::DayMonthYear => (2, b, a),
