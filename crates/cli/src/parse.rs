@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde::Serialize;
 use whatsapp_export::container::{self, Limits};
-use whatsapp_export::{DateOrder, Message, Survey};
+use whatsapp_export::{DateOrder, Message, Speculation, Survey};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -111,11 +111,12 @@ fn expand(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Two passes over the chat text: a `.txt` is opened twice, a `.zip` entry
-/// inflated twice; neither is ever held whole.
+/// Two passes over the chat text (one for `--count` when the file's start
+/// predicts it): a `.txt` is opened again, a `.zip` entry inflated again;
+/// neither is ever held whole.
 fn parse_file(path: &Path, args: &Args, out: &mut impl Write) -> anyhow::Result<usize> {
-    let name = path.display().to_string();
-    let open = || File::open(path).with_context(|| format!("cannot open {name}"));
+    let name = || path.display().to_string();
+    let open = || File::open(path).with_context(|| format!("cannot open {}", name()));
     if is_zip(path) {
         let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         let mut export = container::open_zip(
@@ -123,14 +124,85 @@ fn parse_file(path: &Path, args: &Args, out: &mut impl Write) -> anyhow::Result<
             file_name.as_deref(),
             Limits::default(),
         )
-        .with_context(|| name.clone())?;
-        let survey = whatsapp_export::survey(export.chat().with_context(|| name.clone())?)
-            .with_context(|| name.clone())?;
-        let chat = export.chat().with_context(|| name.clone())?;
-        emit(path, chat, &survey, args, out)
+        .with_context(name)?;
+        let first = first_reading(path, export.chat().with_context(name)?, args)?;
+        match first {
+            FirstReading::Counted(n) => Ok(n),
+            FirstReading::Surveyed(survey) => {
+                second_reading(path, export.chat().with_context(name)?, &survey, args, out)
+            }
+        }
     } else {
-        let survey = whatsapp_export::survey(open()?).with_context(|| name.clone())?;
-        emit(path, open()?, &survey, args, out)
+        match first_reading(path, open()?, args)? {
+            FirstReading::Counted(n) => Ok(n),
+            FirstReading::Surveyed(survey) => second_reading(path, open()?, &survey, args, out),
+        }
+    }
+}
+
+enum FirstReading {
+    /// `--count` is done.
+    Counted(usize),
+    /// The file's shape and order, for reading it again.
+    Surveyed(Survey),
+}
+
+/// The survey, or for `--count` the whole parse on the shape and order the
+/// file's start suggests, confirmed by the survey of all headers.
+fn first_reading(path: &Path, chat: impl Read, args: &Args) -> anyhow::Result<FirstReading> {
+    let name = || path.display().to_string();
+    if !args.count {
+        let survey = whatsapp_export::survey(chat).with_context(name)?;
+        return Ok(FirstReading::Surveyed(survey));
+    }
+    let mut tally = Tally::default();
+    let outcome =
+        whatsapp_export::read_speculatively(chat, |raw| tally.add(raw)).with_context(name)?;
+    Ok(match outcome {
+        Speculation::Confirmed { survey, preamble } => {
+            warn_about(path, &survey, preamble, tally.invalid);
+            FirstReading::Counted(tally.messages)
+        }
+        // What the guess read is void.
+        Speculation::Refuted { survey } => FirstReading::Surveyed(survey),
+    })
+}
+
+/// Reads with the file's own shape and order.
+fn second_reading(
+    path: &Path,
+    chat: impl Read,
+    survey: &Survey,
+    args: &Args,
+    out: &mut impl Write,
+) -> anyhow::Result<usize> {
+    if !args.count {
+        return emit(path, chat, survey, args, out);
+    }
+    let mut tally = Tally::default();
+    let preamble = whatsapp_export::read_messages(chat, survey, |raw| {
+        tally.add(raw);
+        ControlFlow::Continue(())
+    })
+    .with_context(|| path.display().to_string())?;
+    warn_about(path, survey, preamble, tally.invalid);
+    Ok(tally.messages)
+}
+
+/// `--count`: the whole parse of every message, printing nothing.
+#[derive(Default)]
+struct Tally {
+    messages: usize,
+    invalid: usize,
+}
+
+impl Tally {
+    fn add(&mut self, raw: whatsapp_export::RawMessage<'_>) {
+        let decoded = raw.decode();
+        let message = decoded.classify();
+        self.invalid += usize::from(message.invalid_utf8);
+        self.messages += 1;
+        std::hint::black_box(&message);
     }
 }
 
@@ -139,7 +211,7 @@ fn is_zip(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
 }
 
-/// Pass 2: prints (or only counts) every message, then the warnings.
+/// Pass 2: prints every message (`--json` or `--jsonl`), then the warnings.
 fn emit(
     path: &Path,
     chat: impl Read,
@@ -167,15 +239,9 @@ fn emit(
         } else {
             let message = decoded.classify();
             invalid += usize::from(message.invalid_utf8);
-            if args.json {
-                let separator: &[u8] = if count == 0 { b"\n" } else { b",\n" };
-                out.write_all(separator)
-                    .and_then(|()| write_json(out, &MessageJson::from(&message)))
-            } else {
-                // --count: the whole parse, without printing it.
-                std::hint::black_box(&message);
-                Ok(())
-            }
+            let separator: &[u8] = if count == 0 { b"\n" } else { b",\n" };
+            out.write_all(separator)
+                .and_then(|()| write_json(out, &MessageJson::from(&message)))
         };
         count += 1;
         match written {

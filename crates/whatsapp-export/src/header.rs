@@ -801,11 +801,20 @@ mod tests {
         let mut reader = HeaderReader::default();
         let mut remembered = 0;
         for v in &lines {
-            let before = reader.date_mask != 0 && v.starts_with(&reader.date_bytes.to_le_bytes()[..reader.date_len]);
-            assert_eq!(reader.parse(v), parse(v), "{:?}", String::from_utf8_lossy(v));
+            let before = reader.date_mask != 0
+                && v.starts_with(&reader.date_bytes.to_le_bytes()[..reader.date_len]);
+            assert_eq!(
+                reader.parse(v),
+                parse(v),
+                "{:?}",
+                String::from_utf8_lossy(v)
+            );
             remembered += usize::from(before);
         }
-        assert!(remembered > 5_000, "{remembered} lines met a remembered date");
+        assert!(
+            remembered > 5_000,
+            "{remembered} lines met a remembered date"
+        );
     }
 
     #[test]

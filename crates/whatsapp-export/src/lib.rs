@@ -25,7 +25,10 @@ use std::borrow::Cow;
 use std::fmt;
 
 pub use header::{Era, Frame, RawHeader, Shape};
-pub use scan::{MAX_MESSAGE_BYTES, RawMessage, ScanError, Survey, read_messages, survey};
+pub use scan::{
+    MAX_MESSAGE_BYTES, RawMessage, ScanError, Speculation, Survey, read_messages,
+    read_speculatively, survey,
+};
 
 /// Recognises a header line; exposed for tests and tools.
 pub fn parse_header(line: &[u8]) -> Option<RawHeader> {
@@ -160,7 +163,11 @@ impl<'a> RawMessage<'a> {
     /// The body as text; borrows unless bytes had to be replaced.
     pub fn decode(&self) -> Decoded<'a> {
         // Validating is much faster than the lossy decoder; most bodies are valid.
-        let (text, invalid_utf8) = match std::str::from_utf8(self.body) {
+        let checked = self
+            .text
+            .map(Ok)
+            .unwrap_or_else(|| std::str::from_utf8(self.body));
+        let (text, invalid_utf8) = match checked {
             Ok(text) => (Cow::Borrowed(text), false),
             Err(_) => (
                 Cow::Owned(String::from_utf8_lossy(self.body).into_owned()),

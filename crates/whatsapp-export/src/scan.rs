@@ -100,6 +100,8 @@ pub struct RawMessage<'a> {
     pub(crate) first_len: usize,
     /// Whether a line break inside the body is `\r\n`.
     pub(crate) crlf: bool,
+    /// The body as text, when the scanner found it valid UTF-8.
+    pub(crate) text: Option<&'a str>,
 }
 
 impl std::fmt::Debug for RawMessage<'_> {
@@ -115,39 +117,57 @@ impl std::fmt::Debug for RawMessage<'_> {
 
 /// Pass 1: reads `input` to the end and decides shape and date order.
 pub fn survey(input: impl Read) -> Result<Survey, ScanError> {
-    let mut by_shape: Vec<(Shape, Evidence)> = Vec::new();
+    let mut votes = Votes::default();
     let mut headers = HeaderReader::default();
     for_each_line(input, |line| {
         if let Some(h) = header_candidate(&mut headers, line) {
-            match by_shape.iter_mut().find(|(s, _)| *s == h.shape) {
-                Some((_, e)) => e.add(&h),
-                None => {
-                    let mut e = Evidence::default();
-                    e.add(&h);
-                    by_shape.push((h.shape, e));
-                }
-            }
+            votes.add(&h);
         }
         ControlFlow::Continue(())
     })?;
-    let best = by_shape
-        .iter()
-        .max_by_key(|(s, e)| (e.headers, frame_rank(s.frame)));
-    Ok(match best {
-        None => Survey {
-            shape: None,
-            date_order: DateOrder::DayMonthYear,
-            ambiguous_with: None,
-        },
-        Some((shape, evidence)) => {
-            let (date_order, ambiguous_with) = evidence.decide(shape.separator);
-            Survey {
-                shape: Some(*shape),
-                date_order,
-                ambiguous_with,
+    Ok(votes.decide())
+}
+
+/// Every header's vote, per shape.
+#[derive(Debug, Default)]
+struct Votes {
+    by_shape: Vec<(Shape, Evidence)>,
+}
+
+impl Votes {
+    #[inline]
+    fn add(&mut self, h: &RawHeader) {
+        match self.by_shape.iter_mut().find(|(s, _)| *s == h.shape) {
+            Some((_, e)) => e.add(h),
+            None => {
+                let mut e = Evidence::default();
+                e.add(h);
+                self.by_shape.push((h.shape, e));
             }
         }
-    })
+    }
+
+    fn decide(&self) -> Survey {
+        let best = self
+            .by_shape
+            .iter()
+            .max_by_key(|(s, e)| (e.headers, frame_rank(s.frame)));
+        match best {
+            None => Survey {
+                shape: None,
+                date_order: DateOrder::DayMonthYear,
+                ambiguous_with: None,
+            },
+            Some((shape, evidence)) => {
+                let (date_order, ambiguous_with) = evidence.decide(shape.separator);
+                Survey {
+                    shape: Some(*shape),
+                    date_order,
+                    ambiguous_with,
+                }
+            }
+        }
+    }
 }
 
 /// Pass 2: calls `each` for every message in file order. Returns the number
@@ -157,27 +177,81 @@ pub fn read_messages(
     survey: &Survey,
     each: impl FnMut(RawMessage<'_>) -> ControlFlow<()>,
 ) -> Result<usize, ScanError> {
-    read_messages_with(input, survey, CHUNK, each)
+    read_messages_with(input, Plan::Known(survey), CHUNK, each).map(|(preamble, ..)| preamble)
+}
+
+/// What [`read_speculatively`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Speculation {
+    /// The messages handed out are the file's: the survey of all headers
+    /// chose the shape and order they were read with.
+    Confirmed {
+        /// The survey of all headers.
+        survey: Survey,
+        /// Non-blank lines before the first message.
+        preamble: usize,
+    },
+    /// The survey of all headers chose otherwise: discard what was handed
+    /// out and read again with [`read_messages`] and this survey.
+    Refuted {
+        /// The survey of all headers.
+        survey: Survey,
+    },
+}
+
+/// Both passes in one, for a caller that can take back what it was handed
+/// (a count, a transaction): messages are read with the shape and order the
+/// first 256 KiB suggest while every header of the file votes as in
+/// [`survey`]. The vote of all headers decides, as ever; only when it
+/// differs from the guess is a second reading needed.
+pub fn read_speculatively(
+    input: impl Read,
+    mut each: impl FnMut(RawMessage<'_>),
+) -> Result<Speculation, ScanError> {
+    let every = |m: RawMessage<'_>| {
+        each(m);
+        ControlFlow::Continue(())
+    };
+    let (preamble, guess, votes) = read_messages_with(input, Plan::Guess, CHUNK, every)?;
+    // A guess always comes back with the votes.
+    let survey = votes.unwrap_or_default().decide();
+    Ok(
+        if survey.shape == guess.shape && survey.date_order == guess.date_order {
+            Speculation::Confirmed { survey, preamble }
+        } else {
+            Speculation::Refuted { survey }
+        },
+    )
+}
+
+/// Where pass 2 gets its shape and order.
+enum Plan<'s> {
+    /// From pass 1.
+    Known(&'s Survey),
+    /// From the first window, while every header votes.
+    Guess,
 }
 
 /// [`read_messages`] with a given starting buffer size (tests use tiny ones).
+/// Returns the preamble, the shape and order used and, with [`Plan::Guess`],
+/// the votes of all headers.
 fn read_messages_with(
     input: impl Read,
-    survey: &Survey,
+    plan: Plan<'_>,
     capacity: usize,
     mut each: impl FnMut(RawMessage<'_>) -> ControlFlow<()>,
-) -> Result<usize, ScanError> {
-    let Some(shape) = survey.shape else {
-        let mut preamble = 0;
-        for_each_line(input, |line| {
-            preamble += usize::from(!is_blank(line));
-            ControlFlow::Continue(())
-        })?;
-        return Ok(preamble);
-    };
+) -> Result<(usize, Survey, Option<Votes>), ScanError> {
     let mut reader = Reader::new(input, capacity);
     let mut headers = HeaderReader::default();
     let mut dates = Dates::default();
+    let mut votes = match plan {
+        Plan::Known(_) => None,
+        Plan::Guess => Some(Votes::default()),
+    };
+    let mut survey = match plan {
+        Plan::Known(survey) => Some(survey.clone()),
+        Plan::Guess => None,
+    };
     let mut preamble = 0;
     // The message being collected. Its body starts at `reader.keep`, which
     // the reader moves when it compacts.
@@ -185,52 +259,116 @@ fn read_messages_with(
     let mut line_no = 0;
     // Whether the line before ended with `\r\n`.
     let mut after_crlf = false;
-    loop {
-        let next = reader.next_line();
-        let Some((start, end)) =
-            next.map_err(|e| e.at_line(open.map_or(line_no + 1, |o| o.line)))?
-        else {
-            break;
-        };
-        line_no += 1;
-        let line = &reader.buf[start..end];
-        let header = header_candidate(&mut headers, line)
-            .filter(|h| h.shape == shape)
-            .and_then(|h| dates.timestamp(&h, survey.date_order).map(|ts| (h, ts)));
-        match (header, &mut open) {
-            (Some((h, timestamp)), previous) => {
-                if let (Some(previous), Some(body_start)) = (previous, reader.keep) {
-                    // The previous message ends before this line's line break.
-                    let body_end = trim_line_end(&reader.buf[..start]).max(body_start);
-                    let body = &reader.buf[body_start..body_end];
-                    if each(previous.message(body)).is_break() {
-                        return Ok(preamble);
-                    }
-                }
-                open = Some(Open {
-                    timestamp,
-                    frame: h.shape.frame,
-                    line: line_no,
-                    first_len: line.len() - h.rest,
-                    crlf: false,
+    let mut stopped = false;
+    'windows: loop {
+        let window_end = match reader.next_window() {
+            Ok(Some(window_end)) => window_end,
+            Ok(None) => break,
+            Err(e) => {
+                // An overlong line that starts a message is that message;
+                // otherwise it continues the open one.
+                let unfinished = &reader.buf[reader.pos..reader.len];
+                let starts_message = survey.as_ref().is_some_and(|survey| {
+                    header_candidate(&mut HeaderReader::default(), unfinished)
+                        .filter(|h| Some(h.shape) == survey.shape)
+                        .is_some_and(|h| {
+                            Dates::default().timestamp(&h, survey.date_order).is_some()
+                        })
                 });
-                reader.keep = Some(start + h.rest);
+                let line = match open {
+                    Some(open) if !starts_message => open.line,
+                    _ => line_no + 1,
+                };
+                return Err(e.at_line(line));
             }
-            (None, Some(open)) => open.crlf |= after_crlf,
-            (None, None) => preamble += usize::from(!is_blank(line)),
+        };
+        let buf = &reader.buf[..window_end];
+        let survey = survey.get_or_insert_with(|| guess(&buf[reader.pos..]));
+        // One UTF-8 check for the window instead of one per message; a
+        // window with invalid bytes leaves each message to check itself.
+        let text_start = reader.keep.unwrap_or(reader.pos).min(reader.pos);
+        let text = std::str::from_utf8(&buf[text_start..]).ok();
+        let mut pos = reader.pos;
+        while pos < window_end {
+            let (start, end, crlf) = split_line(buf, pos);
+            pos = (end + 1 + usize::from(crlf)).min(window_end);
+            line_no += 1;
+            let line = &buf[start..end];
+            let candidate = header_candidate(&mut headers, line);
+            if let (Some(votes), Some(h)) = (&mut votes, &candidate) {
+                votes.add(h);
+            }
+            let header = candidate
+                .filter(|h| Some(h.shape) == survey.shape)
+                .and_then(|h| dates.timestamp(&h, survey.date_order).map(|ts| (h, ts)));
+            match (header, &mut open) {
+                (Some((h, timestamp)), previous) => {
+                    if let (Some(previous), Some(body_start)) = (previous, reader.keep) {
+                        // The previous message ends before this line's line break.
+                        let body_end = trim_line_end(&buf[..start]).max(body_start);
+                        let body = &buf[body_start..body_end];
+                        let body_text = text
+                            .and_then(|t| t.get(body_start - text_start..body_end - text_start));
+                        if each(previous.message(body, body_text)).is_break() {
+                            stopped = true;
+                            break 'windows;
+                        }
+                    }
+                    open = Some(Open {
+                        timestamp,
+                        frame: h.shape.frame,
+                        line: line_no,
+                        first_len: line.len() - h.rest,
+                        crlf: false,
+                    });
+                    reader.keep = Some(start + h.rest);
+                }
+                (None, Some(open)) => open.crlf |= after_crlf,
+                (None, None) => preamble += usize::from(!is_blank(line)),
+            }
+            after_crlf = crlf;
+            if let (Some(open), Some(body_start)) = (open, reader.keep)
+                && end.saturating_sub(body_start) > MAX_MESSAGE_BYTES
+            {
+                return Err(ScanError::MessageTooLong { line: open.line });
+            }
         }
-        after_crlf = reader.buf.get(end) == Some(&b'\r');
-        if let (Some(open), Some(body_start)) = (open, reader.keep)
-            && end.saturating_sub(body_start) > MAX_MESSAGE_BYTES
-        {
-            return Err(ScanError::MessageTooLong { line: open.line });
-        }
+        reader.pos = pos;
     }
-    if let (Some(open), Some(body_start)) = (open, reader.keep) {
+    if let (false, Some(open), Some(body_start)) = (stopped, open, reader.keep) {
         let body_end = trim_line_end(&reader.buf[..reader.len]).max(body_start);
-        let _ = each(open.message(&reader.buf[body_start..body_end]));
+        let body = &reader.buf[body_start..body_end];
+        let _ = each(open.message(body, None));
     }
-    Ok(preamble)
+    let used = survey.unwrap_or_else(|| Votes::default().decide());
+    Ok((preamble, used, votes))
+}
+
+/// The shape and order the complete lines in `window` vote for.
+fn guess(window: &[u8]) -> Survey {
+    let mut votes = Votes::default();
+    let mut headers = HeaderReader::default();
+    let mut pos = 0;
+    while pos < window.len() {
+        let (start, end, crlf) = split_line(window, pos);
+        pos = end + 1 + usize::from(crlf);
+        if let Some(h) = header_candidate(&mut headers, &window[start..end]) {
+            votes.add(&h);
+        }
+    }
+    votes.decide()
+}
+
+/// The line starting at `pos` in a window of complete lines:
+/// `(start, end, crlf)`, `end` before its `\n` or `\r\n`.
+#[inline]
+fn split_line(buf: &[u8], pos: usize) -> (usize, usize, bool) {
+    let line_end = memchr::memchr(b'\n', &buf[pos..]).map_or(buf.len(), |nl| pos + nl);
+    if line_end > pos && buf[line_end - 1] == b'\r' {
+        (pos, line_end - 1, true)
+    } else {
+        (pos, line_end, false)
+    }
 }
 
 /// What is known of the message being collected before its end is found.
@@ -244,12 +382,13 @@ struct Open {
 }
 
 impl Open {
-    fn message(self, body: &[u8]) -> RawMessage<'_> {
+    fn message<'a>(self, body: &'a [u8], text: Option<&'a str>) -> RawMessage<'a> {
         RawMessage {
             timestamp: self.timestamp,
             line: self.line,
             frame: self.frame,
             body,
+            text,
             first_len: self.first_len.min(body.len()),
             crlf: self.crlf,
         }
@@ -296,11 +435,18 @@ fn for_each_line(
 ) -> Result<(), ScanError> {
     let mut reader = Reader::new(input, CHUNK);
     let mut line_no = 0;
-    while let Some((start, end)) = reader.next_line().map_err(|e| e.at_line(line_no + 1))? {
-        line_no += 1;
-        if each(&reader.buf[start..end]).is_break() {
-            break;
+    while let Some(window_end) = reader.next_window().map_err(|e| e.at_line(line_no + 1))? {
+        let buf = &reader.buf[..window_end];
+        let mut pos = reader.pos;
+        while pos < window_end {
+            let (start, end, crlf) = split_line(buf, pos);
+            pos = (end + 1 + usize::from(crlf)).min(window_end);
+            line_no += 1;
+            if each(&buf[start..end]).is_break() {
+                return Ok(());
+            }
         }
+        reader.pos = pos;
     }
     Ok(())
 }
@@ -331,28 +477,19 @@ impl<R: Read> Reader<R> {
         }
     }
 
-    /// The next line as `(start, end)` in `buf`, without its line ending.
-    fn next_line(&mut self) -> Result<Option<(usize, usize)>, ScanError> {
+    /// Reads until `buf[pos..]` holds a complete line, and returns where
+    /// the last complete line ends (the input's end counts as a line end);
+    /// `None` once everything has been handed out.
+    fn next_window(&mut self) -> Result<Option<usize>, ScanError> {
         loop {
-            let found =
-                memchr::memchr(b'\n', &self.buf[self.pos..self.len]).map(|nl| self.pos + nl);
-            let line_end = match found {
-                Some(nl) => nl,
-                None if self.eof && self.pos < self.len => self.len,
-                None if self.eof => return Ok(None),
-                None => {
-                    self.fill()?;
-                    continue;
-                }
-            };
-            let start = self.pos;
-            self.pos = (line_end + 1).min(self.len);
-            let end = if line_end > start && self.buf[line_end - 1] == b'\r' {
-                line_end - 1
-            } else {
-                line_end
-            };
-            return Ok(Some((start, end)));
+            let unread = &self.buf[self.pos..self.len];
+            if let Some(last_nl) = memchr::memrchr(b'\n', unread) {
+                return Ok(Some(self.pos + last_nl + 1));
+            }
+            if self.eof {
+                return Ok((self.pos < self.len).then_some(self.len));
+            }
+            self.fill()?;
         }
     }
 
@@ -410,43 +547,106 @@ mod tests {
         }
     }
 
+    /// The messages as `timestamp line body text`, and the preamble: read
+    /// after a survey, and read speculatively (again if refuted), which must
+    /// agree.
     fn collect(data: &[u8], capacity: usize, step: usize) -> (Vec<String>, usize) {
-        let survey = survey(data).unwrap();
-        let mut seen = Vec::new();
-        let preamble = read_messages_with(Dribble { data, step }, &survey, capacity, |m| {
-            seen.push(format!(
-                "{} L{} {:?}",
+        fn show(m: RawMessage<'_>) -> String {
+            let decoded = m.decode();
+            format!(
+                "{} L{} {:?} {:?}",
                 m.timestamp,
                 m.line,
-                String::from_utf8_lossy(m.body)
-            ));
-            ControlFlow::Continue(())
-        })
+                String::from_utf8_lossy(m.body),
+                decoded.classify().text
+            )
+        }
+        let survey = survey(data).unwrap();
+        let mut seen = Vec::new();
+        let (preamble, ..) = read_messages_with(
+            Dribble { data, step },
+            Plan::Known(&survey),
+            capacity,
+            |m| {
+                seen.push(show(m));
+                ControlFlow::Continue(())
+            },
+        )
         .unwrap();
+
+        let mut guessed = Vec::new();
+        let (guessed_preamble, guess, votes) =
+            read_messages_with(Dribble { data, step }, Plan::Guess, capacity, |m| {
+                guessed.push(show(m));
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+        assert_eq!(votes.unwrap().decide(), survey);
+        if guess.shape == survey.shape && guess.date_order == survey.date_order {
+            assert_eq!((&guessed, guessed_preamble), (&seen, preamble));
+        }
         (seen, preamble)
     }
 
     #[test]
     fn buffer_and_read_sizes_do_not_change_the_result() {
-        let data = "vooraf\r\n\r\n13-05-2022 09:00 - Eva: een\r\nregel twee\r\n\r\n14-05-2022 10:00 - Bob: \u{1F600} emoji\n14-05-2022 10:01 - Bob: lang ".to_owned()
-            + &"x".repeat(300)
-            + "\n15-05-2022 11:00 - Eva: laatste zonder regeleinde";
-        let expected = collect(data.as_bytes(), CHUNK, usize::MAX);
-        assert_eq!(expected.0.len(), 4);
+        let data = ["vooraf\r\n\r\n13-05-2022 09:00 - Eva: een\r\nregel twee\r\n\r\n14-05-2022 10:00 - Bob: \u{1F600} emoji\n14-05-2022 10:01 - Bob: lang ".as_bytes(),
+            &b"x".repeat(300),
+            b"\n14-05-2022 10:02 - Bob: kapot \xff byte\n15-05-2022 11:00 - Eva: laatste zonder regeleinde"].concat();
+        let expected = collect(&data, CHUNK, usize::MAX);
+        assert_eq!(expected.0.len(), 5);
         assert_eq!(expected.1, 1);
         assert_eq!(
             expected.0[0],
-            "2022-05-13T09:00:00 L3 \"Eva: een\\r\\nregel twee\\r\\n\""
+            "2022-05-13T09:00:00 L3 \"Eva: een\\r\\nregel twee\\r\\n\" \"een\\nregel twee\\n\""
+        );
+        assert_eq!(
+            expected.0[3],
+            "2022-05-14T10:02:00 L8 \"Bob: kapot \u{FFFD} byte\" \"kapot \u{FFFD} byte\""
         );
         for capacity in [1, 2, 3, 7, 16, 64, 1000] {
             for step in [1, 2, 3, 5, 13, 4096] {
                 assert_eq!(
-                    collect(data.as_bytes(), capacity, step),
+                    collect(&data, capacity, step),
                     expected,
                     "capacity {capacity}, step {step}"
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_wrong_guess_is_refuted_and_the_vote_of_all_headers_decides() {
+        // The first 256 KiB allow both readings (`M/d/yy` suggests month
+        // first); the rest allows only day first.
+        let mut data = Vec::new();
+        while data.len() < CHUNK + 1000 {
+            data.extend_from_slice(b"1/2/22, 09:00 - Eva: vroeg\n");
+        }
+        let early = data.len() / 27;
+        for _ in 0..early + 1 {
+            data.extend_from_slice(b"25/2/22, 10:00 - Bob: laat\n");
+        }
+        let mut count = 0;
+        let outcome = read_speculatively(&data[..], |_| count += 1).unwrap();
+        let survey = survey(&data[..]).unwrap();
+        assert_eq!(survey.date_order, DateOrder::DayMonthYear);
+        assert_eq!(outcome, Speculation::Refuted { survey });
+        assert_eq!(count, early, "only the headers valid under the guess");
+
+        // Where the start predicts the file, one reading is all it takes.
+        let data = b"13-05-2022 09:00 - Eva: een\n14-05-2022 10:00 - Bob: twee\n";
+        let mut count = 0;
+        let outcome = read_speculatively(&data[..], |_| count += 1).unwrap();
+        let survey = super::survey(&data[..]).unwrap();
+        assert_eq!(
+            outcome,
+            Speculation::Confirmed {
+                survey,
+                preamble: 0
+            }
+        );
+        assert_eq!(count, 2);
     }
 
     #[test]
