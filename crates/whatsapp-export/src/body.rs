@@ -54,7 +54,7 @@ pub(crate) fn classify(body: &str, first_len: usize, frame: Frame) -> Body<'_> {
     if MISSED.contains(lead) {
         return system(Some(author), join(body, lead, more));
     }
-    if DELETIONS.contains(lead.trim_end_matches('.')) {
+    if DELETIONS.contains_without_trailing_dots(lead) {
         return with(author, Kind::Deleted, None, join(body, lead, more));
     }
     let caption = Cow::Borrowed(more.unwrap_or_default());
@@ -72,7 +72,7 @@ pub(crate) fn classify(body: &str, first_len: usize, frame: Frame) -> Body<'_> {
     }
     // iOS: the marker is the last thing on the line, after an LRM when there
     // is one: `Manifesto.pdf • ‎116 pagina's ‎<bijgevoegd: 00000017-Manifesto.pdf>`.
-    let (before, marker) = match lead.rfind(LRM) {
+    let (before, marker) = match last_lrm(lead) {
         Some(at) => (&lead[..at], marks::trim(&lead[at..])),
         None => ("", lead),
     };
@@ -92,22 +92,116 @@ pub(crate) fn classify(body: &str, first_len: usize, frame: Frame) -> Body<'_> {
 
 #[inline]
 fn is_notice(text: &str) -> bool {
-    !text.is_empty() && NOTICES.is_prefix_of(text)
+    // An empty text passes no gate.
+    NOTICES.is_prefix_of(text)
+}
+
+/// An author as written, and whether it is shown as written.
+#[derive(Clone, Copy)]
+struct Author<'a> {
+    written: &'a str,
+    /// ASCII without blanks at either end: nothing to clean.
+    plain: bool,
+}
+
+impl<'a> Author<'a> {
+    fn shown(self) -> Cow<'a, str> {
+        if self.plain {
+            Cow::Borrowed(self.written)
+        } else {
+            clean_author(self.written)
+        }
+    }
 }
 
 /// `Author: text`, or `Author:` with an empty text (view-once on iOS).
 #[inline]
-fn split_author(line: &str) -> Option<(&str, &str)> {
-    let colon_space = memchr::memchr_iter(b':', line.as_bytes())
-        .find(|&at| line.as_bytes().get(at + 1) == Some(&b' '));
-    let (author, text) = match colon_space {
-        Some(at) => (&line[..at], &line[at + 2..]),
-        None => (line.strip_suffix(':')?, ""),
+fn split_author(line: &str) -> Option<(Author<'_>, &str)> {
+    let bytes = line.as_bytes();
+    let (author, text, plain) = match first_colon_space(bytes) {
+        Some((at, plain)) => (&line[..at], &line[at + 2..], plain),
+        None => (line.strip_suffix(':')?, "", false),
     };
+    if plain {
+        // Short, visible and ASCII: `trim` and the length check below pass.
+        return Some((
+            Author {
+                written: author,
+                plain,
+            },
+            text,
+        ));
+    }
     let shown = marks::trim(author);
     // Counting characters only when the bytes could exceed the limit.
     let short = shown.len() <= MAX_AUTHOR_CHARS || shown.chars().count() <= MAX_AUTHOR_CHARS;
-    (!shown.is_empty() && short).then_some((author, text))
+    (!shown.is_empty() && short).then_some((
+        Author {
+            written: author,
+            plain: false,
+        },
+        text,
+    ))
+}
+
+/// Where the first `: ` is, and whether the bytes before it are a plain
+/// author (1 to 31 ASCII bytes, not blank at either end). Most authors are
+/// that short, so the first 32 bytes are searched as two words, without a
+/// branch on which of them holds the colon.
+#[inline]
+fn first_colon_space(bytes: &[u8]) -> Option<(usize, bool)> {
+    const HIGHS: u128 = u128::from_le_bytes([0x80; 16]);
+    /// Bit 7 of each byte of `word` that is a colon; the lowest is exact,
+    /// higher ones may be false.
+    fn colons(word: u128) -> u128 {
+        const ONES: u128 = u128::from_le_bytes([0x01; 16]);
+        const COLONS: u128 = u128::from_le_bytes([b':'; 16]);
+        let x = word ^ COLONS;
+        x.wrapping_sub(ONES) & !x & HIGHS
+    }
+    let mut from = 0;
+    if let Some(head) = bytes.first_chunk::<32>() {
+        let lo = u128::from_le_bytes(head[..16].try_into().unwrap_or_default());
+        let hi = u128::from_le_bytes(head[16..].try_into().unwrap_or_default());
+        let (lo_colons, hi_colons) = (colons(lo), colons(hi));
+        let at = if lo_colons != 0 {
+            (lo_colons.trailing_zeros() / 8) as usize
+        } else {
+            16 + (hi_colons.trailing_zeros() / 8) as usize
+        };
+        if at < 32 && bytes.get(at + 1) == Some(&b' ') {
+            // Bytes before the colon: all of `lo` up to it, or `lo` and `hi` up to it.
+            let lo_before = if at >= 16 {
+                lo
+            } else {
+                lo & ((1u128 << (8 * at)) - 1)
+            };
+            let hi_before = if at > 16 {
+                hi & ((1u128 << (8 * (at - 16))) - 1)
+            } else {
+                0
+            };
+            let plain = at > 0
+                && (lo_before | hi_before) & HIGHS == 0
+                && !bytes[0].is_ascii_whitespace()
+                && !bytes[at - 1].is_ascii_whitespace();
+            return Some((at, plain));
+        }
+        from = if at < 32 { at + 1 } else { 32 };
+    }
+    memchr::memchr_iter(b':', &bytes[from..])
+        .map(|i| from + i)
+        .find(|&at| bytes.get(at + 1) == Some(&b' '))
+        .map(|at| (at, false))
+}
+
+/// Where the last LRM in `text` starts. Searching for its first byte with
+/// `memchr` is far quicker than `str::rfind` (which reads byte by byte), and
+/// most texts have none of that byte.
+#[inline]
+fn last_lrm(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    memchr::memrchr_iter(0xE2, bytes).find(|&at| bytes[at..].starts_with("\u{200E}".as_bytes()))
 }
 
 /// `<attached: FILE>` (or any language's `<word: FILE>`) at the end of `lead`:
@@ -173,9 +267,9 @@ fn offset_in(whole: &str, part: &str) -> usize {
     part.as_ptr() as usize - whole.as_ptr() as usize
 }
 
-fn system<'a>(author: Option<&'a str>, text: Cow<'a, str>) -> Body<'a> {
+fn system<'a>(author: Option<Author<'a>>, text: Cow<'a, str>) -> Body<'a> {
     Body {
-        author: author.map(clean_author),
+        author: author.map(Author::shown),
         text,
         attachment: None,
         kind: Kind::System,
@@ -183,13 +277,13 @@ fn system<'a>(author: Option<&'a str>, text: Cow<'a, str>) -> Body<'a> {
 }
 
 fn with<'a>(
-    author: &'a str,
+    author: Author<'a>,
     kind: Kind,
     attachment: Option<Cow<'a, str>>,
     text: Cow<'a, str>,
 ) -> Body<'a> {
     Body {
-        author: Some(clean_author(author)),
+        author: Some(author.shown()),
         text,
         attachment,
         kind,
@@ -201,12 +295,82 @@ pub(crate) fn as_written(body: &str) -> (Option<Cow<'_, str>>, &str) {
     let first = body.split('\n').next().unwrap_or_default();
     match split_author(first) {
         Some((author, _)) => {
-            let text_start = (author.len() + 2).min(body.len());
+            let text_start = (author.written.len() + 2).min(body.len());
             (
-                Some(clean_author(author)),
+                Some(author.shown()),
                 body.get(text_start..).unwrap_or_default(),
             )
         }
         None => (None, body),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The plain reading: the first `: `, anywhere.
+    fn naive(bytes: &[u8]) -> Option<usize> {
+        (0..bytes.len()).find(|&i| bytes[i..].starts_with(b": "))
+    }
+
+    #[test]
+    fn the_last_lrm_is_found_as_str_rfind_finds_it() {
+        for text in [
+            "",
+            "geen",
+            "\u{200E}",
+            "a\u{200E}b\u{200E}c",
+            "€ … ☔ \u{200E}<bijgevoegd: x.jpg>",
+            "\u{200E}€\u{200F}…",
+            "\u{202A}+31\u{202C}",
+        ] {
+            assert_eq!(last_lrm(text), text.rfind(LRM), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_word_search_finds_the_first_colon_space() {
+        let mut lines: Vec<String> = vec![
+            "Eva: hoi".into(),
+            ": leeg".into(),
+            " Eva: spatie vooraf".into(),
+            "Eva : spatie achteraf".into(),
+            "\u{202A}+31\u{00A0}6\u{202C}: iOS".into(),
+            "Zoë: niet ASCII".into(),
+            "10:30 a: b".into(),
+            "a:b:c: d".into(),
+            "geen dubbelepunt".into(),
+            "eindigt op:".into(),
+            "x:".into(),
+            String::new(),
+        ];
+        for at in 0..40 {
+            lines.push(format!("{}: tekst", "a".repeat(at)));
+            lines.push(format!(
+                "{}:x {}: tekst",
+                "b".repeat(at),
+                "c".repeat(at / 2)
+            ));
+        }
+        for line in &lines {
+            let bytes = line.as_bytes();
+            let found = first_colon_space(bytes);
+            assert_eq!(found.map(|(at, _)| at), naive(bytes), "{line:?}");
+            if let Some((at, plain)) = found {
+                let author = &line[..at];
+                let expect_plain = at > 0 && author.is_ascii() && author.trim_ascii() == author;
+                // Plain is a promise; the search may fail to see it.
+                assert!(!plain || expect_plain, "{line:?}");
+                let in_words = at < 32 && bytes.len() >= 32;
+                if expect_plain && in_words && !author.contains(':') {
+                    assert!(plain, "{line:?}");
+                }
+                if plain {
+                    assert_eq!(clean_author(author), author);
+                    assert_eq!(marks::trim(author), author);
+                }
+            }
+        }
     }
 }

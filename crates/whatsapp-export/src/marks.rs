@@ -20,7 +20,7 @@ pub(crate) fn mark_len(bytes: &[u8]) -> usize {
 pub(crate) fn trim(text: &str) -> &str {
     let bytes = text.as_bytes();
     let plain = |b: Option<&u8>| b.is_none_or(|&b| b.is_ascii() && b != b' ' && b != b'\t');
-    if plain(bytes.first()) && plain(bytes.last()) {
+    if plain(bytes.first()) & plain(bytes.last()) {
         return text;
     }
     text.trim_matches(|c: char| is_mark(c) || c == ' ' || c == '\t')

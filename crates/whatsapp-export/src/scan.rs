@@ -132,19 +132,27 @@ pub fn survey(input: impl Read) -> Result<Survey, ScanError> {
 #[derive(Debug, Default)]
 struct Votes {
     by_shape: Vec<(Shape, Evidence)>,
+    /// Where the last header's shape is in `by_shape`: almost always this one's.
+    last: usize,
 }
 
 impl Votes {
     #[inline]
     fn add(&mut self, h: &RawHeader) {
-        match self.by_shape.iter_mut().find(|(s, _)| *s == h.shape) {
-            Some((_, e)) => e.add(h),
+        if let Some((shape, e)) = self.by_shape.get_mut(self.last)
+            && *shape == h.shape
+        {
+            e.add(h);
+            return;
+        }
+        match self.by_shape.iter().position(|(s, _)| *s == h.shape) {
+            Some(i) => self.last = i,
             None => {
-                let mut e = Evidence::default();
-                e.add(h);
-                self.by_shape.push((h.shape, e));
+                self.last = self.by_shape.len();
+                self.by_shape.push((h.shape, Evidence::default()));
             }
         }
+        self.by_shape[self.last].1.add(h);
     }
 
     fn decide(&self) -> Survey {
@@ -289,8 +297,9 @@ fn read_messages_with(
         let text_start = reader.keep.unwrap_or(reader.pos).min(reader.pos);
         let text = std::str::from_utf8(&buf[text_start..]).ok();
         let mut pos = reader.pos;
+        let mut newlines = memchr::memchr_iter(b'\n', &buf[pos..]).map(|nl| reader.pos + nl);
         while pos < window_end {
-            let (start, end, crlf) = split_line(buf, pos);
+            let (start, end, crlf) = line_at(buf, pos, newlines.next());
             pos = (end + 1 + usize::from(crlf)).min(window_end);
             line_no += 1;
             let line = &buf[start..end];
@@ -357,6 +366,17 @@ fn guess(window: &[u8]) -> Survey {
         }
     }
     votes.decide()
+}
+
+/// The line from `pos` to the newline at `newline` (or the window's end).
+#[inline]
+fn line_at(buf: &[u8], pos: usize, newline: Option<usize>) -> (usize, usize, bool) {
+    let line_end = newline.unwrap_or(buf.len());
+    if line_end > pos && buf[line_end - 1] == b'\r' {
+        (pos, line_end - 1, true)
+    } else {
+        (pos, line_end, false)
+    }
 }
 
 /// The line starting at `pos` in a window of complete lines:
