@@ -72,19 +72,23 @@ pub(crate) fn classify(body: &str, first_len: usize, frame: Frame) -> Body<'_> {
     }
     // iOS: the marker is the last thing on the line, after an LRM when there
     // is one: `Manifesto.pdf • ‎116 pagina's ‎<bijgevoegd: 00000017-Manifesto.pdf>`.
-    let (before, marker) = match last_lrm(lead) {
-        Some(at) => (&lead[..at], marks::trim(&lead[at..])),
-        None => ("", lead),
-    };
     if let Some((before_marker, file)) = attached_marker(lead) {
         let text = join_owned(tidy(before_marker), more);
         return with(author, Kind::Media, Some(Cow::Borrowed(file)), text);
     }
-    if IOS_OMISSIONS.contains(marker) {
-        return with(author, Kind::Media, None, join_owned(tidy(before), more));
-    }
-    if let Some(before) = IOS_OMISSIONS.strip_suffix_of(lead) {
-        return with(author, Kind::Media, None, join_owned(tidy(before), more));
+    // An omission marker ends `lead` (which is trimmed), so its last bytes
+    // decide whether to look for one at all.
+    if IOS_OMISSIONS.may_end(lead) {
+        let (before, marker) = match last_lrm(lead) {
+            Some(at) => (&lead[..at], marks::trim(&lead[at..])),
+            None => ("", lead),
+        };
+        if IOS_OMISSIONS.contains(marker) {
+            return with(author, Kind::Media, None, join_owned(tidy(before), more));
+        }
+        if let Some(before) = IOS_OMISSIONS.strip_suffix_of(lead) {
+            return with(author, Kind::Media, None, join_owned(tidy(before), more));
+        }
     }
     let text = join(body, strip_leading_marks(text), more);
     with(author, Kind::Message, None, text)

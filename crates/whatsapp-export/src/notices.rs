@@ -110,10 +110,17 @@ impl Table {
             && self.strings.iter().any(|s| text.starts_with(s))
     }
 
+    /// `false` when `text` ends with none of the strings (`true` may be a
+    /// collision).
+    #[inline]
+    pub fn may_end(&self, text: &str) -> bool {
+        self.lasts.contains(last_eight(text.as_bytes()))
+    }
+
     /// `text` without the string it ends with, if it ends with one.
     #[inline]
     pub fn strip_suffix_of<'t>(&self, text: &'t str) -> Option<&'t str> {
-        if !self.lasts.contains(last_eight(text.as_bytes())) {
+        if !self.may_end(text) {
             return None;
         }
         self.strings.iter().find_map(|s| text.strip_suffix(s))
