@@ -295,7 +295,7 @@ fn read_messages_with(
         // One UTF-8 check for the window instead of one per message; a
         // window with invalid bytes leaves each message to check itself.
         let text_start = reader.keep.unwrap_or(reader.pos).min(reader.pos);
-        let text = std::str::from_utf8(&buf[text_start..]).ok();
+        let text = simdutf8::basic::from_utf8(&buf[text_start..]).ok();
         let mut pos = reader.pos;
         let mut newlines = memchr::memchr_iter(b'\n', &buf[pos..]).map(|nl| reader.pos + nl);
         while pos < window_end {
