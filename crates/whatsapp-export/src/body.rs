@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use crate::marks::{self, clean_author};
 use crate::notices::{
-    ANDROID_ATTACHMENTS, ANDROID_OMISSIONS, DELETIONS, IOS_OMISSIONS, MISSED, NOTICES,
+    ANDROID_ATTACHMENTS, ANDROID_OMISSIONS, ANY_WORD, DELETIONS, IOS_OMISSIONS, MISSED, NOTICES,
 };
 
 /// An author longer than this is not an author but text with a colon in it.
@@ -48,22 +48,31 @@ pub(crate) fn classify(body: &str, first_len: usize, frame: Frame) -> Body<'_> {
     // iOS writes the chat's name in front of its notices; its security code
     // notice starts with two LRMs in every language.
     let ios_notice = frame == Frame::Bracket && text.starts_with("\u{200E}\u{200E}");
-    if is_notice(lead) || ios_notice {
+    if ios_notice {
         return system(None, join(body, lead, more));
     }
-    if MISSED.contains(lead) {
-        return system(Some(author), join(body, lead, more));
-    }
-    if DELETIONS.contains_without_trailing_dots(lead) {
-        return with(author, Kind::Deleted, None, join(body, lead, more));
-    }
     let caption = Cow::Borrowed(more.unwrap_or_default());
-    if let Some(file) = ANDROID_ATTACHMENTS.strip_suffix_of(lead) {
-        let file = Cow::Borrowed(marks::trim(file));
-        return with(author, Kind::Media, Some(file), caption);
+    let may_match = ANY_WORD.may_match(lead);
+    if may_match {
+        if is_notice(lead) {
+            return system(None, join(body, lead, more));
+        }
+        if MISSED.contains(lead) {
+            return system(Some(author), join(body, lead, more));
+        }
+        if DELETIONS.contains_without_trailing_dots(lead) {
+            return with(author, Kind::Deleted, None, join(body, lead, more));
+        }
+        if let Some(file) = ANDROID_ATTACHMENTS.strip_suffix_of(lead) {
+            let file = Cow::Borrowed(marks::trim(file));
+            return with(author, Kind::Media, Some(file), caption);
+        }
+        if ANDROID_OMISSIONS.contains(lead) {
+            return with(author, Kind::Media, None, caption);
+        }
     }
     // Android writes a view-once photo or video as the word `null`.
-    if ANDROID_OMISSIONS.contains(lead) || (lead == VIEW_ONCE && more.is_none()) {
+    if lead == VIEW_ONCE && more.is_none() {
         return with(author, Kind::Media, None, caption);
     }
     if frame == Frame::Dash {
@@ -78,7 +87,7 @@ pub(crate) fn classify(body: &str, first_len: usize, frame: Frame) -> Body<'_> {
     }
     // An omission marker ends `lead` (which is trimmed), so its last bytes
     // decide whether to look for one at all.
-    if IOS_OMISSIONS.may_end(lead) {
+    if may_match && IOS_OMISSIONS.may_end(lead) {
         let (before, marker) = match last_lrm(lead) {
             Some(at) => (&lead[..at], marks::trim(&lead[at..])),
             None => ("", lead),

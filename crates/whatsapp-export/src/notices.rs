@@ -127,6 +127,43 @@ impl Table {
     }
 }
 
+/// One gate in front of all the tables a message's text is checked against:
+/// most texts pass none, and one bit test each way is cheaper than six.
+pub(crate) struct AnyWord {
+    firsts: EightByteSet,
+    lasts: EightByteSet,
+}
+
+impl AnyWord {
+    fn new() -> Self {
+        let starts = [NOTICE_PREFIXES, MISSED_CALLS, DELETED, ANDROID_OMITTED];
+        let ends = [ANDROID_ATTACHED_SUFFIXES, IOS_OMITTED];
+        Self {
+            firsts: EightByteSet::new(
+                starts
+                    .iter()
+                    .flat_map(|t| t.iter())
+                    .map(|s| first_eight(s.as_bytes())),
+            ),
+            lasts: EightByteSet::new(
+                ends.iter()
+                    .flat_map(|t| t.iter())
+                    .map(|s| last_eight(s.as_bytes())),
+            ),
+        }
+    }
+
+    /// `false` when `text` can be in none of the tables: it starts like no
+    /// notice, missed call, deletion or Android omission, and ends like no
+    /// Android attachment or iOS omission.
+    #[inline]
+    pub fn may_match(&self, text: &str) -> bool {
+        let bytes = text.as_bytes();
+        self.firsts.contains(first_eight(bytes)) | self.lasts.contains(last_eight(bytes))
+    }
+}
+
+pub(crate) static ANY_WORD: LazyLock<AnyWord> = LazyLock::new(AnyWord::new);
 pub(crate) static NOTICES: LazyLock<Table> = LazyLock::new(|| Table::new(NOTICE_PREFIXES));
 pub(crate) static MISSED: LazyLock<Table> = LazyLock::new(|| Table::new(MISSED_CALLS));
 pub(crate) static DELETIONS: LazyLock<Table> = LazyLock::new(|| Table::new(DELETED));
