@@ -297,9 +297,8 @@ fn read_messages_with(
         let text_start = reader.keep.unwrap_or(reader.pos).min(reader.pos);
         let text = simdutf8::basic::from_utf8(&buf[text_start..]).ok();
         let mut pos = reader.pos;
-        let mut newlines = memchr::memchr_iter(b'\n', &buf[pos..]).map(|nl| reader.pos + nl);
         while pos < window_end {
-            let (start, end, crlf) = line_at(buf, pos, newlines.next());
+            let (start, end, crlf) = split_line(buf, pos);
             pos = (end + 1 + usize::from(crlf)).min(window_end);
             line_no += 1;
             let line = &buf[start..end];
@@ -366,17 +365,6 @@ fn guess(window: &[u8]) -> Survey {
         }
     }
     votes.decide()
-}
-
-/// The line from `pos` to the newline at `newline` (or the window's end).
-#[inline]
-fn line_at(buf: &[u8], pos: usize, newline: Option<usize>) -> (usize, usize, bool) {
-    let line_end = newline.unwrap_or(buf.len());
-    if line_end > pos && buf[line_end - 1] == b'\r' {
-        (pos, line_end - 1, true)
-    } else {
-        (pos, line_end, false)
-    }
 }
 
 /// The line starting at `pos` in a window of complete lines:
