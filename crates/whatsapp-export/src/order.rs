@@ -105,9 +105,6 @@ struct Ymd {
     day: u8,
 }
 
-/// One header's date under each of [`ORDERS`], `None` where it does not exist.
-type Readings = [Option<Ymd>; 3];
-
 /// A header's date fields as written: equal keys, equal dates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct DateKey {
@@ -131,28 +128,23 @@ impl DateKey {
 /// consecutive headers mostly share their date.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Dates {
-    last: Option<(DateKey, Readings)>,
+    last: Option<(DateKey, DateOrder, Option<Ymd>)>,
 }
 
 impl Dates {
-    #[inline]
-    fn readings(&mut self, h: &RawHeader) -> Readings {
-        let key = DateKey::of(h);
-        match self.last {
-            Some((last, readings)) if last == key => readings,
-            _ => {
-                let readings = ORDERS.map(|order| date(&key, order));
-                self.last = Some((key, readings));
-                readings
-            }
-        }
-    }
-
     /// The header's timestamp under `order`, or `None` if that date does not exist.
     #[inline]
     pub fn timestamp(&mut self, h: &RawHeader, order: DateOrder) -> Option<Timestamp> {
-        let i = ORDERS.iter().position(|o| *o == order).unwrap_or(0);
-        let Ymd { year, month, day } = self.readings(h)[i]?;
+        let key = DateKey::of(h);
+        let ymd = match self.last {
+            Some((last, last_order, ymd)) if last == key && last_order == order => ymd,
+            _ => {
+                let ymd = date(&key, order);
+                self.last = Some((key, order, ymd));
+                ymd
+            }
+        };
+        let Ymd { year, month, day } = ymd?;
         Some(Timestamp {
             year,
             month,

@@ -128,6 +128,18 @@ pub fn survey(input: impl Read) -> Result<Survey, ScanError> {
     Ok(votes.decide())
 }
 
+impl Survey {
+    /// The timestamp of `h` if it starts a message in this file: a header
+    /// of the file's shape whose date exists under the file's order.
+    #[inline]
+    fn accepts(&self, h: &RawHeader, dates: &mut Dates) -> Option<Timestamp> {
+        if Some(h.shape) != self.shape {
+            return None;
+        }
+        dates.timestamp(h, self.date_order)
+    }
+}
+
 /// Every header's vote, per shape.
 #[derive(Debug, Default)]
 struct Votes {
@@ -278,10 +290,7 @@ fn read_messages_with(
                 let unfinished = &reader.buf[reader.pos..reader.len];
                 let starts_message = survey.as_ref().is_some_and(|survey| {
                     header_candidate(&mut HeaderReader::default(), unfinished)
-                        .filter(|h| Some(h.shape) == survey.shape)
-                        .is_some_and(|h| {
-                            Dates::default().timestamp(&h, survey.date_order).is_some()
-                        })
+                        .is_some_and(|h| survey.accepts(&h, &mut Dates::default()).is_some())
                 });
                 let line = match open {
                     Some(open) if !starts_message => open.line,
@@ -296,19 +305,14 @@ fn read_messages_with(
         // window with invalid bytes leaves each message to check itself.
         let text_start = reader.keep.unwrap_or(reader.pos).min(reader.pos);
         let text = simdutf8::basic::from_utf8(&buf[text_start..]).ok();
-        let mut pos = reader.pos;
-        while pos < window_end {
-            let (start, end, crlf) = split_line(buf, pos);
-            pos = (end + 1 + usize::from(crlf)).min(window_end);
+        for (start, end, crlf) in lines(buf, reader.pos) {
             line_no += 1;
             let line = &buf[start..end];
             let candidate = header_candidate(&mut headers, line);
             if let (Some(votes), Some(h)) = (&mut votes, &candidate) {
                 votes.add(h);
             }
-            let header = candidate
-                .filter(|h| Some(h.shape) == survey.shape)
-                .and_then(|h| dates.timestamp(&h, survey.date_order).map(|ts| (h, ts)));
+            let header = candidate.and_then(|h| survey.accepts(&h, &mut dates).map(|ts| (h, ts)));
             match (header, &mut open) {
                 (Some((h, timestamp)), previous) => {
                     if let (Some(previous), Some(body_start)) = (previous, reader.keep) {
@@ -341,7 +345,7 @@ fn read_messages_with(
                 return Err(ScanError::MessageTooLong { line: open.line });
             }
         }
-        reader.pos = pos;
+        reader.pos = window_end;
     }
     if let (false, Some(open), Some(body_start)) = (stopped, open, reader.keep) {
         let body_end = trim_line_end(&reader.buf[..reader.len]).max(body_start);
@@ -356,10 +360,7 @@ fn read_messages_with(
 fn guess(window: &[u8]) -> Survey {
     let mut votes = Votes::default();
     let mut headers = HeaderReader::default();
-    let mut pos = 0;
-    while pos < window.len() {
-        let (start, end, crlf) = split_line(window, pos);
-        pos = end + 1 + usize::from(crlf);
+    for (start, end, _) in lines(window, 0) {
         if let Some(h) = header_candidate(&mut headers, &window[start..end]) {
             votes.add(&h);
         }
@@ -367,15 +368,34 @@ fn guess(window: &[u8]) -> Survey {
     votes.decide()
 }
 
-/// The line starting at `pos` in a window of complete lines:
-/// `(start, end, crlf)`, `end` before its `\n` or `\r\n`.
-#[inline]
-fn split_line(buf: &[u8], pos: usize) -> (usize, usize, bool) {
-    let line_end = memchr::memchr(b'\n', &buf[pos..]).map_or(buf.len(), |nl| pos + nl);
-    if line_end > pos && buf[line_end - 1] == b'\r' {
-        (pos, line_end - 1, true)
-    } else {
-        (pos, line_end, false)
+/// The lines of a window of complete lines, from `pos`: `(start, end,
+/// crlf)`, `end` before the line's `\n` or `\r\n`.
+fn lines(buf: &[u8], pos: usize) -> Lines<'_> {
+    Lines { buf, pos }
+}
+
+struct Lines<'b> {
+    buf: &'b [u8],
+    pos: usize,
+}
+
+impl Iterator for Lines<'_> {
+    type Item = (usize, usize, bool);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let start = self.pos;
+        if start >= self.buf.len() {
+            return None;
+        }
+        let rest = &self.buf[start..];
+        let line_end = memchr::memchr(b'\n', rest).map_or(self.buf.len(), |nl| start + nl);
+        self.pos = line_end + 1;
+        Some(if line_end > start && self.buf[line_end - 1] == b'\r' {
+            (start, line_end - 1, true)
+        } else {
+            (start, line_end, false)
+        })
     }
 }
 
@@ -445,16 +465,13 @@ fn for_each_line(
     let mut line_no = 0;
     while let Some(window_end) = reader.next_window().map_err(|e| e.at_line(line_no + 1))? {
         let buf = &reader.buf[..window_end];
-        let mut pos = reader.pos;
-        while pos < window_end {
-            let (start, end, crlf) = split_line(buf, pos);
-            pos = (end + 1 + usize::from(crlf)).min(window_end);
+        for (start, end, _) in lines(buf, reader.pos) {
             line_no += 1;
             if each(&buf[start..end]).is_break() {
                 return Ok(());
             }
         }
-        reader.pos = pos;
+        reader.pos = window_end;
     }
     Ok(())
 }
