@@ -1,6 +1,7 @@
 //! Any bytes through both passes, decoding and classification: no panic,
 //! every line lands in exactly one message or the preamble, and the
-//! one-pass speculative reading agrees with the two-pass one.
+//! one-pass speculative reading and the reading on two threads agree with
+//! the two-pass one.
 #![no_main]
 
 use std::ops::ControlFlow;
@@ -26,6 +27,14 @@ fuzz_target!(|input: &[u8]| {
     let Ok(preamble) = result else {
         return;
     };
+    let mut in_parallel = Vec::new();
+    let parallel_preamble = whatsapp_export::read_messages_in_parallel(input, &survey, |m| {
+        in_parallel.push(m.decode().classify().into_owned());
+        ControlFlow::Continue(())
+    })
+    .expect("one thread read this input");
+    assert_eq!(parallel_preamble, preamble);
+    assert!(in_parallel == two_pass, "the reading on two threads differs");
     let mut one_pass = Vec::new();
     let outcome = whatsapp_export::read_speculatively(input, |m| {
         one_pass.push(m.decode().classify().into_owned());

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use serde::Serialize;
 use whatsapp_export::container::{self, Limits};
-use whatsapp_export::{DateOrder, Message, Speculation, Survey};
+use whatsapp_export::{DateOrder, Message, RawMessage, Speculation, Survey};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -125,17 +125,70 @@ fn parse_file(path: &Path, args: &Args, out: &mut impl Write) -> anyhow::Result<
             Limits::default(),
         )
         .with_context(name)?;
-        let first = first_reading(path, export.chat().with_context(name)?, args)?;
+        // An entry's size is not known before it is inflated.
+        let first = first_reading(path, Chat::small(export.chat().with_context(name)?), args)?;
         match first {
             FirstReading::Counted(n) => Ok(n),
             FirstReading::Surveyed(survey) => {
-                second_reading(path, export.chat().with_context(name)?, &survey, args, out)
+                let chat = Chat::small(export.chat().with_context(name)?);
+                second_reading(path, chat, &survey, args, out)
             }
         }
     } else {
-        match first_reading(path, open()?, args)? {
+        let chat = || -> anyhow::Result<Chat<File>> {
+            let file = open()?;
+            let size = file.metadata().map_or(0, |m| m.len());
+            Ok(Chat {
+                parallel: size >= PARALLEL_FROM_BYTES,
+                reader: file,
+            })
+        };
+        match first_reading(path, chat()?, args)? {
             FirstReading::Counted(n) => Ok(n),
-            FirstReading::Surveyed(survey) => second_reading(path, open()?, &survey, args, out),
+            FirstReading::Surveyed(survey) => second_reading(path, chat()?, &survey, args, out),
+        }
+    }
+}
+
+/// From this size on a chat is read on two threads: one reads and scans, the
+/// other classifies and prints. Below it, starting a thread costs more than
+/// it saves (a month of small exports is mostly files of 20 KB).
+const PARALLEL_FROM_BYTES: u64 = 1 << 20;
+
+/// A chat's text to read, and whether to read it on two threads.
+struct Chat<R> {
+    reader: R,
+    parallel: bool,
+}
+
+impl<R: Read + Send> Chat<R> {
+    fn small(reader: R) -> Self {
+        Self {
+            reader,
+            parallel: false,
+        }
+    }
+
+    fn read_speculatively(
+        self,
+        each: impl FnMut(RawMessage<'_>),
+    ) -> Result<Speculation, whatsapp_export::ScanError> {
+        if self.parallel {
+            whatsapp_export::read_speculatively_in_parallel(self.reader, each)
+        } else {
+            whatsapp_export::read_speculatively(self.reader, each)
+        }
+    }
+
+    fn read_messages(
+        self,
+        survey: &Survey,
+        each: impl FnMut(RawMessage<'_>) -> ControlFlow<()>,
+    ) -> Result<usize, whatsapp_export::ScanError> {
+        if self.parallel {
+            whatsapp_export::read_messages_in_parallel(self.reader, survey, each)
+        } else {
+            whatsapp_export::read_messages(self.reader, survey, each)
         }
     }
 }
@@ -149,15 +202,20 @@ enum FirstReading {
 
 /// The survey, or for `--count` the whole parse on the shape and order the
 /// file's start suggests, confirmed by the survey of all headers.
-fn first_reading(path: &Path, chat: impl Read, args: &Args) -> anyhow::Result<FirstReading> {
+fn first_reading(
+    path: &Path,
+    chat: Chat<impl Read + Send>,
+    args: &Args,
+) -> anyhow::Result<FirstReading> {
     let name = || path.display().to_string();
     if !args.count {
-        let survey = whatsapp_export::survey(chat).with_context(name)?;
+        let survey = whatsapp_export::survey(chat.reader).with_context(name)?;
         return Ok(FirstReading::Surveyed(survey));
     }
     let mut tally = Tally::default();
-    let outcome =
-        whatsapp_export::read_speculatively(chat, |raw| tally.add(raw)).with_context(name)?;
+    let outcome = chat
+        .read_speculatively(|raw| tally.add(raw))
+        .with_context(name)?;
     Ok(match outcome {
         Speculation::Confirmed { survey, preamble } => {
             warn_about(path, &survey, preamble, tally.invalid);
@@ -171,7 +229,7 @@ fn first_reading(path: &Path, chat: impl Read, args: &Args) -> anyhow::Result<Fi
 /// Reads with the file's own shape and order.
 fn second_reading(
     path: &Path,
-    chat: impl Read,
+    chat: Chat<impl Read + Send>,
     survey: &Survey,
     args: &Args,
     out: &mut impl Write,
@@ -180,11 +238,12 @@ fn second_reading(
         return emit(path, chat, survey, args, out);
     }
     let mut tally = Tally::default();
-    let preamble = whatsapp_export::read_messages(chat, survey, |raw| {
-        tally.add(raw);
-        ControlFlow::Continue(())
-    })
-    .with_context(|| path.display().to_string())?;
+    let preamble = chat
+        .read_messages(survey, |raw| {
+            tally.add(raw);
+            ControlFlow::Continue(())
+        })
+        .with_context(|| path.display().to_string())?;
     warn_about(path, survey, preamble, tally.invalid);
     Ok(tally.messages)
 }
@@ -197,7 +256,7 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, raw: whatsapp_export::RawMessage<'_>) {
+    fn add(&mut self, raw: RawMessage<'_>) {
         let decoded = raw.decode();
         let message = decoded.classify();
         self.invalid += usize::from(message.invalid_utf8);
@@ -214,7 +273,7 @@ fn is_zip(path: &Path) -> bool {
 /// Pass 2: prints every message (`--json` or `--jsonl`), then the warnings.
 fn emit(
     path: &Path,
-    chat: impl Read,
+    chat: Chat<impl Read + Send>,
     survey: &Survey,
     args: &Args,
     out: &mut impl Write,
@@ -225,34 +284,35 @@ fn emit(
     if args.json {
         out.write_all(b"[")?;
     }
-    let preamble = whatsapp_export::read_messages(chat, survey, |raw| {
-        let decoded = raw.decode();
-        let written = if args.jsonl {
-            let (author, text) = decoded.as_written();
-            let ts = raw.timestamp.to_string();
-            let line = AsWrittenJson {
-                ts,
-                author: author.as_deref(),
-                text,
+    let preamble = chat
+        .read_messages(survey, |raw| {
+            let decoded = raw.decode();
+            let written = if args.jsonl {
+                let (author, text) = decoded.as_written();
+                let ts = raw.timestamp.to_string();
+                let line = AsWrittenJson {
+                    ts,
+                    author: author.as_deref(),
+                    text,
+                };
+                write_json_line(out, &line)
+            } else {
+                let message = decoded.classify();
+                invalid += usize::from(message.invalid_utf8);
+                let separator: &[u8] = if count == 0 { b"\n" } else { b",\n" };
+                out.write_all(separator)
+                    .and_then(|()| write_json(out, &MessageJson::from(&message)))
             };
-            write_json_line(out, &line)
-        } else {
-            let message = decoded.classify();
-            invalid += usize::from(message.invalid_utf8);
-            let separator: &[u8] = if count == 0 { b"\n" } else { b",\n" };
-            out.write_all(separator)
-                .and_then(|()| write_json(out, &MessageJson::from(&message)))
-        };
-        count += 1;
-        match written {
-            Ok(()) => ControlFlow::Continue(()),
-            Err(e) => {
-                failed = Some(e);
-                ControlFlow::Break(())
+            count += 1;
+            match written {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(e) => {
+                    failed = Some(e);
+                    ControlFlow::Break(())
+                }
             }
-        }
-    })
-    .with_context(|| path.display().to_string())?;
+        })
+        .with_context(|| path.display().to_string())?;
     if let Some(e) = failed {
         return Err(e.into());
     }

@@ -104,3 +104,37 @@ fn a_zip_that_climbs_out_is_refused_and_nothing_is_printed() {
         "{err}"
     );
 }
+
+#[test]
+fn a_large_export_read_on_two_threads_reads_as_its_parts() {
+    let part_path = format!("{FIXTURES}/whatstk/lorem.txt");
+    let part = std::fs::read(&part_path).unwrap();
+    // Over a megabyte, a file is read on two threads.
+    let copies = (2 << 20) / part.len() + 1;
+    let mut whole = Vec::new();
+    for _ in 0..copies {
+        whole.extend_from_slice(&part);
+        whole.push(b'\n');
+    }
+    let dir = std::env::temp_dir().join(format!("kluis-cli-large-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let whole_path = dir.join("large.txt");
+    std::fs::write(&whole_path, &whole).unwrap();
+    let whole_path = whole_path.to_str().unwrap();
+
+    let json = |path: &str| {
+        let out = kluis(&["parse", "--json", path]);
+        assert!(out.status.success(), "{out:?}");
+        let list = String::from_utf8(out.stdout).unwrap();
+        list.strip_prefix("[\n")
+            .and_then(|l| l.strip_suffix("\n]\n"))
+            .unwrap()
+            .to_owned()
+    };
+    let one = json(&part_path);
+    let all = json(whole_path);
+    let counted = count(&["parse", "--count", whole_path]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(all, vec![one; copies].join(",\n"));
+    assert_eq!(counted, copies * count(&["parse", "--count", &part_path]));
+}

@@ -27,7 +27,7 @@ use std::fmt;
 pub use header::{Era, Frame, RawHeader, Shape};
 pub use scan::{
     MAX_MESSAGE_BYTES, RawMessage, ScanError, Speculation, Survey, read_messages,
-    read_speculatively, survey,
+    read_messages_in_parallel, read_speculatively, read_speculatively_in_parallel, survey,
 };
 
 /// Recognises a header line; exposed for tests and tools.

@@ -26,6 +26,28 @@ pub(crate) fn trim(text: &str) -> &str {
     text.trim_matches(|c: char| is_mark(c) || c == ' ' || c == '\t')
 }
 
+/// Whether [`trim`] leaves `bytes` (valid UTF-8) as they are: no mark or
+/// blank at either end.
+#[inline]
+pub(crate) fn is_trimmed(bytes: &[u8]) -> bool {
+    let (Some(&head), Some(&tail)) = (bytes.first(), bytes.last()) else {
+        return true;
+    };
+    let blank = |b: u8| b == b' ' || b == b'\t';
+    // Every mark is three bytes, starting with 0xE2 or 0xEF.
+    let head_ok = if head.is_ascii() {
+        !blank(head)
+    } else {
+        mark_len(bytes) == 0
+    };
+    let tail_ok = if tail.is_ascii() {
+        !blank(tail)
+    } else {
+        mark_len(bytes.last_chunk::<3>().map_or(&[][..], |t| &t[..])) == 0
+    };
+    head_ok & tail_ok
+}
+
 /// Whether `c` is one of the invisible marks of [`mark_len`].
 pub(crate) fn is_mark(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
@@ -66,6 +88,26 @@ mod tests {
             "ZWJ belongs to emoji, not a mark"
         );
         assert_eq!(mark_len(b"plain"), 0);
+        for text in [
+            "",
+            "a",
+            " a",
+            "a ",
+            "\ta",
+            "é",
+            "Oké",
+            "…",
+            "😊 x 😊",
+            "\u{200E}a",
+            "a\u{200E}",
+            "a\u{202C}",
+            "\u{FEFF}a",
+            "a\u{2069}",
+            "\u{00A0}a",
+            "€",
+        ] {
+            assert_eq!(is_trimmed(text.as_bytes()), trim(text) == text, "{text:?}");
+        }
         assert_eq!(
             trim("\u{200E} Dit bericht is verwijderd.\u{200E} "),
             "Dit bericht is verwijderd."

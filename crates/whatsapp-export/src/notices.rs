@@ -106,8 +106,14 @@ impl Table {
     /// Whether `text` starts with one of the strings.
     #[inline]
     pub fn is_prefix_of(&self, text: &str) -> bool {
+        self.may_start(text) && self.strings.iter().any(|s| text.starts_with(s))
+    }
+
+    /// `false` when `text` starts with none of the strings (`true` may be a
+    /// collision).
+    #[inline]
+    pub fn may_start(&self, text: &str) -> bool {
         self.firsts.contains(first_eight(text.as_bytes()))
-            && self.strings.iter().any(|s| text.starts_with(s))
     }
 
     /// `false` when `text` ends with none of the strings (`true` may be a

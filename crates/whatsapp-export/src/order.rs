@@ -5,7 +5,7 @@
 //! allow wins. When day-first and month-first tie, the file is ambiguous:
 //! the reading its separator suggests is used, and both are reported.
 
-use crate::header::{Era, RawHeader};
+use crate::header::{DateId, Era, RawHeader};
 use crate::{DateOrder, Timestamp};
 
 /// Years before WhatsApp existed (2009) are implausible.
@@ -26,21 +26,24 @@ pub(crate) struct Evidence {
     valid: [usize; 3],
     /// The date of the latest headers and how many in a row had it: most
     /// headers repeat the one before, so dates are read once per run.
-    run: Option<(DateKey, usize)>,
+    run: Option<(DateKey, DateId, usize)>,
     unpadded_first: bool,
 }
 
 impl Evidence {
     #[inline]
-    pub fn add(&mut self, header: &RawHeader) {
+    pub fn add(&mut self, header: &RawHeader, id: DateId) {
         self.headers += 1;
         self.unpadded_first |= header.widths[0] == 1;
-        let key = DateKey::of(header);
         match &mut self.run {
-            Some((run_key, n)) if *run_key == key => *n += 1,
+            Some((_, run_id, n)) if *run_id == id => *n += 1,
+            Some((run_key, run_id, n)) if *run_key == DateKey::of(header) => {
+                *run_id = id;
+                *n += 1;
+            }
             _ => {
                 self.valid = self.tally();
-                self.run = Some((key, 1));
+                self.run = Some((DateKey::of(header), id, 1));
             }
         }
     }
@@ -48,7 +51,7 @@ impl Evidence {
     /// `valid` with the current run counted in.
     fn tally(&self) -> [usize; 3] {
         let mut valid = self.valid;
-        if let Some((key, n)) = &self.run {
+        if let Some((key, _, n)) = &self.run {
             for (valid, order) in valid.iter_mut().zip(ORDERS) {
                 *valid += n * usize::from(date(key, order).is_some());
             }
@@ -128,19 +131,18 @@ impl DateKey {
 /// consecutive headers mostly share their date.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Dates {
-    last: Option<(DateKey, DateOrder, Option<Ymd>)>,
+    last: Option<(DateId, DateOrder, Option<Ymd>)>,
 }
 
 impl Dates {
     /// The header's timestamp under `order`, or `None` if that date does not exist.
     #[inline]
-    pub fn timestamp(&mut self, h: &RawHeader, order: DateOrder) -> Option<Timestamp> {
-        let key = DateKey::of(h);
+    pub fn timestamp(&mut self, h: &RawHeader, id: DateId, order: DateOrder) -> Option<Timestamp> {
         let ymd = match self.last {
-            Some((last, last_order, ymd)) if last == key && last_order == order => ymd,
+            Some((last, last_order, ymd)) if last == id && last_order == order => ymd,
             _ => {
-                let ymd = date(&key, order);
-                self.last = Some((key, order, ymd));
+                let ymd = date(&DateKey::of(h), order);
+                self.last = Some((id, order, ymd));
                 ymd
             }
         };
