@@ -126,11 +126,15 @@ fn parse_file(path: &Path, args: &Args, out: &mut impl Write) -> anyhow::Result<
         )
         .with_context(name)?;
         // An entry's size is not known before it is inflated.
-        let first = first_reading(path, Chat::small(export.chat().with_context(name)?), args)?;
+        let first = first_reading(
+            path,
+            Chat::on_one_thread(export.chat().with_context(name)?),
+            args,
+        )?;
         match first {
             FirstReading::Counted(n) => Ok(n),
             FirstReading::Surveyed(survey) => {
-                let chat = Chat::small(export.chat().with_context(name)?);
+                let chat = Chat::on_one_thread(export.chat().with_context(name)?);
                 second_reading(path, chat, &survey, args, out)
             }
         }
@@ -162,7 +166,7 @@ struct Chat<R> {
 }
 
 impl<R: Read + Send> Chat<R> {
-    fn small(reader: R) -> Self {
+    fn on_one_thread(reader: R) -> Self {
         Self {
             reader,
             parallel: false,

@@ -37,16 +37,26 @@ pub(crate) fn classify(body: &str, first_len: usize, frame: Frame) -> Body<'_> {
             None => (body, None),
         },
     };
-    plain_message(body, first, frame).unwrap_or_else(|| general(body, first, more, frame))
+    // Both paths split at the same colon: searched once.
+    let colon = first_colon_space(first.as_bytes());
+    plain_message(body, first, colon, frame)
+        .unwrap_or_else(|| general(body, first, more, colon, frame))
 }
 
 /// Any message: `first` is its first line, `more` the lines after it.
-fn general<'a>(body: &'a str, first: &'a str, more: Option<&'a str>, frame: Frame) -> Body<'a> {
+/// `colon` is [`first_colon_space`] of `first`.
+fn general<'a>(
+    body: &'a str,
+    first: &'a str,
+    more: Option<&'a str>,
+    colon: Option<(usize, bool)>,
+    frame: Frame,
+) -> Body<'a> {
     let whole = marks::trim(first);
     if is_notice(whole) {
         return system(None, join(body, whole, more));
     }
-    let Some((author, text)) = split_author(first) else {
+    let Some((author, text)) = split_author_at(first, colon) else {
         // Android and iOS group events have no author.
         return system(None, join(body, whole, more));
     };
@@ -115,8 +125,13 @@ fn general<'a>(body: &'a str, first: &'a str, more: Option<&'a str>, frame: Fram
 /// `None` leaves it to the general path, which agrees on every message this
 /// accepts (`tests::the_plain_path_agrees_with_the_general_one`).
 #[inline]
-fn plain_message<'a>(body: &'a str, first: &'a str, frame: Frame) -> Option<Body<'a>> {
-    let (at, true) = first_colon_space(first.as_bytes())? else {
+fn plain_message<'a>(
+    body: &'a str,
+    first: &'a str,
+    colon: Option<(usize, bool)>,
+    frame: Frame,
+) -> Option<Body<'a>> {
+    let (at, true) = colon? else {
         return None;
     };
     let text = &first[at + 2..];
@@ -167,10 +182,14 @@ impl<'a> Author<'a> {
 }
 
 /// `Author: text`, or `Author:` with an empty text (view-once on iOS).
-#[inline]
 fn split_author(line: &str) -> Option<(Author<'_>, &str)> {
-    let bytes = line.as_bytes();
-    let (author, text, plain) = match first_colon_space(bytes) {
+    split_author_at(line, first_colon_space(line.as_bytes()))
+}
+
+/// [`split_author`] with `colon`, [`first_colon_space`] of `line`, known.
+#[inline]
+fn split_author_at(line: &str, colon: Option<(usize, bool)>) -> Option<(Author<'_>, &str)> {
+    let (author, text, plain) = match colon {
         Some((at, plain)) => (&line[..at], &line[at + 2..], plain),
         None => (line.strip_suffix(':')?, "", false),
     };
@@ -406,9 +425,10 @@ mod tests {
         for body in &bodies {
             let first = body.split('\n').next().unwrap_or_default();
             let more = body.get(first.len() + 1..);
+            let colon = first_colon_space(first.as_bytes());
             for frame in [Frame::Dash, Frame::Bracket, Frame::Colon] {
-                if let Some(fast) = plain_message(body, first, frame) {
-                    assert_eq!(fast, general(body, first, more, frame), "{body:?}");
+                if let Some(fast) = plain_message(body, first, colon, frame) {
+                    assert_eq!(fast, general(body, first, more, colon, frame), "{body:?}");
                     plain += 1;
                 }
             }

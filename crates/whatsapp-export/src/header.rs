@@ -80,10 +80,16 @@ pub(crate) struct HeaderReader {
     date_mask: u128,
     date_len: usize,
     date: FastDate,
-    /// The id of the remembered date, and the last id handed out.
+    /// The id of the remembered date.
     date_id: DateId,
-    last_id: u64,
+    /// The date of the last header handed out, and its id.
+    last: Option<(DateFields, DateId)>,
+    /// The last id made.
+    made: u64,
 }
+
+/// A header's date as written: equal fields, equal dates.
+type DateFields = ([u16; 3], [u8; 3], Era);
 
 impl HeaderReader {
     /// The header at the start of `line`, as [`parse`] reads it, and an id
@@ -112,17 +118,16 @@ impl HeaderReader {
             && self.date_mask != 0
             && let Some(h) = fast_time(line, self.date_len, &self.date)
         {
+            self.last = Some(((h.date, h.widths, h.era), self.date_id));
             return Some((h, self.date_id));
         }
-        // Any other header may have another date.
-        self.last_id += 1;
-        let fresh = DateId(self.last_id);
         let Some((date, time_at)) = fast_date(line) else {
-            return general(line).map(|h| (h, fresh));
+            return general(line).map(|h| self.named(h));
         };
         let Some(h) = fast_time(line, time_at, &date) else {
-            return general(line).map(|h| (h, fresh));
+            return general(line).map(|h| self.named(h));
         };
+        let (h, id) = self.named(h);
         if let Some(first) = line.first_chunk::<16>()
             && time_at <= 16
         {
@@ -130,14 +135,29 @@ impl HeaderReader {
             self.date_mask = u128::MAX >> (8 * (16 - time_at));
             self.date_len = time_at;
             self.date = date;
-            self.date_id = fresh;
+            self.date_id = id;
         }
-        Some((h, fresh))
+        Some((h, id))
+    }
+
+    /// `h` with the id of its date: the last header's if the date is the
+    /// same, else a new one.
+    fn named(&mut self, h: RawHeader) -> (RawHeader, DateId) {
+        let fields = (h.date, h.widths, h.era);
+        let id = match self.last {
+            Some((last, id)) if last == fields => id,
+            _ => {
+                self.made += 1;
+                DateId(self.made)
+            }
+        };
+        self.last = Some((fields, id));
+        (h, id)
     }
 }
 
 /// Names the date of a header read by one [`HeaderReader`]: equal ids,
-/// equal dates (unequal ids may still be equal dates).
+/// equal dates. Consecutive headers with equal dates have equal ids.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub(crate) struct DateId(u64);
 

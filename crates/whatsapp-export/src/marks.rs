@@ -18,9 +18,7 @@ pub(crate) fn mark_len(bytes: &[u8]) -> usize {
 /// `text` without invisible marks and ASCII blanks at both ends.
 #[inline]
 pub(crate) fn trim(text: &str) -> &str {
-    let bytes = text.as_bytes();
-    let plain = |b: Option<&u8>| b.is_none_or(|&b| b.is_ascii() && b != b' ' && b != b'\t');
-    if plain(bytes.first()) & plain(bytes.last()) {
+    if is_trimmed(text.as_bytes()) {
         return text;
     }
     text.trim_matches(|c: char| is_mark(c) || c == ' ' || c == '\t')

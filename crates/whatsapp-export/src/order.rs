@@ -37,10 +37,6 @@ impl Evidence {
         self.unpadded_first |= header.widths[0] == 1;
         match &mut self.run {
             Some((_, run_id, n)) if *run_id == id => *n += 1,
-            Some((run_key, run_id, n)) if *run_key == DateKey::of(header) => {
-                *run_id = id;
-                *n += 1;
-            }
             _ => {
                 self.valid = self.tally();
                 self.run = Some((DateKey::of(header), id, 1));

@@ -376,7 +376,7 @@ fn scan_into<R: Read, S: Sink>(
         let survey = survey.get_or_insert_with(|| guess(&buf[reader.pos..]));
         // One UTF-8 check for the window instead of one per message; a
         // window with invalid bytes leaves each message to check itself.
-        let text_start = reader.keep.unwrap_or(reader.pos).min(reader.pos);
+        let text_start = reader.first_needed();
         let text = if S::CHECKS_UTF8 {
             simdutf8::basic::from_utf8(&buf[text_start..]).ok()
         } else {
@@ -521,11 +521,6 @@ impl Found {
             crlf: self.open.crlf,
         }
     }
-
-    /// Where the body is in its buffer.
-    fn body(&self) -> Range<usize> {
-        self.body.clone()
-    }
 }
 
 /// A header, cheaply rejected for lines that cannot start one.
@@ -610,16 +605,25 @@ impl<R: Read> Reader<R> {
     /// Moves what is still needed (the open message, the unfinished line)
     /// into `fresh`, which becomes the buffer, and returns the old one.
     fn swap_buffer(&mut self, mut fresh: Vec<u8>) -> Vec<u8> {
-        let from = self.keep.unwrap_or(self.pos).min(self.pos);
-        let needed = self.len - from;
+        let from = self.first_needed();
         if fresh.len() < self.buf.len() {
             fresh.resize(self.buf.len(), 0);
         }
-        fresh[..needed].copy_from_slice(&self.buf[from..self.len]);
-        self.len = needed;
+        fresh[..self.len - from].copy_from_slice(&self.buf[from..self.len]);
+        self.moved_to_front(from);
+        std::mem::replace(&mut self.buf, fresh)
+    }
+
+    /// Where what must stay begins: the open message or the unfinished line.
+    fn first_needed(&self) -> usize {
+        self.keep.unwrap_or(self.pos).min(self.pos)
+    }
+
+    /// Moves the offsets after `buf[from..len]` went to the front.
+    fn moved_to_front(&mut self, from: usize) {
+        self.len -= from;
         self.pos -= from;
         self.keep = self.keep.map(|k| k - from);
-        std::mem::replace(&mut self.buf, fresh)
     }
 
     /// Reads until `buf[pos..]` holds a complete line, and returns where
@@ -641,12 +645,10 @@ impl<R: Read> Reader<R> {
     /// Reads more, first moving the part still needed to the front, and
     /// growing the buffer only when one line or message fills it.
     fn fill(&mut self) -> Result<(), ScanError> {
-        let from = self.keep.unwrap_or(self.pos).min(self.pos);
+        let from = self.first_needed();
         if from > 0 {
             self.buf.copy_within(from..self.len, 0);
-            self.len -= from;
-            self.pos -= from;
-            self.keep = self.keep.map(|k| k - from);
+            self.moved_to_front(from);
         }
         if self.len == self.buf.len() {
             if self.buf.len() >= MAX_MESSAGE_BYTES + CHUNK {

@@ -65,10 +65,10 @@ fn hand_out(
     let (Some(first), Some(last)) = (batch.found.first(), batch.found.last()) else {
         return ControlFlow::Continue(());
     };
-    let from = first.body().start;
-    let text = simdutf8::basic::from_utf8(&batch.buf[from..last.body().end]).ok();
+    let from = first.body.start;
+    let text = simdutf8::basic::from_utf8(&batch.buf[from..last.body.end]).ok();
     for found in &batch.found {
-        let body = found.body();
+        let body = &found.body;
         let body_text = text.and_then(|t| t.get(body.start - from..body.end - from));
         each(found.message(&batch.buf, body_text))?;
     }
