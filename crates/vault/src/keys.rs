@@ -76,7 +76,7 @@ impl KdfParams {
     }
 
     /// The wrapping key for `passphrase` and `salt`.
-    fn derive(
+    pub(crate) fn derive(
         &self,
         passphrase: &SecretString,
         salt: &[u8],
@@ -101,6 +101,26 @@ pub enum SlotOwner {
     Recovery,
 }
 
+impl SlotOwner {
+    /// An operator's slot, if `name` can be one: printable, not a reserved word.
+    pub fn operator(name: &str) -> Result<Self, VaultError> {
+        let refused = |why| Err(VaultError::BadOperatorName(why));
+        if name.trim().is_empty() {
+            return refused("empty");
+        }
+        if name.chars().count() > 64 {
+            return refused("longer than 64 characters");
+        }
+        if name.chars().any(char::is_control) || name.trim() != name {
+            return refused("control characters or spaces at either end");
+        }
+        if ["admin", "recovery"].contains(&name.to_lowercase().as_str()) {
+            return refused("`admin` and `recovery` name the other slots");
+        }
+        Ok(Self::Operator(name.to_owned()))
+    }
+}
+
 impl fmt::Display for SlotOwner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -118,12 +138,12 @@ pub struct KeySlot {
     pub owner: SlotOwner,
     /// The cost of deriving its key.
     pub kdf: KdfParams,
-    #[serde(with = "hex")]
+    #[serde(with = "crate::hex::serde")]
     salt: Vec<u8>,
-    #[serde(with = "hex")]
+    #[serde(with = "crate::hex::serde")]
     nonce: Vec<u8>,
     /// The data key sealed with AES-256-GCM: 32 bytes and a 16-byte tag.
-    #[serde(with = "hex")]
+    #[serde(with = "crate::hex::serde")]
     wrapped: Vec<u8>,
 }
 
@@ -194,31 +214,6 @@ fn associated_data(owner: &SlotOwner, kdf: &KdfParams) -> Vec<u8> {
     // serde_json of these two types cannot fail: no maps with odd keys, no floats.
     aad.extend(serde_json::to_vec(&(owner, kdf)).unwrap_or_default());
     aad
-}
-
-/// Bytes as lowercase hex in the slots file.
-mod hex {
-    use serde::{Deserialize, Deserializer, Serializer, de::Error};
-
-    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        let text: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        s.serialize_str(&text)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let text = String::deserialize(d)?;
-        if text.len() % 2 != 0 {
-            return Err(D::Error::custom("hex of odd length"));
-        }
-        (0..text.len())
-            .step_by(2)
-            .map(|i| {
-                text.get(i..i + 2)
-                    .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-                    .ok_or_else(|| D::Error::custom("not hex"))
-            })
-            .collect()
-    }
 }
 
 #[cfg(test)]

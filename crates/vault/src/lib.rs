@@ -6,27 +6,96 @@
 //! `../shared/DESIGN.md` ("The vault").
 #![forbid(unsafe_code)]
 
+mod atomic;
+mod attempts;
+pub mod audit;
+pub mod blob;
+pub mod calibrate;
+mod hex;
 pub mod keys;
+pub mod local_time;
 pub mod recovery;
+pub mod store;
+mod vault;
 
 pub use keys::{DataKey, KdfParams, KeySlot, SlotOwner};
+pub use local_time::LocalTime;
+pub use vault::{Outside, Session, Vault};
+
+use std::path::PathBuf;
 
 /// Why the vault refused or failed.
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
-    /// The passphrase opens no slot it was tried on.
+    /// The passphrase does not open the slot (before it is counted).
     #[error("wrong passphrase")]
     WrongPassphrase,
+    /// A wrong passphrase, counted.
+    #[error("wrong passphrase (failed attempt {failures}{})", wait_note(*wait_seconds))]
+    Refused { failures: u32, wait_seconds: u64 },
+    /// Too many failures: the next try is allowed later.
+    #[error("too many failed attempts: try again in {seconds} s")]
+    TooSoon { seconds: u64 },
+    /// What was typed is not a recovery key.
+    #[error("not a recovery key: {0}")]
+    BadRecoveryKey(recovery::RecoveryKeyError),
+    /// No slot for whom.
+    #[error("this vault has no key slot for {0}")]
+    NoSuchSlot(SlotOwner),
+    /// A slot for whom exists already.
+    #[error("this vault already has a key slot for {0}")]
+    SlotExists(SlotOwner),
+    /// An operator name Kluis cannot use.
+    #[error("operator name refused: {0}")]
+    BadOperatorName(&'static str),
+    /// The session's slot may not do this.
+    #[error("not allowed: {0}")]
+    NotPermitted(&'static str),
     /// A slot's stored fields are not what Kluis writes.
     #[error("the key slot of {0} is damaged")]
     DamagedSlot(String),
+    /// A file of the vault is not what Kluis writes.
+    #[error("{0} is damaged: {1}")]
+    DamagedFile(PathBuf, String),
     /// Argon2id parameters below the floor or beyond what the crate accepts.
     #[error("key derivation parameters refused: {0:?} (at least 64 MiB, 3 passes, 4 lanes)")]
     BadKdfParams(KdfParams),
+    /// No vault here.
+    #[error(
+        "{0} is not a Kluis vault (no keyslots.json); create one with `kluis --vault DIR init`"
+    )]
+    NotAVault(PathBuf),
+    /// `init` on an existing vault.
+    #[error("{0} is already a Kluis vault")]
+    AlreadyAVault(PathBuf),
+    /// `init` on a folder with other files in it.
+    #[error("{0} is not empty: a new vault needs an empty or new folder")]
+    NotEmpty(PathBuf),
+    /// Another process holds the vault.
+    #[error("{0} is open in another Kluis process; close that one first")]
+    InUse(PathBuf),
+    /// A file of the vault could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Blob(#[from] blob::BlobError),
     /// The operating system gave no random bytes.
     #[error("the operating system's random source failed")]
     NoRandomness,
     /// An encryption primitive failed where it cannot for valid input.
     #[error("encryption failed")]
     Crypto,
+}
+
+fn wait_note(seconds: u64) -> String {
+    if seconds == 0 {
+        String::new()
+    } else {
+        format!("; the next attempt is possible in {seconds} s")
+    }
 }

@@ -1,0 +1,91 @@
+//! Failed unlocks: counted on disk, so a restart does not reset them, with
+//! a delay that doubles from the fourth failure on. The failures are moved
+//! into the audit log (which they cannot reach while the vault is locked)
+//! at the next successful unlock.
+
+use serde::{Deserialize, Serialize};
+
+/// Failures that cost nothing: a typo or two is normal.
+const FREE_FAILURES: u32 = 3;
+/// The longest wait, in seconds.
+const MAX_WAIT: u64 = 15 * 60;
+/// Failures kept for the audit log; beyond this only the count grows.
+const KEPT: usize = 1000;
+
+/// One failed unlock.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    /// Unix seconds.
+    pub at: i64,
+    /// The slot that was tried.
+    pub who: String,
+}
+
+/// The failed unlocks since the last successful one.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attempts {
+    pub count: u32,
+    pub last_at: Option<i64>,
+    pub failures: Vec<Failure>,
+}
+
+impl Attempts {
+    /// Seconds to wait after `count` failures.
+    pub fn wait_after(count: u32) -> u64 {
+        match count.checked_sub(FREE_FAILURES) {
+            None | Some(0) => 0,
+            Some(n) => 1u64.checked_shl(n).unwrap_or(MAX_WAIT).min(MAX_WAIT),
+        }
+    }
+
+    /// Seconds left before another try is allowed at `now`. A clock set
+    /// back before the last failure restarts the wait from `now` rather
+    /// than stretching it (true in the second value: save the change).
+    pub fn remaining(&mut self, now: i64) -> (u64, bool) {
+        let Some(last) = self.last_at else {
+            return (0, false);
+        };
+        let mut moved = false;
+        if now < last {
+            self.last_at = Some(now);
+            moved = true;
+        }
+        let elapsed = (now - self.last_at.unwrap_or(now)).max(0) as u64;
+        (Self::wait_after(self.count).saturating_sub(elapsed), moved)
+    }
+
+    /// Counts a failure.
+    pub fn record(&mut self, now: i64, who: String) {
+        self.count = self.count.saturating_add(1);
+        self.last_at = Some(now);
+        if self.failures.len() < KEPT {
+            self.failures.push(Failure { at: now, who });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_doubles_after_three_free_failures_and_is_capped() {
+        let waits: Vec<u64> = (0..8).map(Attempts::wait_after).collect();
+        assert_eq!(waits, [0, 0, 0, 0, 2, 4, 8, 16]);
+        assert_eq!(Attempts::wait_after(13), 900);
+        assert_eq!(Attempts::wait_after(u32::MAX), 900);
+    }
+
+    #[test]
+    fn a_clock_set_back_restarts_the_wait_instead_of_stretching_it() {
+        let mut attempts = Attempts::default();
+        for _ in 0..5 {
+            attempts.record(1_000, "admin".into());
+        }
+        assert_eq!(attempts.remaining(1_001), (3, false));
+        assert_eq!(attempts.remaining(1_004), (0, false));
+        // Clock set back a day: wait 4 s from now, not a day.
+        assert_eq!(attempts.remaining(1_000 - 86_400), (4, true));
+        assert_eq!(attempts.remaining(1_000 - 86_400 + 4), (0, false));
+    }
+}

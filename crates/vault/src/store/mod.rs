@@ -1,0 +1,419 @@
+//! The store: one SQLCipher database keyed with the raw data key, so every
+//! name, number, time and the search index are encrypted on disk.
+//!
+//! The schema is in [`schema`]; searching in [`search`]. All writes go
+//! through [`Writer`], one transaction each, which keeps the search index in
+//! step with the messages (no triggers: a bulk import writes the index in
+//! the same pass, which is what makes it fast).
+
+mod schema;
+mod search;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use zeroize::Zeroizing;
+
+use crate::keys::DataKey;
+use crate::local_time::LocalTime;
+
+pub use schema::CURRENT as SCHEMA_VERSION;
+pub use search::{Hit, SearchQuery, SearchQueryError};
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file does not open with the vault's key: damaged, or not this vault's.
+    #[error(
+        "{path} cannot be read with this vault's key: it is damaged or belongs to another vault"
+    )]
+    Unreadable { path: PathBuf },
+    /// Written by a newer Kluis.
+    #[error(
+        "the database has schema version {found}; this Kluis knows up to {known}: update Kluis"
+    )]
+    NewerSchema { found: u32, known: u32 },
+    /// More than 65,536 messages stamped with the same second.
+    #[error("more than 65536 messages at {0}")]
+    SecondFull(LocalTime),
+    /// A search the index cannot run.
+    #[error(transparent)]
+    Query(#[from] SearchQueryError),
+    /// SQLite or SQLCipher refused: a damaged page, a full disk, a bug.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// A conversation's row id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConversationId(pub i64);
+
+/// A message's row id: its time key (see [`MessageId::time`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MessageId(pub i64);
+
+/// Messages that share a second are numbered below it.
+const PER_SECOND: i64 = 1 << 16;
+
+impl MessageId {
+    /// The local time the message was stamped with.
+    pub fn time(self) -> LocalTime {
+        LocalTime::from_seconds(self.0.div_euclid(PER_SECOND))
+    }
+}
+
+/// What a message is (as the parser classifies it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MessageKind {
+    /// Written by WhatsApp.
+    System,
+    /// Deleted by its sender.
+    Deleted,
+    /// A file, with or without a caption.
+    Media,
+    /// Text.
+    Text,
+}
+
+impl MessageKind {
+    fn code(self) -> i64 {
+        match self {
+            Self::System => 0,
+            Self::Deleted => 1,
+            Self::Media => 2,
+            Self::Text => 3,
+        }
+    }
+
+    fn from_code(code: i64) -> Option<Self> {
+        Some(match code {
+            0 => Self::System,
+            1 => Self::Deleted,
+            2 => Self::Media,
+            3 => Self::Text,
+            _ => return None,
+        })
+    }
+}
+
+/// A message to store.
+#[derive(Clone, Copy)]
+pub struct NewMessage<'a> {
+    /// Local time as the export wrote it.
+    pub at: LocalTime,
+    /// `None` for WhatsApp's notices.
+    pub author: Option<&'a str>,
+    /// What it is.
+    pub kind: MessageKind,
+    /// The text, or a media message's caption.
+    pub text: &'a str,
+    /// The file it refers to, as the export names it.
+    pub attachment: Option<&'a str>,
+}
+
+impl fmt::Debug for NewMessage<'_> {
+    // Citizen data never reaches a log through Debug.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewMessage")
+            .field("kind", &self.kind)
+            .field("text_bytes", &self.text.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A stored message, as read back.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StoredMessage {
+    pub id: MessageId,
+    pub conversation: ConversationId,
+    pub seq: i64,
+    pub author: Option<String>,
+    pub kind: MessageKind,
+    pub text: String,
+    pub attachment: Option<String>,
+}
+
+impl fmt::Debug for StoredMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoredMessage")
+            .field("id", &self.id)
+            .field("conversation", &self.conversation)
+            .field("seq", &self.seq)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How the database file is keyed.
+#[derive(Clone, Copy, Debug)]
+pub enum Keying<'k> {
+    /// The vault's data key: SQLCipher encrypts every page.
+    Encrypted(&'k DataKey),
+    /// No encryption at all. Only for measuring what encryption costs
+    /// (`make bench`); the vault never opens a store this way.
+    #[cfg(feature = "bench-plain")]
+    PlainForComparison,
+}
+
+/// An open database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path, keying: Keying<'_>) -> Result<Self, StoreError> {
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        // Our errors name the file; SQLCipher's own lines on stderr would
+        // only repeat them where no one reads them.
+        conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+        match keying {
+            Keying::Encrypted(key) => {
+                // The raw key, so SQLCipher runs no key derivation of its own
+                // (the slots did that). rusqlite copies this string into a
+                // C string it frees without wiping: the one copy we cannot
+                // reach. SQLCipher wipes its own copy on close.
+                let hex: Zeroizing<String> =
+                    Zeroizing::new(key.expose().iter().map(|b| format!("{b:02x}")).collect());
+                let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex.as_str()));
+                conn.execute_batch(&pragma)?;
+            }
+            #[cfg(feature = "bench-plain")]
+            Keying::PlainForComparison => {}
+        }
+        // The first read decrypts page 1: a wrong key or a damaged header shows here.
+        let readable: Result<i64, _> =
+            conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0));
+        if readable.is_err() {
+            return Err(StoreError::Unreadable {
+                path: path.to_owned(),
+            });
+        }
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             PRAGMA secure_delete = ON;
+             PRAGMA temp_store = MEMORY;
+             PRAGMA foreign_keys = ON;
+             PRAGMA cache_size = -65536;",
+        )?;
+        schema::migrate(&mut conn)?;
+        Ok(Self {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Starts one write transaction; nothing is stored until [`Writer::commit`].
+    pub fn write(&mut self) -> Result<Writer<'_>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Ok(Writer {
+            tx,
+            next_seq: HashMap::new(),
+            last_second: None,
+        })
+    }
+
+    /// How many conversations and messages are stored.
+    pub fn counts(&self) -> Result<(i64, i64), StoreError> {
+        let conversations = self
+            .conn
+            .query_row("SELECT count(*) FROM conversations", [], |r| r.get(0))?;
+        let messages = self
+            .conn
+            .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))?;
+        Ok((conversations, messages))
+    }
+
+    /// A conversation's messages from place `from_seq` on, in order.
+    pub fn messages(
+        &self,
+        conversation: ConversationId,
+        from_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, seq, author, kind, text, attachment FROM messages
+             WHERE conversation_id = ?1 AND seq >= ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![conversation.0, from_seq, limit as i64], |row| {
+            Ok(StoredMessage {
+                id: MessageId(row.get(0)?),
+                conversation,
+                seq: row.get(1)?,
+                author: row.get(2)?,
+                kind: MessageKind::from_code(row.get(3)?).unwrap_or(MessageKind::Text),
+                text: row.get(4)?,
+                attachment: row.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The chat name of a conversation.
+    pub fn chat_name(&self, conversation: ConversationId) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT chat_name FROM conversations WHERE id = ?1",
+                [conversation.0],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Closes the database (checkpointing the WAL).
+    pub fn close(self) -> Result<(), StoreError> {
+        self.conn.close().map_err(|(_, e)| StoreError::Sqlite(e))
+    }
+
+    /// The connection, read-only, for the audit log's readers.
+    pub fn audit_connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// One write transaction. Dropped without [`Writer::commit`], it rolls back.
+pub struct Writer<'s> {
+    tx: rusqlite::Transaction<'s>,
+    /// Next place per conversation touched in this transaction.
+    next_seq: HashMap<ConversationId, i64>,
+    /// The last second a message was stamped with, and its next number:
+    /// messages mostly arrive in time order, so this spares a lookup each.
+    last_second: Option<(i64, i64)>,
+}
+
+impl fmt::Debug for Writer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Writer").finish_non_exhaustive()
+    }
+}
+
+impl Writer<'_> {
+    /// A new, empty conversation.
+    pub fn add_conversation(
+        &mut self,
+        chat_name: &str,
+        created_at: i64,
+    ) -> Result<ConversationId, StoreError> {
+        self.tx
+            .prepare_cached("INSERT INTO conversations (chat_name, created_at) VALUES (?1, ?2)")?
+            .execute(params![chat_name, created_at])?;
+        Ok(ConversationId(self.tx.last_insert_rowid()))
+    }
+
+    /// Records `name` as taking part in `conversation` (once).
+    pub fn add_participant(
+        &mut self,
+        conversation: ConversationId,
+        name: &str,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO participants (conversation_id, name) VALUES (?1, ?2)",
+            )?
+            .execute(params![conversation.0, name])?;
+        Ok(())
+    }
+
+    /// Appends a message to `conversation` and indexes its text.
+    pub fn add_message(
+        &mut self,
+        conversation: ConversationId,
+        message: &NewMessage<'_>,
+    ) -> Result<MessageId, StoreError> {
+        let id = self.time_key(message.at)?;
+        let seq = self.next_seq(conversation)?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO messages (id, conversation_id, seq, author, kind, text, attachment)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                id.0,
+                conversation.0,
+                seq,
+                message.author,
+                message.kind.code(),
+                message.text,
+                message.attachment
+            ])?;
+        if !message.text.is_empty() {
+            self.tx
+                .prepare_cached("INSERT INTO message_index (rowid, text) VALUES (?1, ?2)")?
+                .execute(params![id.0, message.text])?;
+        }
+        Ok(id)
+    }
+
+    /// Makes everything written durable, or nothing.
+    pub fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit()?;
+        Ok(())
+    }
+
+    pub(crate) fn transaction(&self) -> &rusqlite::Transaction<'_> {
+        &self.tx
+    }
+
+    fn next_seq(&mut self, conversation: ConversationId) -> Result<i64, StoreError> {
+        let next = match self.next_seq.get(&conversation) {
+            Some(&next) => next,
+            None => self.tx.query_row(
+                "SELECT coalesce(max(seq) + 1, 0) FROM messages WHERE conversation_id = ?1",
+                [conversation.0],
+                |row| row.get(0),
+            )?,
+        };
+        self.next_seq.insert(conversation, next + 1);
+        Ok(next)
+    }
+
+    fn time_key(&mut self, at: LocalTime) -> Result<MessageId, StoreError> {
+        let second = at.seconds();
+        let number = match self.last_second {
+            Some((last, next)) if last == second => next,
+            _ => {
+                let base = second * PER_SECOND;
+                let top: Option<i64> = self.tx.query_row(
+                    "SELECT max(id) FROM messages WHERE id >= ?1 AND id < ?2",
+                    [base, base + PER_SECOND],
+                    |row| row.get(0),
+                )?;
+                top.map_or(0, |top| top - base + 1)
+            }
+        };
+        if number >= PER_SECOND {
+            return Err(StoreError::SecondFull(at));
+        }
+        self.last_second = Some((second, number + 1));
+        Ok(MessageId(second * PER_SECOND + number))
+    }
+}

@@ -1,0 +1,125 @@
+//! The database's schema, as numbered migrations. `PRAGMA user_version` is
+//! the number of migrations applied; each runs in its own transaction, so a
+//! crash leaves the database at one version or the next, never between.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::StoreError;
+
+/// Every migration, in order. Append only: a shipped migration never changes.
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    r#"
+    CREATE TABLE cases (
+        id            INTEGER PRIMARY KEY,
+        reference     TEXT UNIQUE,
+        status        TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'waiting', 'closed')),
+        notes         TEXT NOT NULL DEFAULT '',
+        handover_note TEXT NOT NULL DEFAULT '',
+        opened_at     INTEGER NOT NULL,
+        closed_at     INTEGER
+    );
+    CREATE TABLE case_labels (
+        case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+        label   TEXT NOT NULL,
+        PRIMARY KEY (case_id, label)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE conversations (
+        id         INTEGER PRIMARY KEY,
+        chat_name  TEXT NOT NULL,
+        case_id    INTEGER REFERENCES cases(id),
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX conversations_by_case ON conversations(case_id);
+
+    CREATE TABLE participants (
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        name            TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, name)
+    ) WITHOUT ROWID;
+
+    -- The original export files: the authentic record, byte-exact in a blob.
+    CREATE TABLE originals (
+        id          INTEGER PRIMARY KEY,
+        blob        TEXT NOT NULL UNIQUE,
+        file_name   TEXT NOT NULL,
+        size        INTEGER NOT NULL,
+        sha256      BLOB NOT NULL,
+        imported_at INTEGER NOT NULL
+    );
+
+    -- A message's id is its time key (local seconds * 65536 + n), so that
+    -- id order is time order and a search can read the index newest first
+    -- without sorting. seq is its place in its conversation.
+    CREATE TABLE messages (
+        id              INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+        seq             INTEGER NOT NULL,
+        author          TEXT,
+        kind            INTEGER NOT NULL,
+        text            TEXT NOT NULL,
+        attachment      TEXT,
+        original_id     INTEGER REFERENCES originals(id)
+    );
+    CREATE UNIQUE INDEX messages_by_conversation ON messages(conversation_id, seq);
+
+    CREATE TABLE media (
+        id          INTEGER PRIMARY KEY,
+        message_id  INTEGER NOT NULL REFERENCES messages(id),
+        file_name   TEXT NOT NULL,
+        blob        TEXT UNIQUE,
+        size        INTEGER,
+        sha256      BLOB
+    );
+    CREATE INDEX media_by_message ON media(message_id);
+
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+    -- Append-only, hash-chained: see audit.rs.
+    CREATE TABLE audit (
+        seq      INTEGER PRIMARY KEY,
+        at       INTEGER NOT NULL,
+        operator TEXT NOT NULL,
+        action   TEXT NOT NULL,
+        subject  TEXT NOT NULL,
+        detail   TEXT NOT NULL,
+        prev     BLOB NOT NULL,
+        hash     BLOB NOT NULL
+    );
+
+    -- The search index holds no text of its own (external content); the
+    -- store keeps it in step with messages, without triggers.
+    CREATE VIRTUAL TABLE message_index USING fts5(
+        text, content = 'messages', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    -- SQLCipher leaves 4016 of 4096 bytes a page; FTS5's default 4050-byte
+    -- leaves would overflow into a second page each.
+    INSERT INTO message_index(message_index, rank) VALUES ('pgsz', 3900);
+    "#,
+];
+
+/// The version a database of this build has.
+pub const CURRENT: u32 = MIGRATIONS.len() as u32;
+
+/// Brings the database to [`CURRENT`], refusing one from a newer build.
+pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let found: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if found > CURRENT {
+        return Err(StoreError::NewerSchema {
+            found,
+            known: CURRENT,
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as u32 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

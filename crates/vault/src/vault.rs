@@ -1,0 +1,517 @@
+//! A vault directory, locked (no key in memory) or unlocked (a [`Session`]).
+//!
+//! ```text
+//! DIR/keyslots.json          the data key, wrapped once per passphrase
+//! DIR/unlock-attempts.json   failed unlocks since the last success
+//! DIR/kluis.db (+ -wal)      the SQLCipher store
+//! DIR/blobs/ab/ab…           encrypted media and original exports
+//! DIR/kluis.lock             held by the one process that has the vault open
+//! ```
+
+use std::fmt;
+use std::fs::{self, File, OpenOptions};
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+
+use crate::attempts::Attempts;
+use crate::audit::{self, AuditAction, NewEntry};
+use crate::blob::Blobs;
+use crate::keys::{DataKey, KdfParams, KeySlot, SlotOwner};
+use crate::store::{Keying, Store};
+use crate::{VaultError, atomic, recovery};
+
+const SLOTS_FILE: &str = "keyslots.json";
+const ATTEMPTS_FILE: &str = "unlock-attempts.json";
+const DATABASE_FILE: &str = "kluis.db";
+const BLOB_DIR: &str = "blobs";
+const LOCK_FILE: &str = "kluis.lock";
+const SLOTS_FORMAT: &str = "kluis-keyslots/1";
+
+#[derive(Serialize, Deserialize)]
+struct SlotsFile {
+    format: String,
+    slots: Vec<KeySlot>,
+}
+
+/// The exclusive hold on a vault directory: one process at a time.
+#[derive(Debug)]
+struct Hold {
+    _file: File,
+}
+
+/// A vault directory this process holds, with no key in memory.
+#[derive(Debug)]
+pub struct Vault {
+    dir: PathBuf,
+    hold: Arc<Hold>,
+}
+
+/// What anyone can see of a vault without a passphrase.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outside {
+    pub slots: Vec<(SlotOwner, KdfParams)>,
+    pub failed_unlocks: u32,
+    pub wait_seconds: u64,
+}
+
+impl Vault {
+    /// Makes a new vault in `dir` (missing or empty), with an admin slot
+    /// and a recovery key, and unlocks it as admin. The recovery key is
+    /// returned once and never stored in the clear: print it.
+    pub fn create(
+        dir: &Path,
+        admin_passphrase: &SecretString,
+        kdf: KdfParams,
+        now: i64,
+    ) -> Result<(Self, Session, SecretString), VaultError> {
+        if !kdf.meets_floor() {
+            return Err(VaultError::BadKdfParams(kdf));
+        }
+        match fs::read_dir(dir) {
+            Ok(mut entries) => {
+                if entries.next().is_some() {
+                    return Err(if dir.join(SLOTS_FILE).exists() {
+                        VaultError::AlreadyAVault(dir.to_owned())
+                    } else {
+                        VaultError::NotEmpty(dir.to_owned())
+                    });
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(io_at(dir))?,
+            Err(e) => return Err(io_at(dir)(e)),
+        }
+        let vault = Self::hold(dir)?;
+        let key = DataKey::generate()?;
+        let recovery_key = recovery::generate()?;
+        let slots = vec![
+            KeySlot::seal(SlotOwner::Admin, admin_passphrase, &key, kdf)?,
+            KeySlot::seal(SlotOwner::Recovery, &recovery_key, &key, kdf)?,
+        ];
+        // The store first: a crash before the slots file exists leaves a
+        // directory that is not yet a vault, which create can be run on again
+        // after emptying it.
+        let store = Store::open(&dir.join(DATABASE_FILE), Keying::Encrypted(&key))?;
+        let mut session = Session {
+            dir: dir.to_owned(),
+            _hold: Arc::clone(&vault.hold),
+            key,
+            store,
+            who: SlotOwner::Admin,
+        };
+        vault.write_slots(&slots)?;
+        session.audit(
+            now,
+            AuditAction::Init,
+            "vault",
+            "admin slot and recovery key",
+        )?;
+        Ok((vault, session, recovery_key))
+    }
+
+    /// Takes hold of the vault in `dir`; refused while another process has it.
+    pub fn open(dir: &Path) -> Result<Self, VaultError> {
+        if !dir.join(SLOTS_FILE).is_file() {
+            return Err(VaultError::NotAVault(dir.to_owned()));
+        }
+        Self::hold(dir)
+    }
+
+    fn hold(dir: &Path) -> Result<Self, VaultError> {
+        let path = dir.join(LOCK_FILE);
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(atomic::PRIVATE_FILE)
+            .open(&path)
+            .map_err(io_at(&path))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => return Err(VaultError::InUse(dir.to_owned())),
+            Err(fs::TryLockError::Error(e)) => return Err(io_at(&path)(e)),
+        }
+        Ok(Self {
+            dir: dir.to_owned(),
+            hold: Arc::new(Hold { _file: file }),
+        })
+    }
+
+    /// The vault's directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// What can be seen without a passphrase.
+    pub fn outside(&self, now: i64) -> Result<Outside, VaultError> {
+        let slots = self.read_slots()?;
+        let mut attempts = self.read_attempts()?;
+        Ok(Outside {
+            slots: slots.into_iter().map(|s| (s.owner, s.kdf)).collect(),
+            failed_unlocks: attempts.count,
+            wait_seconds: attempts.remaining(now).0,
+        })
+    }
+
+    /// Opens `who`'s slot with `passphrase` and the store with the data key.
+    ///
+    /// Refused without trying while the wait after failed attempts runs; a
+    /// wrong passphrase is counted on disk first.
+    pub fn unlock(
+        &self,
+        who: &SlotOwner,
+        passphrase: &SecretString,
+        now: i64,
+    ) -> Result<Session, VaultError> {
+        let mut attempts = self.read_attempts()?;
+        let (wait, moved) = attempts.remaining(now);
+        if moved {
+            self.write_attempts(&attempts)?;
+        }
+        if wait > 0 {
+            return Err(VaultError::TooSoon { seconds: wait });
+        }
+        let slots = self.read_slots()?;
+        let slot = slots
+            .iter()
+            .find(|s| &s.owner == who)
+            .ok_or_else(|| VaultError::NoSuchSlot(who.clone()))?;
+        let typed;
+        let passphrase = if *who == SlotOwner::Recovery {
+            typed = recovery::normalize(passphrase).map_err(VaultError::BadRecoveryKey)?;
+            &typed
+        } else {
+            passphrase
+        };
+        let key = match slot.open(passphrase) {
+            Ok(key) => key,
+            Err(VaultError::WrongPassphrase) => {
+                attempts.record(now, who.to_string());
+                self.write_attempts(&attempts)?;
+                return Err(VaultError::Refused {
+                    failures: attempts.count,
+                    wait_seconds: Attempts::wait_after(attempts.count),
+                });
+            }
+            Err(other) => return Err(other),
+        };
+        let store = Store::open(&self.dir.join(DATABASE_FILE), Keying::Encrypted(&key))?;
+        let mut session = Session {
+            dir: self.dir.clone(),
+            _hold: Arc::clone(&self.hold),
+            key,
+            store,
+            who: who.clone(),
+        };
+        // The failures reach the audit log in the same transaction as the
+        // unlock; the counter is reset only once that is committed.
+        session.record(|tx| {
+            for failure in &attempts.failures {
+                audit::append(
+                    tx,
+                    &NewEntry {
+                        at: failure.at,
+                        operator: &failure.who,
+                        action: AuditAction::FailedUnlock,
+                        subject: "vault",
+                        detail: "wrong passphrase",
+                    },
+                )?;
+            }
+            let unrecorded =
+                attempts.count as usize - attempts.failures.len().min(attempts.count as usize);
+            let detail = if unrecorded > 0 {
+                format!(
+                    "after {} failed attempts ({unrecorded} not itemised)",
+                    attempts.count
+                )
+            } else {
+                String::new()
+            };
+            audit::append(
+                tx,
+                &NewEntry {
+                    at: now,
+                    operator: &who.to_string(),
+                    action: AuditAction::Unlock,
+                    subject: "vault",
+                    detail: &detail,
+                },
+            )?;
+            Ok(())
+        })?;
+        if attempts.count > 0 {
+            self.write_attempts(&Attempts::default())?;
+        }
+        Ok(session)
+    }
+
+    fn read_slots(&self) -> Result<Vec<KeySlot>, VaultError> {
+        read_slots(&self.dir)
+    }
+
+    fn write_slots(&self, slots: &[KeySlot]) -> Result<(), VaultError> {
+        write_slots(&self.dir, slots)
+    }
+
+    fn read_attempts(&self) -> Result<Attempts, VaultError> {
+        let path = self.dir.join(ATTEMPTS_FILE);
+        match fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| VaultError::DamagedFile(path, e.to_string())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Attempts::default()),
+            Err(e) => Err(io_at(&path)(e)),
+        }
+    }
+
+    fn write_attempts(&self, attempts: &Attempts) -> Result<(), VaultError> {
+        let path = self.dir.join(ATTEMPTS_FILE);
+        let bytes = serde_json::to_vec_pretty(attempts).map_err(|_| VaultError::Crypto)?;
+        atomic::write(&path, &bytes).map_err(io_at(&path))
+    }
+}
+
+fn read_slots(dir: &Path) -> Result<Vec<KeySlot>, VaultError> {
+    let path = dir.join(SLOTS_FILE);
+    let bytes = fs::read(&path).map_err(io_at(&path))?;
+    let file: SlotsFile = serde_json::from_slice(&bytes)
+        .map_err(|e| VaultError::DamagedFile(path.clone(), e.to_string()))?;
+    if file.format != SLOTS_FORMAT {
+        return Err(VaultError::DamagedFile(
+            path,
+            format!("format {:?}, expected {SLOTS_FORMAT:?}", file.format),
+        ));
+    }
+    Ok(file.slots)
+}
+
+fn write_slots(dir: &Path, slots: &[KeySlot]) -> Result<(), VaultError> {
+    let path = dir.join(SLOTS_FILE);
+    let file = SlotsFile {
+        format: SLOTS_FORMAT.to_owned(),
+        slots: slots.to_vec(),
+    };
+    let bytes = serde_json::to_vec_pretty(&file).map_err(|_| VaultError::Crypto)?;
+    atomic::write(&path, &bytes).map_err(io_at(&path))
+}
+
+fn io_at(path: &Path) -> impl Fn(io::Error) -> VaultError + '_ {
+    move |source| VaultError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// An unlocked vault: the data key in memory and the store open. Dropping
+/// it (or [`Session::lock`]) wipes the key and closes the store.
+pub struct Session {
+    dir: PathBuf,
+    _hold: Arc<Hold>,
+    key: DataKey,
+    store: Store,
+    who: SlotOwner,
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("dir", &self.dir)
+            .field("who", &self.who)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    /// Whose slot unlocked it.
+    pub fn who(&self) -> &SlotOwner {
+        &self.who
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// The encrypted files.
+    pub fn blobs(&self) -> Result<Blobs<'_>, VaultError> {
+        Ok(Blobs::open(&self.dir.join(BLOB_DIR), &self.key)?)
+    }
+
+    /// Appends one audit entry in its own transaction.
+    pub fn audit(
+        &mut self,
+        now: i64,
+        action: AuditAction,
+        subject: &str,
+        detail: &str,
+    ) -> Result<i64, VaultError> {
+        let operator = self.who.to_string();
+        let mut seq = 0;
+        self.record(|tx| {
+            seq = audit::append(
+                tx,
+                &NewEntry {
+                    at: now,
+                    operator: &operator,
+                    action,
+                    subject,
+                    detail,
+                },
+            )?;
+            Ok(())
+        })?;
+        Ok(seq)
+    }
+
+    fn record(
+        &mut self,
+        write: impl FnOnce(&rusqlite::Connection) -> Result<(), crate::store::StoreError>,
+    ) -> Result<(), VaultError> {
+        let writer = self.store.write()?;
+        write(writer.transaction())?;
+        writer.commit()?;
+        Ok(())
+    }
+
+    /// Replaces the passphrase of the slot this session was unlocked with.
+    pub fn change_passphrase(
+        &mut self,
+        new: &SecretString,
+        kdf: KdfParams,
+        now: i64,
+    ) -> Result<(), VaultError> {
+        if self.who == SlotOwner::Recovery {
+            return Err(VaultError::NotPermitted(
+                "the recovery key is not chosen but made: renew it instead",
+            ));
+        }
+        let who = self.who.clone();
+        self.replace_slot(&who, Some(new), kdf)?;
+        self.audit(
+            now,
+            AuditAction::KeyChange,
+            &who.to_string(),
+            "passphrase changed",
+        )?;
+        Ok(())
+    }
+
+    /// Adds an operator's slot (admin or recovery key only).
+    pub fn add_operator(
+        &mut self,
+        name: &str,
+        passphrase: &SecretString,
+        kdf: KdfParams,
+        now: i64,
+    ) -> Result<(), VaultError> {
+        self.require_admin()?;
+        let owner = SlotOwner::operator(name)?;
+        if read_slots(&self.dir)?.iter().any(|s| s.owner == owner) {
+            return Err(VaultError::SlotExists(owner));
+        }
+        self.replace_slot(&owner, Some(passphrase), kdf)?;
+        self.audit(
+            now,
+            AuditAction::KeyChange,
+            &owner.to_string(),
+            "operator added",
+        )?;
+        Ok(())
+    }
+
+    /// Removes an operator's slot (admin or recovery key only).
+    pub fn remove_operator(&mut self, name: &str, now: i64) -> Result<(), VaultError> {
+        self.require_admin()?;
+        let owner = SlotOwner::Operator(name.to_owned());
+        if !read_slots(&self.dir)?.iter().any(|s| s.owner == owner) {
+            return Err(VaultError::NoSuchSlot(owner));
+        }
+        self.replace_slot(&owner, None, KdfParams::FLOOR)?;
+        self.audit(
+            now,
+            AuditAction::KeyChange,
+            &owner.to_string(),
+            "operator removed",
+        )?;
+        Ok(())
+    }
+
+    /// Replaces the recovery key (admin or recovery key only); the old one
+    /// stops working. Returns the new one, to be printed.
+    pub fn renew_recovery_key(
+        &mut self,
+        kdf: KdfParams,
+        now: i64,
+    ) -> Result<SecretString, VaultError> {
+        self.require_admin()?;
+        let key = recovery::generate()?;
+        self.replace_slot(&SlotOwner::Recovery, Some(&key), kdf)?;
+        self.audit(
+            now,
+            AuditAction::KeyChange,
+            "recovery key",
+            "recovery key renewed",
+        )?;
+        Ok(key)
+    }
+
+    fn require_admin(&self) -> Result<(), VaultError> {
+        match self.who {
+            SlotOwner::Admin | SlotOwner::Recovery => Ok(()),
+            SlotOwner::Operator(_) => Err(VaultError::NotPermitted(
+                "only the admin passphrase or the recovery key manages key slots",
+            )),
+        }
+    }
+
+    /// Rewrites one slot (or removes it when `passphrase` is `None`),
+    /// leaving the others as they are.
+    fn replace_slot(
+        &self,
+        owner: &SlotOwner,
+        passphrase: Option<&SecretString>,
+        kdf: KdfParams,
+    ) -> Result<(), VaultError> {
+        let mut slots = read_slots(&self.dir)?;
+        let fresh = passphrase
+            .map(|p| KeySlot::seal(owner.clone(), p, &self.key, kdf))
+            .transpose()?;
+        let at = slots.iter().position(|s| &s.owner == owner);
+        match (at, fresh) {
+            (Some(i), Some(slot)) => slots[i] = slot,
+            (None, Some(slot)) => slots.push(slot),
+            (Some(i), None) => {
+                slots.remove(i);
+            }
+            (None, None) => {}
+        }
+        write_slots(&self.dir, &slots)
+    }
+
+    /// Logs the lock, closes the store and wipes the key.
+    pub fn lock(mut self, now: i64) -> Result<(), VaultError> {
+        self.audit(now, AuditAction::Lock, "vault", "")?;
+        self.close()
+    }
+
+    /// Closes the store and wipes the key, without an audit entry (a
+    /// session that could not write one is closed all the same).
+    pub fn close(self) -> Result<(), VaultError> {
+        let Self { store, key, .. } = self;
+        let closed = store.close();
+        drop(key);
+        Ok(closed?)
+    }
+}

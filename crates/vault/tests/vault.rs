@@ -1,0 +1,428 @@
+//! The vault as a user of the library sees it: real files in a real
+//! folder, real SQLCipher, real Argon2id (at the floor, to stay quick).
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use kluis_vault::audit::AuditAction;
+use kluis_vault::blob::BlobError;
+use kluis_vault::store::{MessageKind, NewMessage, SearchQuery, StoreError};
+use kluis_vault::{KdfParams, LocalTime, Session, SlotOwner, Vault, VaultError};
+use secrecy::SecretString;
+
+const NOW: i64 = 1_795_000_000;
+
+fn secret(s: &str) -> SecretString {
+    SecretString::from(s.to_owned())
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kluis-vault-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn new_vault(name: &str) -> (PathBuf, Vault, Session, SecretString) {
+    let dir = temp_dir(name);
+    let (vault, session, recovery) =
+        Vault::create(&dir, &secret("beheerder wachtwoord"), KdfParams::FLOOR, NOW).unwrap();
+    (dir, vault, session, recovery)
+}
+
+fn at(day: u8, hour: u8, minute: u8) -> LocalTime {
+    LocalTime::from_parts(2026, 11, day, hour, minute, 0).unwrap()
+}
+
+#[test]
+fn wrong_key_fails_recovery_key_opens_and_passwd_retires_the_old_passphrase() {
+    let (dir, vault, session, recovery) = new_vault("keys");
+    session.lock(NOW).unwrap();
+
+    let wrong = vault.unlock(&SlotOwner::Admin, &secret("beheerder wachtwoorD"), NOW);
+    assert!(
+        matches!(wrong, Err(VaultError::Refused { failures: 1, .. })),
+        "{wrong:?}"
+    );
+
+    // The recovery key as a person might type it: lower case, no dashes.
+    let typed: String = {
+        use secrecy::ExposeSecret;
+        recovery.expose_secret().replace('-', "").to_lowercase()
+    };
+    let mut session = vault
+        .unlock(&SlotOwner::Recovery, &secret(&typed), NOW)
+        .unwrap();
+    assert_eq!(session.who(), &SlotOwner::Recovery);
+    // The recovery key resets the forgotten admin passphrase via a new slot.
+    assert!(matches!(
+        session.change_passphrase(&secret("x"), KdfParams::FLOOR, NOW),
+        Err(VaultError::NotPermitted(_))
+    ));
+    session.lock(NOW).unwrap();
+
+    let mut admin = vault
+        .unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), NOW)
+        .unwrap();
+    admin
+        .change_passphrase(&secret("nieuw wachtwoord"), KdfParams::FLOOR, NOW)
+        .unwrap();
+    admin.lock(NOW).unwrap();
+    assert!(matches!(
+        vault.unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), NOW),
+        Err(VaultError::Refused { .. })
+    ));
+    vault
+        .unlock(&SlotOwner::Admin, &secret("nieuw wachtwoord"), NOW)
+        .unwrap()
+        .lock(NOW)
+        .unwrap();
+    drop(vault);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn failed_attempts_survive_a_restart_wait_longer_and_reach_the_audit_log() {
+    let (dir, vault, session, _) = new_vault("attempts");
+    session.lock(NOW).unwrap();
+    for n in 1..=4 {
+        let got = vault.unlock(&SlotOwner::Admin, &secret("fout"), NOW + i64::from(n));
+        assert!(
+            matches!(got, Err(VaultError::Refused { failures, .. }) if failures == n),
+            "{got:?}"
+        );
+    }
+    // A restart: the process lets go of the vault and takes it again.
+    drop(vault);
+    let vault = Vault::open(&dir).unwrap();
+    assert_eq!(vault.outside(NOW + 4).unwrap().failed_unlocks, 4);
+    // The fourth failure costs 2 seconds, even with the right passphrase.
+    let early = vault.unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), NOW + 5);
+    assert!(
+        matches!(early, Err(VaultError::TooSoon { seconds: 1 })),
+        "{early:?}"
+    );
+    let fifth = vault.unlock(&SlotOwner::Admin, &secret("fout"), NOW + 6);
+    assert!(
+        matches!(
+            fifth,
+            Err(VaultError::Refused {
+                failures: 5,
+                wait_seconds: 4
+            })
+        ),
+        "{fifth:?}"
+    );
+
+    let session = vault
+        .unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), NOW + 10)
+        .unwrap();
+    assert_eq!(vault.outside(NOW + 10).unwrap().failed_unlocks, 0);
+    let log = kluis_vault::audit::recent(session_conn(&session), 10).unwrap();
+    let actions: Vec<(AuditAction, i64)> = log.iter().rev().map(|e| (e.action, e.at)).collect();
+    assert_eq!(
+        &actions[actions.len() - 6..],
+        [
+            (AuditAction::FailedUnlock, NOW + 1),
+            (AuditAction::FailedUnlock, NOW + 2),
+            (AuditAction::FailedUnlock, NOW + 3),
+            (AuditAction::FailedUnlock, NOW + 4),
+            (AuditAction::FailedUnlock, NOW + 6),
+            (AuditAction::Unlock, NOW + 10),
+        ]
+    );
+    session.lock(NOW).unwrap();
+    drop(vault);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+fn session_conn(session: &Session) -> &rusqlite::Connection {
+    session.store().audit_connection()
+}
+
+#[test]
+fn a_second_holder_is_refused_until_the_first_lets_go() {
+    let (dir, vault, session, _) = new_vault("hold");
+    assert!(matches!(Vault::open(&dir), Err(VaultError::InUse(_))));
+    drop(vault);
+    // The unlocked session still holds the vault.
+    assert!(matches!(Vault::open(&dir), Err(VaultError::InUse(_))));
+    session.lock(NOW).unwrap();
+    Vault::open(&dir).unwrap();
+    assert!(matches!(
+        Vault::create(&dir, &secret("x"), KdfParams::FLOOR, NOW),
+        Err(VaultError::AlreadyAVault(_))
+    ));
+    assert!(matches!(
+        Vault::open(&dir.join("nothing")),
+        Err(VaultError::NotAVault(_))
+    ));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn operators_are_added_and_removed_by_the_admin_only() {
+    let (dir, vault, mut admin, _) = new_vault("operators");
+    admin
+        .add_operator("Jansen", &secret("dienst"), KdfParams::FLOOR, NOW)
+        .unwrap();
+    assert!(matches!(
+        admin.add_operator("Jansen", &secret("x"), KdfParams::FLOOR, NOW),
+        Err(VaultError::SlotExists(_))
+    ));
+    for bad in ["", " Jansen", "admin", "Recovery", "a\u{7}b"] {
+        assert!(
+            matches!(
+                admin.add_operator(bad, &secret("x"), KdfParams::FLOOR, NOW),
+                Err(VaultError::BadOperatorName(_))
+            ),
+            "{bad:?}"
+        );
+    }
+    admin.lock(NOW).unwrap();
+    let jansen = SlotOwner::Operator("Jansen".into());
+    let mut operator = vault.unlock(&jansen, &secret("dienst"), NOW).unwrap();
+    assert!(matches!(
+        operator.add_operator("Pietersen", &secret("x"), KdfParams::FLOOR, NOW),
+        Err(VaultError::NotPermitted(_))
+    ));
+    operator.lock(NOW).unwrap();
+    let mut admin = vault
+        .unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), NOW)
+        .unwrap();
+    admin.remove_operator("Jansen", NOW).unwrap();
+    admin.lock(NOW).unwrap();
+    assert!(matches!(
+        vault.unlock(&jansen, &secret("dienst"), NOW),
+        Err(VaultError::NoSuchSlot(_))
+    ));
+    drop(vault);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn messages_are_stored_and_found_newest_first_across_conversations() {
+    let (dir, vault, mut session, _) = new_vault("search");
+    {
+        let mut writer = session.store_mut().write().unwrap();
+        let old = writer.add_conversation("Gemeente - Jan", NOW).unwrap();
+        let new = writer.add_conversation("Gemeente - Fatima", NOW).unwrap();
+        // The newer conversation is written first: order must come from time.
+        writer
+            .add_message(new, &text(20, 9, 0, "Fatima", "Mijn paspoort is verlopen"))
+            .unwrap();
+        writer
+            .add_message(new, &text(20, 9, 0, "Fatima", "Paspoort of ID-kaart?"))
+            .unwrap();
+        writer
+            .add_message(old, &text(3, 14, 5, "Jan", "Is mijn paspoort al klaar?"))
+            .unwrap();
+        writer
+            .add_message(
+                old,
+                &text(3, 14, 6, "Gemeente", "Ja, het paspóórt ligt klaar"),
+            )
+            .unwrap();
+        writer
+            .add_message(old, &text(4, 8, 0, "Jan", "Dank u"))
+            .unwrap();
+        writer.commit().unwrap();
+    }
+    let store = session.store();
+    assert_eq!(store.counts().unwrap(), (2, 5));
+    let hits = store
+        .search(&SearchQuery::parse("paspoort").unwrap(), 50)
+        .unwrap();
+    let order: Vec<(String, String)> = hits
+        .iter()
+        .map(|h| (h.message.time().to_string(), h.chat_name.clone()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (
+                "2026-11-20 09:00".to_owned(),
+                "Gemeente - Fatima".to_owned()
+            ),
+            (
+                "2026-11-20 09:00".to_owned(),
+                "Gemeente - Fatima".to_owned()
+            ),
+            ("2026-11-03 14:06".to_owned(), "Gemeente - Jan".to_owned()),
+            ("2026-11-03 14:05".to_owned(), "Gemeente - Jan".to_owned()),
+        ]
+    );
+    // Two messages in one minute keep their order (the later one first).
+    assert_eq!(
+        hits[0]
+            .snippet
+            .iter()
+            .map(|p| p.0.as_str())
+            .collect::<String>(),
+        "Paspoort of ID-kaart?"
+    );
+    assert!(hits[2].snippet.contains(&("paspóórt".to_owned(), true)));
+    let phrase = store
+        .search(&SearchQuery::parse("\"ligt klaar\"").unwrap(), 50)
+        .unwrap();
+    assert_eq!(phrase.len(), 1);
+    assert!(
+        store
+            .search(&SearchQuery::parse("\"klaar ligt\"").unwrap(), 50)
+            .unwrap()
+            .is_empty()
+    );
+    session.lock(NOW).unwrap();
+    drop(vault);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+fn text(
+    day: u8,
+    hour: u8,
+    minute: u8,
+    author: &'static str,
+    body: &'static str,
+) -> NewMessage<'static> {
+    NewMessage {
+        at: at(day, hour, minute),
+        author: Some(author),
+        kind: MessageKind::Text,
+        text: body,
+        attachment: None,
+    }
+}
+
+#[test]
+fn blobs_round_trip_at_every_chunk_boundary() {
+    let (dir, vault, session, _) = new_vault("blobs");
+    let blobs = session.blobs().unwrap();
+    const CHUNK: usize = 64 * 1024;
+    for size in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK, 3 * CHUNK + 17] {
+        let data: Vec<u8> = (0..size).map(|i| (i * 7 + i / 251) as u8).collect();
+        let mut writer = blobs.create().unwrap();
+        // Written in odd pieces, as a copy from a file would.
+        for piece in data.chunks(10_007) {
+            writer.write_all(piece).unwrap();
+        }
+        let info = writer.finish().unwrap();
+        assert_eq!(info.size, size as u64);
+        let mut back = Vec::new();
+        blobs
+            .open_blob(info.id)
+            .unwrap()
+            .read_to_end(&mut back)
+            .unwrap();
+        assert!(back == data, "size {size}");
+        let on_disk = std::fs::read(blob_path(&dir, info.id)).unwrap();
+        assert_eq!(
+            on_disk.len(),
+            31 + size + 16 * (size / CHUNK + usize::from(size % CHUNK != 0 || size == 0))
+        );
+    }
+    // A writer dropped unfinished leaves nothing.
+    let mut abandoned = blobs.create().unwrap();
+    abandoned.write_all(b"half").unwrap();
+    let id = abandoned.id();
+    drop(abandoned);
+    assert!(matches!(blobs.open_blob(id), Err(BlobError::Missing(_))));
+    assert_eq!(
+        std::fs::read_dir(dir.join("blobs"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(".tmp")
+            })
+            .count(),
+        0
+    );
+    drop(blobs);
+    session.lock(NOW).unwrap();
+    drop(vault);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+fn blob_path(dir: &Path, id: kluis_vault::blob::BlobId) -> PathBuf {
+    let name = id.to_string();
+    dir.join("blobs").join(&name[..2]).join(name)
+}
+
+fn read_all(
+    blobs: &kluis_vault::blob::Blobs<'_>,
+    id: kluis_vault::blob::BlobId,
+) -> Result<Vec<u8>, String> {
+    let mut back = Vec::new();
+    blobs
+        .open_blob(id)
+        .map_err(|e| e.to_string())?
+        .read_to_end(&mut back)
+        .map_err(|e| e.to_string())?;
+    Ok(back)
+}
+
+#[test]
+fn a_damaged_blob_is_named_and_the_others_stay_readable() {
+    let (dir, vault, session, _) = new_vault("damage");
+    let blobs = session.blobs().unwrap();
+    let mut ids = Vec::new();
+    for n in 0..4u8 {
+        let mut writer = blobs.create().unwrap();
+        writer.write_all(&vec![n; 200_000]).unwrap();
+        ids.push(writer.finish().unwrap().id);
+    }
+    // One bit flipped in the second chunk of blob 0.
+    let path = blob_path(&dir, ids[0]);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[31 + CHUNK_CT + 100] ^= 1;
+    std::fs::write(&path, &bytes).unwrap();
+    // Blob 1 cut off after its first chunk: a shorter file must not pass.
+    let path = blob_path(&dir, ids[1]);
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..31 + CHUNK_CT]).unwrap();
+    // Blob 2 renamed to blob 3's name.
+    std::fs::copy(blob_path(&dir, ids[2]), blob_path(&dir, ids[3])).unwrap();
+
+    let first = ids[0].to_string();
+    assert_eq!(
+        read_all(&blobs, ids[0]).unwrap_err(),
+        format!("blob {first} is damaged: chunk 1 fails authentication")
+    );
+    let second = read_all(&blobs, ids[1]).unwrap_err();
+    assert!(
+        second.contains(&ids[1].to_string()) && second.contains("damaged"),
+        "{second}"
+    );
+    let third = read_all(&blobs, ids[3]).unwrap_err();
+    assert!(third.contains("another blob's id"), "{third}");
+    assert_eq!(read_all(&blobs, ids[2]).unwrap(), vec![2u8; 200_000]);
+    drop(blobs);
+    session.lock(NOW).unwrap();
+    drop(vault);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+const CHUNK_CT: usize = 64 * 1024 + 16;
+
+#[test]
+fn a_damaged_database_is_named_and_never_a_panic() {
+    let (dir, vault, session, _) = new_vault("damaged-db");
+    session.lock(NOW).unwrap();
+    let db = dir.join("kluis.db");
+    let mut bytes = std::fs::read(&db).unwrap();
+    // Page 1's encrypted header: the key check fails.
+    for b in &mut bytes[16..64] {
+        *b ^= 0x5a;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let got = vault.unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), NOW);
+    match got {
+        Err(VaultError::Store(StoreError::Unreadable { path })) => assert_eq!(path, db),
+        other => panic!("expected Unreadable, got {other:?}"),
+    }
+    // The right passphrase with a broken database is not a failed attempt.
+    assert_eq!(vault.outside(NOW).unwrap().failed_unlocks, 0);
+    drop(vault);
+    std::fs::remove_dir_all(dir).unwrap();
+}
