@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod parse;
+mod vault;
 
 use std::process::ExitCode;
 
@@ -14,6 +15,8 @@ use clap::{Parser, Subcommand};
     about = "Kluis: WhatsApp-gesprekken van de gemeente, versleuteld en archiveerbaar"
 )]
 struct Cli {
+    #[command(flatten)]
+    target: vault::Target,
     #[command(subcommand)]
     command: Command,
 }
@@ -22,12 +25,15 @@ struct Cli {
 enum Command {
     /// Parse WhatsApp chat exports and print their messages.
     Parse(parse::Args),
+    #[command(flatten)]
+    Vault(vault::VaultCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Parse(args) => parse::run(&args),
+        Command::Vault(command) => vault::run(&cli.target, &command),
     };
     match result {
         Ok(code) => code,

@@ -21,25 +21,30 @@ pub fn calibrate(target: Duration) -> Result<KdfParams, VaultError> {
         iterations,
         ..KdfParams::FLOOR
     };
-    // Two timings separate the fixed cost (filling memory) from a pass.
-    let one = time(at(1))?;
-    let two = time(at(2))?;
-    let pass = two.saturating_sub(one).max(Duration::from_millis(1));
-    let fixed = one.saturating_sub(pass);
-    let passes = (target.saturating_sub(fixed).as_secs_f64() / pass.as_secs_f64()).round();
-    if passes >= f64::from(KdfParams::FLOOR.iterations) {
-        return Ok(at((passes as u32).min(MOST_PASSES)));
+    let floor_passes = KdfParams::FLOOR.iterations;
+    let three = time(at(floor_passes))?;
+    if three > target {
+        // A slow machine: the floor's passes with less memory, never under the floor.
+        let share = target.as_secs_f64() / three.as_secs_f64();
+        let memory_kib = ((f64::from(MEMORY_KIB) * share) as u32)
+            .clamp(KdfParams::FLOOR.memory_kib, MEMORY_KIB)
+            & !1023;
+        return Ok(KdfParams {
+            memory_kib,
+            ..KdfParams::FLOOR
+        });
     }
-    // A slow machine: the floor's passes, less memory, never under the floor.
-    let three = fixed + pass * 3;
-    let share = target.as_secs_f64() / three.as_secs_f64();
-    let memory_kib = ((f64::from(MEMORY_KIB) * share) as u32)
-        .clamp(KdfParams::FLOOR.memory_kib, MEMORY_KIB)
-        & !1023;
-    Ok(KdfParams {
-        memory_kib,
-        ..KdfParams::FLOOR
-    })
+    // Time grows with the passes; one estimate, then one correction
+    // measured at the estimate (filling memory makes it not quite linear).
+    let scale = |passes: u32, took: Duration| {
+        let estimate = f64::from(passes) * target.as_secs_f64() / took.as_secs_f64();
+        (estimate.round() as u32).clamp(floor_passes, MOST_PASSES)
+    };
+    let guess = scale(floor_passes, three);
+    if guess == floor_passes {
+        return Ok(at(floor_passes));
+    }
+    Ok(at(scale(guess, time(at(guess))?)))
 }
 
 /// How long one key derivation with `params` takes here.

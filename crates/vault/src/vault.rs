@@ -515,3 +515,87 @@ impl Session {
         Ok(closed?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::ChainBreak;
+
+    const NOW: i64 = 1_795_000_000;
+
+    fn secret(s: &str) -> SecretString {
+        SecretString::from(s.to_owned())
+    }
+
+    /// A vault with ten audit entries, edited with SQL the way an admin
+    /// holding the key could, then verified.
+    fn breaks_after(name: &str, tamper: &str) -> Vec<ChainBreak> {
+        let dir = std::env::temp_dir().join(format!("kluis-audit-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let (vault, mut session, _) =
+            Vault::create(&dir, &secret("beheer"), KdfParams::FLOOR, NOW).unwrap();
+        for n in 0..8 {
+            let subject = format!("conversation {n}");
+            session
+                .audit(NOW + n, AuditAction::ViewConversation, &subject, "")
+                .unwrap();
+        }
+        session.lock(NOW + 9).unwrap();
+        let key = read_slots(&dir).unwrap()[0]
+            .open(&secret("beheer"))
+            .unwrap();
+        let raw = Store::open(&dir.join(DATABASE_FILE), Keying::Encrypted(&key)).unwrap();
+        raw.connection().execute_batch(tamper).unwrap();
+        raw.close().unwrap();
+        let session = vault
+            .unlock(&SlotOwner::Admin, &secret("beheer"), NOW + 10)
+            .unwrap();
+        let report = audit::verify(session.store().connection()).unwrap();
+        session.close().unwrap();
+        drop(vault);
+        fs::remove_dir_all(&dir).unwrap();
+        report.breaks
+    }
+
+    #[test]
+    fn the_audit_chain_shows_edits_removals_and_moves() {
+        assert_eq!(breaks_after("intact", "SELECT 1"), []);
+        assert_eq!(
+            breaks_after(
+                "edited",
+                "UPDATE audit SET subject = 'conversation 99' WHERE seq = 4"
+            ),
+            [ChainBreak::Edited { seq: 4 }]
+        );
+        assert_eq!(
+            breaks_after(
+                "edited-time",
+                "UPDATE audit SET at = at - 3600 WHERE seq = 6"
+            ),
+            [ChainBreak::Edited { seq: 6 }]
+        );
+        assert_eq!(
+            breaks_after("removed", "DELETE FROM audit WHERE seq IN (4, 5)"),
+            [ChainBreak::Removed { from: 4, to: 5 }]
+        );
+        // Entries 4 and 5 swap places, each renumbered to fit.
+        let swapped = breaks_after(
+            "moved",
+            "UPDATE audit SET seq = -4 WHERE seq = 4;
+             UPDATE audit SET seq = 4 WHERE seq = 5;
+             UPDATE audit SET seq = 5 WHERE seq = -4;",
+        );
+        assert_eq!(swapped[0], ChainBreak::OutOfPlace { seq: 4 });
+        assert!(swapped.contains(&ChainBreak::Edited { seq: 4 }));
+        // An entry put in, the later ones renumbered: each no longer hashes.
+        let inserted = breaks_after(
+            "inserted",
+            "UPDATE audit SET seq = -seq WHERE seq >= 7;
+             UPDATE audit SET seq = 1 - seq WHERE seq < 0;
+             INSERT INTO audit SELECT 7, at, operator, action, subject, detail, hash, hash
+             FROM audit WHERE seq = 6;",
+        );
+        let renumbered: Vec<ChainBreak> = (7..=11).map(|seq| ChainBreak::Edited { seq }).collect();
+        assert_eq!(inserted, renumbered);
+    }
+}

@@ -174,6 +174,12 @@ impl fmt::Debug for Store {
 impl Store {
     /// Opens (or creates) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path, keying: Keying<'_>) -> Result<Self, StoreError> {
+        // SQLite would create the file readable by all (0644); an empty
+        // file made here first is an empty database, and the WAL and shared
+        // memory files take its mode.
+        if let Ok(file) = crate::atomic::create_private(path) {
+            drop(file);
+        }
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE

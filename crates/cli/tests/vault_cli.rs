@@ -1,0 +1,261 @@
+//! `kluis --vault DIR …` as IT runs it: set-up, keys, refusals, checks.
+//! Argon2id at the floor (`--kdf-memory 64 --kdf-passes 3`) keeps it quick.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const FLOOR: [&str; 4] = ["--kdf-memory", "64", "--kdf-passes", "3"];
+
+fn kluis(dir: &Path, passphrase: Option<&str>, new: Option<&str>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kluis"));
+    command
+        .arg("--vault")
+        .arg(dir)
+        .args(args)
+        .env_remove("KLUIS_PASSPHRASE")
+        .env_remove("KLUIS_NEW_PASSPHRASE")
+        .stdin(Stdio::null());
+    if let Some(p) = passphrase {
+        command.env("KLUIS_PASSPHRASE", p);
+    }
+    if let Some(p) = new {
+        command.env("KLUIS_NEW_PASSPHRASE", p);
+    }
+    command.output().unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[track_caller]
+fn check(out: &Output, code: i32, stdout_has: &str, stderr_has: &str) {
+    assert_eq!(out.status.code(), Some(code), "{out:?}");
+    assert!(stdout(out).contains(stdout_has), "stdout: {}", stdout(out));
+    assert!(stderr(out).contains(stderr_has), "stderr: {}", stderr(out));
+}
+
+fn fresh(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kluis-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// The recovery key from `init`'s output.
+fn recovery_key(init: &Output) -> String {
+    stdout(init)
+        .lines()
+        .map(str::trim)
+        .find(|l| l.len() == 41 && l.matches('-').count() == 8)
+        .expect("a recovery key in the output")
+        .to_owned()
+}
+
+#[test]
+fn wrong_key_fails_recovery_key_opens_and_passwd_retires_the_old_passphrase() {
+    let dir = fresh("keys");
+    let init = kluis(
+        &dir,
+        Some("beheer-wachtwoord"),
+        None,
+        &[&["init"][..], &FLOOR].concat(),
+    );
+    check(&init, 0, "Recovery key", "");
+    let recovery = recovery_key(&init);
+
+    let ok = kluis(&dir, Some("beheer-wachtwoord"), None, &["unlock-check"]);
+    check(&ok, 0, "The passphrase of admin opens the vault.", "");
+    let wrong = kluis(&dir, Some("beheer-wachtwoorD"), None, &["unlock-check"]);
+    check(&wrong, 3, "", "kluis: wrong passphrase (failed attempt 1)");
+
+    let typed = recovery.to_lowercase().replace('-', " ");
+    let rescue = kluis(
+        &dir,
+        Some(&typed),
+        None,
+        &["--as", "recovery", "unlock-check"],
+    );
+    check(
+        &rescue,
+        0,
+        "The passphrase of recovery key opens the vault.",
+        "",
+    );
+    let typo = kluis(
+        &dir,
+        Some("ABCD-EFGH"),
+        None,
+        &["--as", "recovery", "unlock-check"],
+    );
+    check(&typo, 3, "", "not a recovery key");
+
+    let short = kluis(
+        &dir,
+        Some("beheer-wachtwoord"),
+        Some("kort"),
+        &[&["passwd"][..], &FLOOR].concat(),
+    );
+    check(&short, 2, "", "at least 8 characters; nothing was changed");
+    let changed = kluis(
+        &dir,
+        Some("beheer-wachtwoord"),
+        Some("nieuw-wachtwoord"),
+        &[&["passwd"][..], &FLOOR].concat(),
+    );
+    check(&changed, 0, "the old one no longer opens the vault", "");
+    let old = kluis(&dir, Some("beheer-wachtwoord"), None, &["unlock-check"]);
+    check(&old, 3, "", "wrong passphrase");
+    let new = kluis(&dir, Some("nieuw-wachtwoord"), None, &["unlock-check"]);
+    check(&new, 0, "opens the vault", "");
+
+    let status = kluis(&dir, Some("nieuw-wachtwoord"), None, &["status"]);
+    check(
+        &status,
+        0,
+        "key slot        admin (Argon2id 64 MiB, 3 passes, 4 lanes)",
+        "",
+    );
+    assert!(
+        stdout(&status).contains("chain intact"),
+        "{}",
+        stdout(&status)
+    );
+    let verify = kluis(&dir, Some("nieuw-wachtwoord"), None, &["audit", "verify"]);
+    check(&verify, 0, "chain intact", "");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn operators_come_and_go_and_only_the_admin_manages_them() {
+    let dir = fresh("operators");
+    check(
+        &kluis(
+            &dir,
+            Some("beheer-wachtwoord"),
+            None,
+            &[&["init"][..], &FLOOR].concat(),
+        ),
+        0,
+        "",
+        "",
+    );
+    let add = kluis(
+        &dir,
+        Some("beheer-wachtwoord"),
+        Some("dienst-jansen"),
+        &[&["operator", "add", "Jansen"][..], &FLOOR].concat(),
+    );
+    check(&add, 0, "Added operator Jansen.", "");
+    let jansen = kluis(
+        &dir,
+        Some("dienst-jansen"),
+        None,
+        &["--as", "Jansen", "unlock-check"],
+    );
+    check(&jansen, 0, "operator Jansen opens the vault", "");
+    let by_operator = kluis(
+        &dir,
+        Some("dienst-jansen"),
+        None,
+        &["--as", "Jansen", "operator", "remove", "Jansen"],
+    );
+    check(
+        &by_operator,
+        2,
+        "",
+        "only the admin passphrase or the recovery key manages key slots",
+    );
+    let remove = kluis(
+        &dir,
+        Some("beheer-wachtwoord"),
+        None,
+        &["operator", "remove", "Jansen"],
+    );
+    check(&remove, 0, "Removed operator Jansen", "");
+    let gone = kluis(
+        &dir,
+        Some("dienst-jansen"),
+        None,
+        &["--as", "Jansen", "unlock-check"],
+    );
+    check(
+        &gone,
+        2,
+        "",
+        "this vault has no key slot for operator Jansen",
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn refusals_say_what_to_do() {
+    let dir = fresh("refusals");
+    let none = kluis(&dir, Some("beheer-wachtwoord"), None, &["status"]);
+    check(
+        &none,
+        2,
+        "",
+        "is not a Kluis vault (no keyslots.json); create one with `kluis --vault DIR init`",
+    );
+    check(
+        &kluis(
+            &dir,
+            Some("beheer-wachtwoord"),
+            None,
+            &[&["init"][..], &FLOOR].concat(),
+        ),
+        0,
+        "",
+        "",
+    );
+    let again = kluis(
+        &dir,
+        Some("beheer-wachtwoord"),
+        None,
+        &[&["init"][..], &FLOOR].concat(),
+    );
+    check(&again, 2, "", "is already a Kluis vault");
+    let weak = kluis(
+        &fresh("weak"),
+        Some("beheer-wachtwoord"),
+        None,
+        &["init", "--kdf-memory", "19", "--kdf-passes", "2"],
+    );
+    check(
+        &weak,
+        2,
+        "",
+        "--kdf-memory must be at least 64 and --kdf-passes at least 3",
+    );
+    let no_passphrase = kluis(&dir, None, None, &["unlock-check"]);
+    check(
+        &no_passphrase,
+        2,
+        "",
+        "no passphrase: run in a terminal, or set KLUIS_PASSPHRASE",
+    );
+    let empty_query = kluis(&dir, Some("beheer-wachtwoord"), None, &["search", "!!!"]);
+    check(&empty_query, 2, "", "type a word to search for");
+
+    // A second process: this test holds the vault, the command is refused.
+    let held = kluis_vault::Vault::open(&dir).unwrap();
+    let busy = kluis(&dir, Some("beheer-wachtwoord"), None, &["unlock-check"]);
+    check(
+        &busy,
+        5,
+        "",
+        "is open in another Kluis process; close that one first",
+    );
+    drop(held);
+    check(
+        &kluis(&dir, Some("beheer-wachtwoord"), None, &["unlock-check"]),
+        0,
+        "",
+        "",
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
