@@ -280,6 +280,7 @@ impl BlobWriter {
         fs::create_dir_all(&fan).map_err(io)?;
         fs::rename(&self.temp, &self.target).map_err(io)?;
         atomic::sync_parent(&self.target).map_err(io)?;
+        tracing::debug!(blob = %id, bytes = self.size, "blob written");
         Ok(BlobInfo {
             id,
             size: self.size,

@@ -19,10 +19,10 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
 use crate::attempts::Attempts;
-use crate::audit::{self, AuditAction, NewEntry};
+use crate::audit::{AuditAction, NewEntry};
 use crate::blob::Blobs;
 use crate::keys::{DataKey, KdfParams, KeySlot, SlotOwner};
-use crate::store::{Keying, Store};
+use crate::store::{Keying, Store, Writer};
 use crate::{VaultError, atomic, recovery};
 
 const SLOTS_FILE: &str = "keyslots.json";
@@ -197,6 +197,7 @@ impl Vault {
             Err(VaultError::WrongPassphrase) => {
                 attempts.record(now, who.to_string());
                 self.write_attempts(&attempts)?;
+                tracing::warn!(who = %who, failures = attempts.count, "wrong passphrase");
                 return Err(VaultError::Refused {
                     failures: attempts.count,
                     wait_seconds: Attempts::wait_after(attempts.count),
@@ -216,16 +217,13 @@ impl Vault {
         // unlock; the counter is reset only once that is committed.
         session.record(|tx| {
             for failure in &attempts.failures {
-                audit::append(
-                    tx,
-                    &NewEntry {
-                        at: failure.at,
-                        operator: &failure.who,
-                        action: AuditAction::FailedUnlock,
-                        subject: "vault",
-                        detail: "wrong passphrase",
-                    },
-                )?;
+                tx.audit(&NewEntry {
+                    at: failure.at,
+                    operator: &failure.who,
+                    action: AuditAction::FailedUnlock,
+                    subject: "vault",
+                    detail: "wrong passphrase",
+                })?;
             }
             let unrecorded =
                 attempts.count as usize - attempts.failures.len().min(attempts.count as usize);
@@ -237,21 +235,19 @@ impl Vault {
             } else {
                 String::new()
             };
-            audit::append(
-                tx,
-                &NewEntry {
-                    at: now,
-                    operator: &who.to_string(),
-                    action: AuditAction::Unlock,
-                    subject: "vault",
-                    detail: &detail,
-                },
-            )?;
+            tx.audit(&NewEntry {
+                at: now,
+                operator: &who.to_string(),
+                action: AuditAction::Unlock,
+                subject: "vault",
+                detail: &detail,
+            })?;
             Ok(())
         })?;
         if attempts.count > 0 {
             self.write_attempts(&Attempts::default())?;
         }
+        tracing::info!(who = %who, "unlocked");
         Ok(session)
     }
 
@@ -360,16 +356,13 @@ impl Session {
         let operator = self.who.to_string();
         let mut seq = 0;
         self.record(|tx| {
-            seq = audit::append(
-                tx,
-                &NewEntry {
-                    at: now,
-                    operator: &operator,
-                    action,
-                    subject,
-                    detail,
-                },
-            )?;
+            seq = tx.audit(&NewEntry {
+                at: now,
+                operator: &operator,
+                action,
+                subject,
+                detail,
+            })?;
             Ok(())
         })?;
         Ok(seq)
@@ -377,10 +370,10 @@ impl Session {
 
     fn record(
         &mut self,
-        write: impl FnOnce(&rusqlite::Connection) -> Result<(), crate::store::StoreError>,
+        write: impl FnOnce(&mut Writer<'_>) -> Result<(), crate::store::StoreError>,
     ) -> Result<(), VaultError> {
-        let writer = self.store.write()?;
-        write(writer.transaction())?;
+        let mut writer = self.store.write()?;
+        write(&mut writer)?;
         writer.commit()?;
         Ok(())
     }
@@ -509,9 +502,12 @@ impl Session {
     /// Closes the store and wipes the key, without an audit entry (a
     /// session that could not write one is closed all the same).
     pub fn close(self) -> Result<(), VaultError> {
-        let Self { store, key, .. } = self;
+        let Self {
+            store, key, who, ..
+        } = self;
         let closed = store.close();
         drop(key);
+        tracing::info!(who = %who, "locked: store closed, key wiped");
         Ok(closed?)
     }
 }
@@ -519,7 +515,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::ChainBreak;
+    use crate::audit::{self, ChainBreak};
 
     const NOW: i64 = 1_795_000_000;
 

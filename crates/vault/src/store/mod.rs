@@ -38,6 +38,9 @@ pub enum StoreError {
     /// More than 65,536 messages stamped with the same second.
     #[error("more than 65536 messages at {0}")]
     SecondFull(LocalTime),
+    /// A row whose fields are not what Kluis writes.
+    #[error("row {id} of {table} is damaged")]
+    DamagedRow { table: &'static str, id: i64 },
     /// A search the index cannot run.
     #[error(transparent)]
     Query(#[from] SearchQueryError),
@@ -61,6 +64,39 @@ impl MessageId {
     /// The local time the message was stamped with.
     pub fn time(self) -> LocalTime {
         LocalTime::from_seconds(self.0.div_euclid(PER_SECOND))
+    }
+}
+
+/// An original export file's row id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct OriginalId(pub i64);
+
+/// An original export file kept in the vault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Original {
+    pub id: OriginalId,
+    pub blob: crate::blob::BlobId,
+    pub file_name: String,
+    pub size: u64,
+    pub sha256: [u8; 32],
+}
+
+/// A conversation as a list shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConversationSummary {
+    pub id: ConversationId,
+    pub chat_name: String,
+    pub messages: i64,
+    /// The newest message, whose id is its time.
+    pub last: Option<MessageId>,
+}
+
+impl fmt::Debug for ConversationSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConversationSummary")
+            .field("id", &self.id)
+            .field("messages", &self.messages)
+            .finish_non_exhaustive()
     }
 }
 
@@ -220,6 +256,7 @@ impl Store {
              PRAGMA cache_size = -65536;",
         )?;
         schema::migrate(&mut conn)?;
+        tracing::debug!(path = %path.display(), schema = schema::CURRENT, "store open");
         Ok(Self {
             conn,
             path: path.to_owned(),
@@ -277,6 +314,61 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every conversation, the most recently active first.
+    pub fn conversations(&self) -> Result<Vec<ConversationSummary>, StoreError> {
+        // A subquery per conversation reads one index entry each; a GROUP BY
+        // over all messages costs 100+ ms at a million (measurements.md).
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.id, c.chat_name,
+                    (SELECT count(*) FROM messages WHERE conversation_id = c.id),
+                    (SELECT max(id) FROM messages WHERE conversation_id = c.id) AS last
+             FROM conversations AS c ORDER BY last DESC NULLS LAST, c.id",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            Ok(ConversationSummary {
+                id: ConversationId(row.get(0)?),
+                chat_name: row.get(1)?,
+                messages: row.get(2)?,
+                last: row.get::<_, Option<i64>>(3)?.map(MessageId),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every original export file.
+    pub fn originals(&self) -> Result<Vec<Original>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, blob, file_name, size, sha256 FROM originals ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            let blob: String = row.get(1)?;
+            let sha256: Vec<u8> = row.get(4)?;
+            Ok((
+                row.get(0)?,
+                blob,
+                row.get(2)?,
+                row.get::<_, i64>(3)?,
+                sha256,
+            ))
+        })?;
+        let mut originals = Vec::new();
+        for row in rows {
+            let (id, blob, file_name, size, sha256) = row?;
+            let damaged = || StoreError::DamagedRow {
+                table: "originals",
+                id,
+            };
+            originals.push(Original {
+                id: OriginalId(id),
+                blob: crate::blob::BlobId::parse(&blob).ok_or_else(damaged)?,
+                file_name,
+                size: u64::try_from(size).map_err(|_| damaged())?,
+                sha256: sha256.try_into().map_err(|_| damaged())?,
+            });
+        }
+        Ok(originals)
     }
 
     /// The chat name of a conversation.
@@ -379,14 +471,40 @@ impl Writer<'_> {
         Ok(id)
     }
 
+    /// Records an original export file kept in a blob. Finish the blob
+    /// before committing this: a crash between the two leaves an unused
+    /// blob, never a record pointing at nothing.
+    pub fn add_original(
+        &mut self,
+        blob: &crate::blob::BlobInfo,
+        file_name: &str,
+        imported_at: i64,
+    ) -> Result<OriginalId, StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO originals (blob, file_name, size, sha256, imported_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                blob.id.to_string(),
+                file_name,
+                blob.size as i64,
+                &blob.sha256[..],
+                imported_at
+            ])?;
+        Ok(OriginalId(self.tx.last_insert_rowid()))
+    }
+
+    /// Appends an audit entry in this transaction: the action and its entry
+    /// are stored together or not at all.
+    pub fn audit(&mut self, entry: &crate::audit::NewEntry<'_>) -> Result<i64, StoreError> {
+        crate::audit::append(&self.tx, entry)
+    }
+
     /// Makes everything written durable, or nothing.
     pub fn commit(self) -> Result<(), StoreError> {
         self.tx.commit()?;
         Ok(())
-    }
-
-    pub(crate) fn transaction(&self) -> &rusqlite::Transaction<'_> {
-        &self.tx
     }
 
     fn next_seq(&mut self, conversation: ConversationId) -> Result<i64, StoreError> {
