@@ -2,10 +2,17 @@
 //!
 //! `cargo run --release -p kluis-vault --features bench-plain --example store_bench -- EXPORT.txt [DIR]`
 //!
-//! Prints messages stored per second (one transaction, index included) for
-//! SQLCipher and for plain SQLite with the same schema and tuning, then the
-//! median and 95th percentile of searches for the most frequent words and
-//! for phrases. `make bench` runs it on the 1,000,000-message exports.
+//! Prints, in one run:
+//! - messages stored per second (one transaction, index included) by the
+//!   straightforward store of `../shared/notes/measurements.md` (plain
+//!   SQLite, an FTS5 trigger per row, a transaction per 10,000 rows), by
+//!   Kluis's store on SQLCipher, and by the same store on plain SQLite;
+//! - the time to close the store after that import (the lock's share);
+//! - the median and 95th percentile of searches for the ten most frequent
+//!   words and for ten phrases;
+//! - unlock and lock of a vault calibrated here to one second.
+//!
+//! `make bench` runs it on a generated 1,000,000-message export.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -34,6 +41,13 @@ fn main() {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{name}: {} messages", messages.len()).unwrap();
 
+    let baseline = straightforward(&fresh(&dir, "straightforward"), &messages);
+    writeln!(
+        out,
+        "store straightforward (plain, trigger per row): {baseline:.0} msg/s"
+    )
+    .unwrap();
+
     let key = DataKey::generate().expect("random key");
     let mut figures = Vec::new();
     for (label, keying) in [
@@ -60,7 +74,12 @@ fn main() {
         figures.push((label, rate, store));
     }
     let ratio = figures[1].1 / figures[0].1;
-    writeln!(out, "encryption costs {ratio:.2}x the plain store").unwrap();
+    writeln!(
+        out,
+        "encryption costs {ratio:.2}x the plain store; SQLCipher store is {:.1}x the straightforward one",
+        figures[0].1 / baseline
+    )
+    .unwrap();
 
     let words = frequent_words(&messages, 10);
     let phrases = phrases(&messages, 10);
@@ -88,6 +107,105 @@ fn main() {
             .unwrap();
         }
     }
+    for (label, _, store) in figures {
+        let started = Instant::now();
+        store.close().expect("close");
+        writeln!(
+            out,
+            "close after the import {label:>9}: {}",
+            ms(started.elapsed())
+        )
+        .unwrap();
+    }
+    unlock_and_lock(&dir, &mut out);
+}
+
+/// Unlock and lock (with its audit entry) of a vault calibrated on this
+/// machine, medians of five.
+fn unlock_and_lock(dir: &Path, out: &mut impl Write) {
+    let target = Duration::from_secs(1);
+    let params = kluis_vault::calibrate::calibrate(target).expect("calibrate");
+    let vault_dir = dir.join("vault");
+    let _ = std::fs::remove_dir_all(&vault_dir);
+    let passphrase = secrecy::SecretString::from("bench passphrase".to_owned());
+    let (vault, session, _) =
+        kluis_vault::Vault::create(&vault_dir, &passphrase, params, 0).expect("create");
+    session.lock(0).expect("lock");
+    let (mut unlocks, mut locks) = (Vec::new(), Vec::new());
+    for _ in 0..5 {
+        let started = Instant::now();
+        let session = vault
+            .unlock(&kluis_vault::SlotOwner::Admin, &passphrase, 0)
+            .expect("unlock");
+        unlocks.push(started.elapsed());
+        let started = Instant::now();
+        session.lock(0).expect("lock");
+        locks.push(started.elapsed());
+    }
+    unlocks.sort();
+    locks.sort();
+    writeln!(
+        out,
+        "unlock (calibrated {} MiB, t={}, p={}; target {} ms): median {} (min {}, max {}); lock: median {}",
+        params.memory_kib / 1024,
+        params.iterations,
+        params.lanes,
+        target.as_millis(),
+        ms(unlocks[2]),
+        ms(unlocks[0]),
+        ms(unlocks[4]),
+        ms(locks[2])
+    )
+    .unwrap();
+}
+
+/// The store as measurements.md measured it: plain SQLite, FTS5 kept by a
+/// trigger per row, a transaction per 10,000 rows, default cache.
+fn straightforward(db: &Path, messages: &[Message<'static>]) -> f64 {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;
+         CREATE TABLE conversations (id INTEGER PRIMARY KEY, name TEXT);
+         CREATE TABLE messages (id INTEGER PRIMARY KEY, conversation_id INTEGER, ts INTEGER,
+                                author TEXT, text TEXT, kind INTEGER);
+         CREATE INDEX messages_by_time ON messages(conversation_id, ts);
+         CREATE VIRTUAL TABLE fts USING fts5(text, content='messages', content_rowid='id',
+                                             tokenize='unicode61 remove_diacritics 2');
+         CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
+             INSERT INTO fts(rowid, text) VALUES (new.id, new.text);
+         END;
+         INSERT INTO conversations VALUES (1, 'bench');",
+    )
+    .expect("schema");
+    let started = Instant::now();
+    for batch in messages.chunks(10_000) {
+        conn.execute_batch("BEGIN").expect("begin");
+        {
+            let mut insert = conn
+                .prepare_cached(
+                    "INSERT INTO messages (conversation_id, ts, author, text, kind)
+                     VALUES (1, ?1, ?2, ?3, ?4)",
+                )
+                .expect("prepare");
+            for m in batch {
+                let t = m.timestamp;
+                let ts = LocalTime::from_parts(
+                    i32::from(t.year),
+                    t.month,
+                    t.day,
+                    t.hour,
+                    t.minute,
+                    t.second,
+                )
+                .map_or(0, LocalTime::seconds);
+                insert
+                    .execute(rusqlite::params![ts, m.author.as_deref(), &*m.text, 3])
+                    .expect("insert");
+            }
+        }
+        conn.execute_batch("COMMIT").expect("commit");
+    }
+    messages.len() as f64 / started.elapsed().as_secs_f64()
 }
 
 fn ms(d: Duration) -> String {
@@ -137,16 +255,15 @@ fn store_all(store: &mut Store, messages: &[Message<'static>]) {
     writer.commit().expect("commit");
 }
 
-fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 3)
-        .map(str::to_lowercase)
-}
-
 fn frequent_words(messages: &[Message<'static>], n: usize) -> Vec<String> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     for message in messages.iter().step_by(10) {
-        for word in tokens(&message.text) {
+        for word in message
+            .text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 2)
+            .map(str::to_lowercase)
+        {
             *counts.entry(word).or_default() += 1;
         }
     }
