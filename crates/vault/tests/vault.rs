@@ -276,13 +276,7 @@ fn messages_are_stored_and_found_newest_first_across_conversations() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
-fn text(
-    day: u8,
-    hour: u8,
-    minute: u8,
-    author: &'static str,
-    body: &'static str,
-) -> NewMessage<'static> {
+fn text<'a>(day: u8, hour: u8, minute: u8, author: &'a str, body: &'a str) -> NewMessage<'a> {
     NewMessage {
         at: at(day, hour, minute),
         author: Some(author),
@@ -423,6 +417,42 @@ fn a_damaged_database_is_named_and_never_a_panic() {
     }
     // The right passphrase with a broken database is not a failed attempt.
     assert_eq!(vault.outside(NOW).unwrap().failed_unlocks, 0);
+    drop(vault);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_damaged_page_inside_the_database_is_reported_as_damage() {
+    let (dir, vault, mut session, _) = new_vault("damaged-page");
+    {
+        let mut writer = session.store_mut().write().unwrap();
+        let conversation = writer.add_conversation("Gemeente - Jan", NOW).unwrap();
+        let long = "paspoort ".repeat(400);
+        for minute in 0..60 {
+            writer
+                .add_message(conversation, &text(5, 10, minute, "Jan", &long))
+                .unwrap();
+        }
+        writer.commit().unwrap();
+    }
+    session.lock(NOW).unwrap();
+    let db = dir.join("kluis.db");
+    let mut bytes = std::fs::read(&db).unwrap();
+    assert!(bytes.len() > 4096 * 20, "{} bytes", bytes.len());
+    // Every page after the schema pages: whatever a query reads is damaged.
+    for page in 3..bytes.len() / 4096 {
+        bytes[page * 4096 + 200] ^= 0x55;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let session = vault.unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), NOW);
+    let failure = match session {
+        Err(e) => e.to_string(),
+        Ok(session) => session.store().counts().unwrap_err().to_string(),
+    };
+    assert!(
+        failure.starts_with("the database (kluis.db) is damaged"),
+        "{failure}"
+    );
     drop(vault);
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -44,9 +44,25 @@ pub enum StoreError {
     /// A search the index cannot run.
     #[error(transparent)]
     Query(#[from] SearchQueryError),
-    /// SQLite or SQLCipher refused: a damaged page, a full disk, a bug.
+    /// A page of the database fails SQLCipher's check, or its structure is broken.
+    #[error(
+        "the database (kluis.db) is damaged: a page fails its integrity check. The key slots and \
+         the encrypted files are untouched; restore kluis.db from a backup"
+    )]
+    Damaged,
+    /// SQLite refused for another reason: a full disk, a read-only folder, a bug.
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+        match error.sqlite_error_code() {
+            Some(DatabaseCorrupt | NotADatabase) => Self::Damaged,
+            _ => Self::Sqlite(error),
+        }
+    }
 }
 
 /// A conversation's row id.
@@ -385,7 +401,7 @@ impl Store {
 
     /// Closes the database (checkpointing the WAL).
     pub fn close(self) -> Result<(), StoreError> {
-        self.conn.close().map_err(|(_, e)| StoreError::Sqlite(e))
+        self.conn.close().map_err(|(_, e)| StoreError::from(e))
     }
 
     /// The connection, read-only, for the audit log's readers.
