@@ -188,16 +188,7 @@ fn straightforward(db: &Path, messages: &[Message<'static>]) -> f64 {
                 )
                 .expect("prepare");
             for m in batch {
-                let t = m.timestamp;
-                let ts = LocalTime::from_parts(
-                    i32::from(t.year),
-                    t.month,
-                    t.day,
-                    t.hour,
-                    t.minute,
-                    t.second,
-                )
-                .map_or(0, LocalTime::seconds);
+                let ts = local_time(m).seconds();
                 insert
                     .execute(rusqlite::params![ts, m.author.as_deref(), &*m.text, 3])
                     .expect("insert");
@@ -206,6 +197,19 @@ fn straightforward(db: &Path, messages: &[Message<'static>]) -> f64 {
         conn.execute_batch("COMMIT").expect("commit");
     }
     messages.len() as f64 / started.elapsed().as_secs_f64()
+}
+
+fn local_time(message: &Message<'_>) -> LocalTime {
+    let t = message.timestamp;
+    LocalTime::from_parts(
+        i32::from(t.year),
+        t.month,
+        t.day,
+        t.hour,
+        t.minute,
+        t.second,
+    )
+    .expect("the parser gives real dates")
 }
 
 fn ms(d: Duration) -> String {
@@ -223,16 +227,7 @@ fn store_all(store: &mut Store, messages: &[Message<'static>]) {
     let mut writer = store.write().expect("begin");
     let conversation = writer.add_conversation("bench", 0).expect("conversation");
     for message in messages {
-        let t = message.timestamp;
-        let at = LocalTime::from_parts(
-            i32::from(t.year),
-            t.month,
-            t.day,
-            t.hour,
-            t.minute,
-            t.second,
-        )
-        .expect("a real date");
+        let at = local_time(message);
         let kind = match message.kind {
             Kind::System => MessageKind::System,
             Kind::Deleted => MessageKind::Deleted,

@@ -79,13 +79,11 @@ impl fmt::Debug for LocalTime {
     }
 }
 
-fn is_leap(year: i32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i32, month: u8) -> u8 {
+/// Days in `month` of `year` (proleptic Gregorian).
+pub fn days_in_month(year: i32, month: u8) -> u8 {
+    let is_leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     match month {
-        2 if is_leap(year) => 29,
+        2 if is_leap => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -93,8 +91,10 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 }
 
 // Howard Hinnant's days_from_civil and civil_from_days: exact for every
-// proleptic Gregorian date.
-fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
+// proleptic Gregorian date. The one calendar of Kluis (kluis-core uses it).
+
+/// Days since 1970-01-01 of a valid date.
+pub fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
     let y = i64::from(year) - i64::from(month <= 2);
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -104,7 +104,8 @@ fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn civil_from_days(days: i64) -> (i32, u8, u8) {
+/// The date `days` days after 1970-01-01: year, month, day.
+pub fn civil_from_days(days: i64) -> (i32, u8, u8) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
