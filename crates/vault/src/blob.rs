@@ -103,19 +103,23 @@ impl fmt::Debug for Blobs<'_> {
 }
 
 impl<'k> Blobs<'k> {
-    /// Blobs under `dir`, created if missing; leftovers of interrupted
-    /// writes are removed.
-    pub fn open(dir: &Path, key: &'k DataKey) -> Result<Self, BlobError> {
+    /// Blobs under `dir` (no I/O; see [`Blobs::prepare`]).
+    pub(crate) fn at(dir: &Path, key: &'k DataKey) -> Self {
+        Self {
+            dir: dir.to_owned(),
+            key,
+        }
+    }
+
+    /// Creates `dir` if missing and removes what interrupted writes left.
+    /// Only when no blob is being written: at unlock.
+    pub(crate) fn prepare(dir: &Path) -> Result<(), BlobError> {
         let create = |source| BlobError::Create {
             dir: dir.to_owned(),
             source,
         };
         fs::create_dir_all(dir).map_err(create)?;
-        atomic::sweep_temp_files(dir).map_err(create)?;
-        Ok(Self {
-            dir: dir.to_owned(),
-            key,
-        })
+        atomic::sweep_temp_files(dir).map_err(create)
     }
 
     /// Starts a new blob; nothing is visible under its name until

@@ -100,6 +100,7 @@ impl Vault {
         // directory that is not yet a vault, which create can be run on again
         // after emptying it.
         let store = Store::open(&dir.join(DATABASE_FILE), Keying::Encrypted(&key))?;
+        Blobs::prepare(&dir.join(BLOB_DIR))?;
         let mut session = Session {
             dir: dir.to_owned(),
             _hold: Arc::clone(&vault.hold),
@@ -206,6 +207,9 @@ impl Vault {
             Err(other) => return Err(other),
         };
         let store = Store::open(&self.dir.join(DATABASE_FILE), Keying::Encrypted(&key))?;
+        // The vault is held and nothing is being written: what a crash left
+        // half-written can go.
+        Blobs::prepare(&self.dir.join(BLOB_DIR))?;
         let mut session = Session {
             dir: self.dir.clone(),
             _hold: Arc::clone(&self.hold),
@@ -342,7 +346,7 @@ impl Session {
 
     /// The encrypted files.
     pub fn blobs(&self) -> Result<Blobs<'_>, VaultError> {
-        Ok(Blobs::open(&self.dir.join(BLOB_DIR), &self.key)?)
+        Ok(Blobs::at(&self.dir.join(BLOB_DIR), &self.key))
     }
 
     /// Appends one audit entry in its own transaction.

@@ -5,8 +5,7 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
+use std::sync::Mutex;
 
 use kluis_vault::store::{MessageKind, NewMessage};
 use kluis_vault::{KdfParams, LocalTime, SlotOwner, Vault};
@@ -17,20 +16,6 @@ const FIXTURES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../tests/fixtures/whatsapp/public"
 );
-
-/// The log, as the app's file would get it: everything the vault traces.
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Log {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn exports(dir: &Path, found: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -43,46 +28,127 @@ fn exports(dir: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
-fn files_below(dir: &Path, since: SystemTime, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            continue;
-        };
+fn files_below(dir: &Path, found: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let meta = std::fs::symlink_metadata(&path).unwrap();
         if meta.is_dir() {
-            files_below(&path, since, found);
-        } else if meta.is_file() && meta.modified().is_ok_and(|m| m >= since) {
+            files_below(&path, found);
+        } else if meta.is_file() {
             found.push(path);
         }
     }
 }
 
+const CHILD_ROLE: &str = "KLUIS_NO_PLAINTEXT_STORE";
+
+/// The test runs itself a second time to do the storing, with a temporary
+/// directory of its own (TMPDIR) and its log in a file, so that every byte
+/// it could have left anywhere is in three places this test can read whole.
 #[test]
 fn stored_chats_leave_no_plaintext_in_the_vault_the_temp_dir_or_the_log() {
-    let started = SystemTime::now();
-    let log = Log::default();
-    let writer = log.clone();
+    if let Some(work) = std::env::var_os(CHILD_ROLE) {
+        store_the_fixtures(Path::new(&work));
+        return;
+    }
+    let work = std::env::temp_dir().join(format!("kluis-no-plaintext-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    let temp = work.join("tmp");
+    std::fs::create_dir_all(&temp).unwrap();
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "stored_chats_leave_no_plaintext_in_the_vault_the_temp_dir_or_the_log",
+            "--test-threads=1",
+        ])
+        .env(CHILD_ROLE, &work)
+        .env("TMPDIR", &temp)
+        .status()
+        .unwrap();
+    assert!(status.success(), "the storing process failed");
+
+    let mut paths = Vec::new();
+    exports(Path::new(FIXTURES), &mut paths);
+    let mut needles: BTreeSet<String> = BTreeSet::new();
+    for path in &paths {
+        let Ok(export) = whatsapp_export::parse(&std::fs::read(path).unwrap()) else {
+            continue;
+        };
+        needles.insert(path.file_stem().unwrap().to_string_lossy().into_owned());
+        for message in &export.messages {
+            needles.extend(message.author.iter().map(|a| a.to_string()));
+            for word in message.text.split(|c: char| !c.is_alphanumeric()) {
+                let digits = word.chars().filter(char::is_ascii_digit).count();
+                if word.chars().count() >= 7 || digits >= 8 {
+                    needles.insert(word.to_owned());
+                }
+            }
+        }
+    }
+    let needles: Vec<String> = needles.into_iter().filter(|n| n.len() >= 4).collect();
+    assert!(needles.len() > 500, "only {} needles", needles.len());
+
+    let mut files = Vec::new();
+    files_below(&work, &mut files);
+    let log = work.join("kluis.log");
+    let log_text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        log_text.contains("unlocked") && log_text.contains("blob written"),
+        "{log_text}"
+    );
+    let blobs = files
+        .iter()
+        .filter(|f| f.starts_with(work.join("vault/blobs")))
+        .count();
+    assert!(blobs >= 60, "the vault holds {blobs} blobs");
+    let mut leaks = Vec::new();
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        for needle in &needles {
+            if memchr::memmem::find(&bytes, needle.as_bytes()).is_some() {
+                leaks.push(format!("{needle:?} in {}", file.display()));
+            }
+        }
+    }
+    assert!(
+        leaks.is_empty(),
+        "{} leaks, first: {:?}",
+        leaks.len(),
+        &leaks[..leaks.len().min(10)]
+    );
+    eprintln!(
+        "{} exports; {} needles searched in {} files (vault, TMPDIR, log)",
+        paths.len(),
+        needles.len(),
+        files.len()
+    );
+    std::fs::remove_dir_all(&work).unwrap();
+}
+
+/// The storing process: every fixture export as a conversation and its
+/// original file, with everything the vault traces going to `kluis.log`.
+fn store_the_fixtures(work: &Path) {
+    assert_eq!(
+        std::env::temp_dir(),
+        work.join("tmp"),
+        "TMPDIR is not in effect"
+    );
+    let log = std::fs::File::create(work.join("kluis.log")).unwrap();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
-        .with_writer(move || writer.clone())
+        .with_writer(Mutex::new(log))
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let dir = std::env::temp_dir().join(format!("kluis-no-plaintext-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = work.join("vault");
     let passphrase = SecretString::from("geheim wachtwoord".to_owned());
     let (vault, session, _) = Vault::create(&dir, &passphrase, KdfParams::FLOOR, 0).unwrap();
     session.lock(0).unwrap();
     let mut session = vault.unlock(&SlotOwner::Admin, &passphrase, 0).unwrap();
-
     let mut paths = Vec::new();
     exports(Path::new(FIXTURES), &mut paths);
     paths.sort();
-    let mut needles: BTreeSet<String> = BTreeSet::new();
     let mut stored = 0;
     for path in &paths {
         let bytes = std::fs::read(path).unwrap();
@@ -111,7 +177,6 @@ fn stored_chats_leave_no_plaintext_in_the_vault_the_temp_dir_or_the_log() {
             .unwrap();
             if let Some(author) = &message.author {
                 writer.add_participant(conversation, author).unwrap();
-                needles.insert(author.to_string());
             }
             let kind = match message.kind {
                 Kind::System => MessageKind::System,
@@ -132,61 +197,9 @@ fn stored_chats_leave_no_plaintext_in_the_vault_the_temp_dir_or_the_log() {
                 )
                 .unwrap();
             stored += 1;
-            for word in message.text.split(|c: char| !c.is_alphanumeric()) {
-                let digits = word.chars().filter(char::is_ascii_digit).count();
-                if word.chars().count() >= 7 || digits >= 8 {
-                    needles.insert(word.to_owned());
-                }
-            }
         }
-        needles.insert(chat_name);
         writer.commit().unwrap();
     }
-    // Searching works (so the index holds the words), then lock.
     assert!(stored > 1000, "only {stored} messages stored");
     session.lock(0).unwrap();
-    drop(vault);
-
-    let needles: Vec<String> = needles.into_iter().filter(|n| n.len() >= 4).collect();
-    assert!(needles.len() > 500, "only {} needles", needles.len());
-    let mut files = Vec::new();
-    files_below(&dir, started, &mut files);
-    let vault_files = files.len();
-    files_below(&std::env::temp_dir(), started, &mut files);
-    let mut places: Vec<(String, Vec<u8>)> = files
-        .iter()
-        .filter_map(|f| Some((f.display().to_string(), std::fs::read(f).ok()?)))
-        .collect();
-    places.push(("the log".to_owned(), log.0.lock().unwrap().clone()));
-    assert!(
-        vault_files >= paths.len(),
-        "the vault holds {vault_files} files"
-    );
-    let log_text = String::from_utf8_lossy(&places.last().unwrap().1).into_owned();
-    assert!(
-        log_text.contains("unlocked") && log_text.contains("blob written"),
-        "{log_text}"
-    );
-
-    let mut leaks = Vec::new();
-    for (place, bytes) in &places {
-        for needle in &needles {
-            if memchr::memmem::find(bytes, needle.as_bytes()).is_some() {
-                leaks.push(format!("{needle:?} in {place}"));
-            }
-        }
-    }
-    assert!(
-        leaks.is_empty(),
-        "{} leaks, first: {:?}",
-        leaks.len(),
-        &leaks[..leaks.len().min(10)]
-    );
-    eprintln!(
-        "{stored} messages from {} exports; {} needles searched in {} files and the log",
-        paths.len(),
-        needles.len(),
-        places.len() - 1
-    );
-    std::fs::remove_dir_all(&dir).unwrap();
 }

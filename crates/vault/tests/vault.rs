@@ -456,3 +456,24 @@ fn a_damaged_page_inside_the_database_is_reported_as_damage() {
     drop(vault);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn blobs_written_side_by_side_all_arrive() {
+    let (dir, vault, session, _) = new_vault("side-by-side");
+    // An import writes the export and its media; each may come from its
+    // own view of the blob folder.
+    let first_view = session.blobs().unwrap();
+    let mut export = first_view.create().unwrap();
+    export.write_all(b"the export").unwrap();
+    let second_view = session.blobs().unwrap();
+    let mut photo = second_view.create().unwrap();
+    photo.write_all(b"a photo").unwrap();
+    let photo = photo.finish().unwrap();
+    let export = export.finish().unwrap();
+    assert_eq!(read_all(&second_view, export.id).unwrap(), b"the export");
+    assert_eq!(read_all(&first_view, photo.id).unwrap(), b"a photo");
+    drop((first_view, second_view));
+    session.lock(NOW).unwrap();
+    drop(vault);
+    std::fs::remove_dir_all(dir).unwrap();
+}
