@@ -477,3 +477,79 @@ fn blobs_written_side_by_side_all_arrive() {
     drop(vault);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn cases_media_and_settings_are_kept_across_a_lock() {
+    use kluis_vault::store::CaseStatus;
+    let (dir, vault, mut session, _) = new_vault("cases");
+    let (conversation, case, photo) = {
+        let blobs = session.blobs().unwrap();
+        let mut writer = blobs.create().unwrap();
+        writer.write_all(b"jpeg bytes").unwrap();
+        let photo = writer.finish().unwrap();
+        drop(blobs);
+        let mut writer = session.store_mut().write().unwrap();
+        let conversation = writer.add_conversation("Gemeente - Jan", NOW).unwrap();
+        let with_photo = writer
+            .add_message(conversation, &text(5, 10, 0, "Jan", "foto van de stoep"))
+            .unwrap();
+        let without = writer
+            .add_message(conversation, &text(5, 10, 1, "Jan", "en nog een"))
+            .unwrap();
+        writer
+            .add_media(with_photo, "IMG-20261105-WA0001.jpg", Some(&photo))
+            .unwrap();
+        writer
+            .add_media(without, "IMG-20261105-WA0002.jpg", None)
+            .unwrap();
+        let case = writer.open_case(Some("Z-2026-0042"), NOW).unwrap();
+        writer.assign(conversation, Some(case)).unwrap();
+        writer.label_case(case, "openbare ruimte", true).unwrap();
+        writer.label_case(case, "melding", true).unwrap();
+        writer.label_case(case, "melding", true).unwrap();
+        writer.label_case(case, "openbare ruimte", false).unwrap();
+        writer
+            .set_case_notes(case, "stoeptegel los", "terugbellen na 14:00")
+            .unwrap();
+        writer
+            .set_case_status(case, CaseStatus::Closed, NOW + 60)
+            .unwrap();
+        writer.set_setting("idle_minutes", "10").unwrap();
+        writer.set_setting("idle_minutes", "5").unwrap();
+        writer.commit().unwrap();
+        (conversation, case, photo)
+    };
+    session.lock(NOW).unwrap();
+    let session = vault
+        .unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), NOW)
+        .unwrap();
+    let store = session.store();
+    assert_eq!(store.case_of(conversation).unwrap(), Some(case));
+    let stored = store.case(case).unwrap().unwrap();
+    assert_eq!(stored.reference.as_deref(), Some("Z-2026-0042"));
+    assert_eq!(stored.status, CaseStatus::Closed);
+    assert_eq!(stored.closed_at, Some(NOW + 60));
+    assert_eq!(stored.labels, ["melding"]);
+    assert_eq!(
+        (stored.notes.as_str(), stored.handover_note.as_str()),
+        ("stoeptegel los", "terugbellen na 14:00")
+    );
+    let media = store.media(conversation).unwrap();
+    let files: Vec<(&str, bool)> = media
+        .iter()
+        .map(|(_, name, blob)| (name.as_str(), blob.is_some()))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("IMG-20261105-WA0001.jpg", true),
+            ("IMG-20261105-WA0002.jpg", false)
+        ]
+    );
+    assert_eq!(media[0].2, Some(photo.id));
+    assert_eq!(store.setting("idle_minutes").unwrap().as_deref(), Some("5"));
+    assert_eq!(store.setting("missing").unwrap(), None);
+    session.lock(NOW).unwrap();
+    drop(vault);
+    std::fs::remove_dir_all(dir).unwrap();
+}

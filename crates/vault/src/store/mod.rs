@@ -6,6 +6,7 @@
 //! step with the messages (no triggers: a bulk import writes the index in
 //! the same pass, which is what makes it fast).
 
+mod cases;
 mod schema;
 mod search;
 
@@ -19,6 +20,7 @@ use zeroize::Zeroizing;
 use crate::keys::DataKey;
 use crate::local_time::LocalTime;
 
+pub use cases::{Case, CaseId, CaseStatus};
 pub use schema::CURRENT as SCHEMA_VERSION;
 pub use search::{Hit, SearchQuery, SearchQueryError};
 
