@@ -131,12 +131,8 @@ fn find<T: PartialEq>(text: &[T], pattern: &[T]) -> Option<usize> {
 /// The longest end of `text` that is a beginning of `pattern` (shorter
 /// than `pattern`: a whole match is [`find`]'s case).
 fn overlap<T: PartialEq>(pattern: &[T], text: &[T]) -> usize {
-    match scan(pattern, text) {
-        Ok(k) => k,
-        // A whole match inside `text` was handled before; at its very end
-        // it is a containment, which `find` also caught.
-        Err(_) => 0,
-    }
+    // A whole match (Err) was handled before as a containment.
+    scan(pattern, text).unwrap_or_default()
 }
 
 #[cfg(test)]
