@@ -170,17 +170,20 @@ fn owner(who: &str) -> anyhow::Result<SlotOwner> {
     })
 }
 
-/// Unlocks `dir` as --as says, with the passphrase from the environment or a prompt.
-fn unlock(dir: &Path, target: &Target) -> anyhow::Result<(Vault, Session)> {
-    let vault = Vault::open(dir)?;
+/// Takes hold of `dir` and unlocks it (the session keeps the hold).
+fn open_and_unlock(dir: &Path, target: &Target) -> anyhow::Result<Session> {
+    unlock(&Vault::open(dir)?, target)
+}
+
+/// Unlocks as --as says, with the passphrase from the environment or a prompt.
+fn unlock(vault: &Vault, target: &Target) -> anyhow::Result<Session> {
     let who = owner(&target.who)?;
     let prompt = match &who {
         SlotOwner::Recovery => "Recovery key: ".to_owned(),
         other => format!("Passphrase of {other}: "),
     };
     let passphrase = passphrase(&prompt)?;
-    let session = vault.unlock(&who, &passphrase, now())?;
-    Ok((vault, session))
+    Ok(vault.unlock(&who, &passphrase, now())?)
 }
 
 fn passphrase(prompt: &str) -> anyhow::Result<SecretString> {
@@ -292,7 +295,7 @@ fn init(dir: &Path, args: &InitArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn unlock_check(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {
-    let (_vault, session) = unlock(dir, target)?;
+    let session = open_and_unlock(dir, target)?;
     let who = session.who().to_string();
     session.lock(now())?;
     writeln!(out(), "The passphrase of {who} opens the vault.")?;
@@ -300,7 +303,7 @@ fn unlock_check(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {
 }
 
 fn passwd(dir: &Path, target: &Target, args: &KdfArgs) -> anyhow::Result<ExitCode> {
-    let (_vault, mut session) = unlock(dir, target)?;
+    let mut session = open_and_unlock(dir, target)?;
     let who = session.who().to_string();
     let new = new_passphrase(NEW_PASSPHRASE_VAR, &who)?;
     session.change_passphrase(&new, kdf(args)?, now())?;
@@ -313,7 +316,7 @@ fn passwd(dir: &Path, target: &Target, args: &KdfArgs) -> anyhow::Result<ExitCod
 }
 
 fn operator(dir: &Path, target: &Target, command: &OperatorCommand) -> anyhow::Result<ExitCode> {
-    let (_vault, mut session) = unlock(dir, target)?;
+    let mut session = open_and_unlock(dir, target)?;
     match command {
         OperatorCommand::Add { name, kdf: args } => {
             let new = new_passphrase(NEW_PASSPHRASE_VAR, &format!("operator {name}"))?;
@@ -334,7 +337,7 @@ fn operator(dir: &Path, target: &Target, command: &OperatorCommand) -> anyhow::R
 }
 
 fn renew(dir: &Path, target: &Target, args: &KdfArgs) -> anyhow::Result<ExitCode> {
-    let (_vault, mut session) = unlock(dir, target)?;
+    let mut session = open_and_unlock(dir, target)?;
     let key = session.renew_recovery_key(kdf(args)?, now())?;
     session.lock(now())?;
     let mut out = out();
@@ -349,7 +352,7 @@ fn renew(dir: &Path, target: &Target, args: &KdfArgs) -> anyhow::Result<ExitCode
 
 fn search(dir: &Path, target: &Target, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     let query = SearchQuery::parse(&args.query)?;
-    let (_vault, mut session) = unlock(dir, target)?;
+    let mut session = open_and_unlock(dir, target)?;
     let hits = session.store().search(&query, args.limit)?;
     session.audit(
         now(),
@@ -387,7 +390,8 @@ fn search(dir: &Path, target: &Target, args: &SearchArgs) -> anyhow::Result<Exit
 }
 
 fn status(dir: &Path, target: &Target, args: &StatusArgs) -> anyhow::Result<ExitCode> {
-    let outside = Vault::open(dir)?.outside(now())?;
+    let vault = Vault::open(dir)?;
+    let outside = vault.outside(now())?;
     {
         let mut out = out();
         writeln!(out, "vault           {}", dir.display())?;
@@ -407,10 +411,10 @@ fn status(dir: &Path, target: &Target, args: &StatusArgs) -> anyhow::Result<Exit
     if args.outside {
         return Ok(ExitCode::SUCCESS);
     }
-    let (_vault, session) = unlock(dir, target)?;
+    let session = unlock(&vault, target)?;
     let (conversations, messages) = session.store().counts()?;
     let blobs = session.blobs()?.ids()?.len();
-    let report = audit::verify(session.store().audit_connection())?;
+    let report = audit::verify(session.store())?;
     let mut out = out();
     writeln!(out, "schema          version {SCHEMA_VERSION}")?;
     writeln!(
@@ -433,8 +437,8 @@ fn status(dir: &Path, target: &Target, args: &StatusArgs) -> anyhow::Result<Exit
 }
 
 fn verify(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {
-    let (_vault, session) = unlock(dir, target)?;
-    let report = audit::verify(session.store().audit_connection())?;
+    let session = open_and_unlock(dir, target)?;
+    let report = audit::verify(session.store())?;
     session.lock(now())?;
     let mut out = out();
     if report.breaks.is_empty() {

@@ -10,7 +10,7 @@ use std::fmt;
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
-use crate::store::StoreError;
+use crate::store::{Store, StoreError};
 
 /// What happened. Stored by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,7 +126,7 @@ fn entry_hash(prev: &[u8], seq: i64, entry: &NewEntry<'_>) -> [u8; 32] {
 
 /// Appends an entry (inside the caller's transaction, so the action and
 /// its entry are stored together or not at all). Returns its number.
-pub fn append(conn: &Connection, entry: &NewEntry<'_>) -> Result<i64, StoreError> {
+pub(crate) fn append(conn: &Connection, entry: &NewEntry<'_>) -> Result<i64, StoreError> {
     let (seq, prev) = head(conn)?.unwrap_or((0, GENESIS));
     let seq = seq + 1;
     let hash = entry_hash(&prev, seq, entry);
@@ -148,7 +148,7 @@ pub fn append(conn: &Connection, entry: &NewEntry<'_>) -> Result<i64, StoreError
 }
 
 /// The last entry's number and hash.
-pub fn head(conn: &Connection) -> Result<Option<(i64, [u8; 32])>, StoreError> {
+pub(crate) fn head(conn: &Connection) -> Result<Option<(i64, [u8; 32])>, StoreError> {
     let row: Option<(i64, Vec<u8>)> = conn
         .query_row(
             "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
@@ -160,8 +160,8 @@ pub fn head(conn: &Connection) -> Result<Option<(i64, [u8; 32])>, StoreError> {
 }
 
 /// The newest `limit` entries, newest first.
-pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
-    let mut stmt = conn.prepare_cached(
+pub fn recent(store: &Store, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
+    let mut stmt = store.connection().prepare_cached(
         "SELECT seq, at, operator, action, subject, detail FROM audit
          ORDER BY seq DESC LIMIT ?1",
     )?;
@@ -216,8 +216,8 @@ pub struct ChainReport {
 }
 
 /// Recomputes the whole chain.
-pub fn verify(conn: &Connection) -> Result<ChainReport, StoreError> {
-    let mut stmt = conn.prepare(
+pub fn verify(store: &Store) -> Result<ChainReport, StoreError> {
+    let mut stmt = store.connection().prepare(
         "SELECT seq, at, operator, action, subject, detail, prev, hash FROM audit ORDER BY seq",
     )?;
     let mut rows = stmt.query([])?;

@@ -74,8 +74,8 @@ pub enum BlobError {
     Malformed { id: BlobId, what: &'static str },
     #[error("blob {id}: {source}")]
     Io { id: BlobId, source: io::Error },
-    #[error("cannot write a blob in {dir}: {source}")]
-    Create { dir: PathBuf, source: io::Error },
+    #[error("the blob folder {dir}: {source}")]
+    Folder { dir: PathBuf, source: io::Error },
 }
 
 /// What a finished blob holds.
@@ -114,7 +114,7 @@ impl<'k> Blobs<'k> {
     /// Creates `dir` if missing and removes what interrupted writes left.
     /// Only when no blob is being written: at unlock.
     pub(crate) fn prepare(dir: &Path) -> Result<(), BlobError> {
-        let create = |source| BlobError::Create {
+        let create = |source| BlobError::Folder {
             dir: dir.to_owned(),
             source,
         };
@@ -125,7 +125,7 @@ impl<'k> Blobs<'k> {
     /// Starts a new blob; nothing is visible under its name until
     /// [`BlobWriter::finish`].
     pub fn create(&self) -> Result<BlobWriter, BlobError> {
-        let create = |source| BlobError::Create {
+        let create = |source| BlobError::Folder {
             dir: self.dir.clone(),
             source,
         };
@@ -204,7 +204,7 @@ impl<'k> Blobs<'k> {
     /// Every blob's file, for a check of the whole vault.
     pub fn ids(&self) -> Result<Vec<BlobId>, BlobError> {
         let mut ids = Vec::new();
-        let list = |source| BlobError::Create {
+        let list = |source| BlobError::Folder {
             dir: self.dir.clone(),
             source,
         };

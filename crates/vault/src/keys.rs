@@ -284,7 +284,7 @@ mod tests {
             KeySlot::seal(SlotOwner::Admin, &secret("geheim"), &key, KdfParams::FLOOR).unwrap();
         assert_eq!(format!("{key:?}"), "DataKey(..)");
         let shown = format!("{slot:?}");
-        let key_hex: String = key.expose().iter().map(|b| format!("{b:02x}")).collect();
+        let key_hex = crate::hex::encode(key.expose());
         assert!(!shown.contains("geheim") && !shown.contains(&key_hex));
     }
 }

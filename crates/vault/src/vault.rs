@@ -99,16 +99,8 @@ impl Vault {
         // The store first: a crash before the slots file exists leaves a
         // directory that is not yet a vault, which create can be run on again
         // after emptying it.
-        let store = Store::open(&dir.join(DATABASE_FILE), Keying::Encrypted(&key))?;
-        Blobs::prepare(&dir.join(BLOB_DIR))?;
-        let mut session = Session {
-            dir: dir.to_owned(),
-            _hold: Arc::clone(&vault.hold),
-            key,
-            store,
-            who: SlotOwner::Admin,
-        };
-        vault.write_slots(&slots)?;
+        let mut session = Session::open(&vault, key, SlotOwner::Admin)?;
+        write_slots(dir, &slots)?;
         session.audit(
             now,
             AuditAction::Init,
@@ -154,7 +146,7 @@ impl Vault {
 
     /// What can be seen without a passphrase.
     pub fn outside(&self, now: i64) -> Result<Outside, VaultError> {
-        let slots = self.read_slots()?;
+        let slots = read_slots(&self.dir)?;
         let mut attempts = self.read_attempts()?;
         Ok(Outside {
             slots: slots.into_iter().map(|s| (s.owner, s.kdf)).collect(),
@@ -181,7 +173,7 @@ impl Vault {
         if wait > 0 {
             return Err(VaultError::TooSoon { seconds: wait });
         }
-        let slots = self.read_slots()?;
+        let slots = read_slots(&self.dir)?;
         let slot = slots
             .iter()
             .find(|s| &s.owner == who)
@@ -206,17 +198,7 @@ impl Vault {
             }
             Err(other) => return Err(other),
         };
-        let store = Store::open(&self.dir.join(DATABASE_FILE), Keying::Encrypted(&key))?;
-        // The vault is held and nothing is being written: what a crash left
-        // half-written can go.
-        Blobs::prepare(&self.dir.join(BLOB_DIR))?;
-        let mut session = Session {
-            dir: self.dir.clone(),
-            _hold: Arc::clone(&self.hold),
-            key,
-            store,
-            who: who.clone(),
-        };
+        let mut session = Session::open(self, key, who.clone())?;
         // The failures reach the audit log in the same transaction as the
         // unlock; the counter is reset only once that is committed.
         session.record(|tx| {
@@ -229,8 +211,7 @@ impl Vault {
                     detail: "wrong passphrase",
                 })?;
             }
-            let unrecorded =
-                attempts.count as usize - attempts.failures.len().min(attempts.count as usize);
+            let unrecorded = (attempts.count as usize).saturating_sub(attempts.failures.len());
             let detail = if unrecorded > 0 {
                 format!(
                     "after {} failed attempts ({unrecorded} not itemised)",
@@ -253,14 +234,6 @@ impl Vault {
         }
         tracing::info!(who = %who, "unlocked");
         Ok(session)
-    }
-
-    fn read_slots(&self) -> Result<Vec<KeySlot>, VaultError> {
-        read_slots(&self.dir)
-    }
-
-    fn write_slots(&self, slots: &[KeySlot]) -> Result<(), VaultError> {
-        write_slots(&self.dir, slots)
     }
 
     fn read_attempts(&self) -> Result<Attempts, VaultError> {
@@ -311,6 +284,17 @@ fn io_at(path: &Path) -> impl Fn(io::Error) -> VaultError + '_ {
     }
 }
 
+/// What [`Session::change_slot`] does to one slot.
+#[derive(Clone, Copy)]
+enum SlotChange<'p> {
+    /// A new slot; refused if the owner has one.
+    Add(&'p SecretString, KdfParams),
+    /// A new passphrase for the owner's slot (made if missing).
+    Replace(&'p SecretString, KdfParams),
+    /// The owner's slot goes; refused if there is none.
+    Remove,
+}
+
 /// An unlocked vault: the data key in memory and the store open. Dropping
 /// it (or [`Session::lock`]) wipes the key and closes the store.
 pub struct Session {
@@ -331,6 +315,20 @@ impl fmt::Debug for Session {
 }
 
 impl Session {
+    /// Opens the store with `key`. The vault is held and nothing is being
+    /// written, so what a crash left half-written in the blob folder can go.
+    fn open(vault: &Vault, key: DataKey, who: SlotOwner) -> Result<Self, VaultError> {
+        let store = Store::open(&vault.dir.join(DATABASE_FILE), Keying::Encrypted(&key))?;
+        Blobs::prepare(&vault.dir.join(BLOB_DIR))?;
+        Ok(Self {
+            dir: vault.dir.clone(),
+            _hold: Arc::clone(&vault.hold),
+            key,
+            store,
+            who,
+        })
+    }
+
     /// Whose slot unlocked it.
     pub fn who(&self) -> &SlotOwner {
         &self.who
@@ -395,14 +393,12 @@ impl Session {
             ));
         }
         let who = self.who.clone();
-        self.replace_slot(&who, Some(new), kdf)?;
-        self.audit(
+        self.change_slot(
+            &who,
+            SlotChange::Replace(new, kdf),
             now,
-            AuditAction::KeyChange,
-            &who.to_string(),
             "passphrase changed",
-        )?;
-        Ok(())
+        )
     }
 
     /// Adds an operator's slot (admin or recovery key only).
@@ -415,34 +411,19 @@ impl Session {
     ) -> Result<(), VaultError> {
         self.require_admin()?;
         let owner = SlotOwner::operator(name)?;
-        if read_slots(&self.dir)?.iter().any(|s| s.owner == owner) {
-            return Err(VaultError::SlotExists(owner));
-        }
-        self.replace_slot(&owner, Some(passphrase), kdf)?;
-        self.audit(
+        self.change_slot(
+            &owner,
+            SlotChange::Add(passphrase, kdf),
             now,
-            AuditAction::KeyChange,
-            &owner.to_string(),
             "operator added",
-        )?;
-        Ok(())
+        )
     }
 
     /// Removes an operator's slot (admin or recovery key only).
     pub fn remove_operator(&mut self, name: &str, now: i64) -> Result<(), VaultError> {
         self.require_admin()?;
         let owner = SlotOwner::Operator(name.to_owned());
-        if !read_slots(&self.dir)?.iter().any(|s| s.owner == owner) {
-            return Err(VaultError::NoSuchSlot(owner));
-        }
-        self.replace_slot(&owner, None, KdfParams::FLOOR)?;
-        self.audit(
-            now,
-            AuditAction::KeyChange,
-            &owner.to_string(),
-            "operator removed",
-        )?;
-        Ok(())
+        self.change_slot(&owner, SlotChange::Remove, now, "operator removed")
     }
 
     /// Replaces the recovery key (admin or recovery key only); the old one
@@ -454,13 +435,8 @@ impl Session {
     ) -> Result<SecretString, VaultError> {
         self.require_admin()?;
         let key = recovery::generate()?;
-        self.replace_slot(&SlotOwner::Recovery, Some(&key), kdf)?;
-        self.audit(
-            now,
-            AuditAction::KeyChange,
-            "recovery key",
-            "recovery key renewed",
-        )?;
+        let change = SlotChange::Replace(&key, kdf);
+        self.change_slot(&SlotOwner::Recovery, change, now, "recovery key renewed")?;
         Ok(key)
     }
 
@@ -473,28 +449,34 @@ impl Session {
         }
     }
 
-    /// Rewrites one slot (or removes it when `passphrase` is `None`),
-    /// leaving the others as they are.
-    fn replace_slot(
-        &self,
+    /// Adds, rewrites or removes `owner`'s slot, leaving the others as
+    /// they are, and logs it.
+    fn change_slot(
+        &mut self,
         owner: &SlotOwner,
-        passphrase: Option<&SecretString>,
-        kdf: KdfParams,
+        change: SlotChange<'_>,
+        now: i64,
+        detail: &str,
     ) -> Result<(), VaultError> {
         let mut slots = read_slots(&self.dir)?;
-        let fresh = passphrase
-            .map(|p| KeySlot::seal(owner.clone(), p, &self.key, kdf))
-            .transpose()?;
         let at = slots.iter().position(|s| &s.owner == owner);
-        match (at, fresh) {
-            (Some(i), Some(slot)) => slots[i] = slot,
-            (None, Some(slot)) => slots.push(slot),
-            (Some(i), None) => {
+        match (change, at) {
+            (SlotChange::Add(..), Some(_)) => return Err(VaultError::SlotExists(owner.clone())),
+            (SlotChange::Remove, None) => return Err(VaultError::NoSuchSlot(owner.clone())),
+            (SlotChange::Remove, Some(i)) => {
                 slots.remove(i);
             }
-            (None, None) => {}
+            (SlotChange::Add(passphrase, kdf) | SlotChange::Replace(passphrase, kdf), at) => {
+                let slot = KeySlot::seal(owner.clone(), passphrase, &self.key, kdf)?;
+                match at {
+                    Some(i) => slots[i] = slot,
+                    None => slots.push(slot),
+                }
+            }
         }
-        write_slots(&self.dir, &slots)
+        write_slots(&self.dir, &slots)?;
+        self.audit(now, AuditAction::KeyChange, &owner.to_string(), detail)?;
+        Ok(())
     }
 
     /// Logs the lock, closes the store and wipes the key.
@@ -550,7 +532,7 @@ mod tests {
         let session = vault
             .unlock(&SlotOwner::Admin, &secret("beheer"), NOW + 10)
             .unwrap();
-        let report = audit::verify(session.store().connection()).unwrap();
+        let report = audit::verify(session.store()).unwrap();
         session.close().unwrap();
         drop(vault);
         fs::remove_dir_all(&dir).unwrap();

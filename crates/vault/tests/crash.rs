@@ -166,7 +166,7 @@ fn check_vault(dir: &Path, round: u64, last_reported: Option<u64>) {
         let mut sink = Vec::new();
         blobs.open_blob(id).unwrap().read_to_end(&mut sink).unwrap();
     }
-    let report = audit::verify(store.audit_connection()).unwrap();
+    let report = audit::verify(store).unwrap();
     assert!(report.breaks.is_empty(), "{:?}", report.breaks);
     drop(blobs);
     session.lock(0).unwrap();

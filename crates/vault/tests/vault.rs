@@ -117,7 +117,7 @@ fn failed_attempts_survive_a_restart_wait_longer_and_reach_the_audit_log() {
         .unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), NOW + 10)
         .unwrap();
     assert_eq!(vault.outside(NOW + 10).unwrap().failed_unlocks, 0);
-    let log = kluis_vault::audit::recent(session_conn(&session), 10).unwrap();
+    let log = kluis_vault::audit::recent(session.store(), 10).unwrap();
     let actions: Vec<(AuditAction, i64)> = log.iter().rev().map(|e| (e.action, e.at)).collect();
     assert_eq!(
         &actions[actions.len() - 6..],
@@ -133,10 +133,6 @@ fn failed_attempts_survive_a_restart_wait_longer_and_reach_the_audit_log() {
     session.lock(NOW).unwrap();
     drop(vault);
     std::fs::remove_dir_all(dir).unwrap();
-}
-
-fn session_conn(session: &Session) -> &rusqlite::Connection {
-    session.store().audit_connection()
 }
 
 #[test]

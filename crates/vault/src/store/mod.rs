@@ -249,8 +249,7 @@ impl Store {
                 // (the slots did that). rusqlite copies this string into a
                 // C string it frees without wiping: the one copy we cannot
                 // reach. SQLCipher wipes its own copy on close.
-                let hex: Zeroizing<String> =
-                    Zeroizing::new(key.expose().iter().map(|b| format!("{b:02x}")).collect());
+                let hex = Zeroizing::new(crate::hex::encode(key.expose()));
                 let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex.as_str()));
                 conn.execute_batch(&pragma)?;
             }
@@ -404,11 +403,6 @@ impl Store {
     /// Closes the database (checkpointing the WAL).
     pub fn close(self) -> Result<(), StoreError> {
         self.conn.close().map_err(|(_, e)| StoreError::from(e))
-    }
-
-    /// The connection, read-only, for the audit log's readers.
-    pub fn audit_connection(&self) -> &Connection {
-        &self.conn
     }
 
     pub(crate) fn connection(&self) -> &Connection {
