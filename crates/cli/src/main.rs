@@ -1,6 +1,7 @@
 //! `kluis`: the command line. Glue between the library crates and a shell.
 #![forbid(unsafe_code)]
 
+mod import;
 mod parse;
 mod vault;
 

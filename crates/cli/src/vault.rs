@@ -22,6 +22,8 @@ pub mod exit {
     pub const AUDIT_BROKEN: u8 = 4;
     /// Another process has the vault.
     pub const IN_USE: u8 = 5;
+    /// Some exports were not imported (each one's reason is printed).
+    pub const NOT_IMPORTED: u8 = 6;
 }
 
 const PASSPHRASE_VAR: &str = "KLUIS_PASSPHRASE";
@@ -66,6 +68,14 @@ pub enum VaultCommand {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Import WhatsApp exports (files or folders); only what is new is added.
+    Import(crate::import::ImportArgs),
+    /// Import what is in the inbox folder, then (with --watch) keep watching.
+    Inbox(crate::import::InboxArgs),
+    /// List the conversations.
+    Conversations,
+    /// Merge one conversation into another (both by number, see `conversations`).
+    Merge(crate::import::MergeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -140,6 +150,10 @@ pub fn run(target: &Target, command: &VaultCommand) -> anyhow::Result<ExitCode> 
         VaultCommand::Search(args) => search(dir, target, args),
         VaultCommand::Status(args) => status(dir, target, args),
         VaultCommand::Audit(AuditCommand::Verify) => verify(dir, target),
+        VaultCommand::Import(args) => crate::import::import(dir, target, args),
+        VaultCommand::Inbox(args) => crate::import::inbox(dir, target, args),
+        VaultCommand::Conversations => crate::import::conversations(dir, target),
+        VaultCommand::Merge(args) => crate::import::merge(dir, target, args),
     };
     result.or_else(|err| match err.downcast_ref::<VaultError>() {
         Some(
@@ -156,7 +170,7 @@ pub fn run(target: &Target, command: &VaultCommand) -> anyhow::Result<ExitCode> 
     })
 }
 
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
@@ -171,7 +185,7 @@ fn owner(who: &str) -> anyhow::Result<SlotOwner> {
 }
 
 /// Takes hold of `dir` and unlocks it (the session keeps the hold).
-fn open_and_unlock(dir: &Path, target: &Target) -> anyhow::Result<Session> {
+pub(crate) fn open_and_unlock(dir: &Path, target: &Target) -> anyhow::Result<Session> {
     unlock(&Vault::open(dir)?, target)
 }
 
@@ -256,7 +270,7 @@ fn describe(kdf: &KdfParams) -> String {
     )
 }
 
-fn out() -> io::StdoutLock<'static> {
+pub(crate) fn out() -> io::StdoutLock<'static> {
     io::stdout().lock()
 }
 

@@ -10,6 +10,7 @@
 
 pub mod conversations;
 pub mod demo;
+pub mod import;
 pub mod merge;
 pub mod personal;
 pub mod time;

@@ -27,8 +27,11 @@ pub struct Placement {
     pub before: Range<usize>,
     /// New messages that come after every stored one.
     pub after: Range<usize>,
-    /// Export messages that were already stored.
+    /// Export messages that were already stored: those between `before`
+    /// and `after`.
     pub already: usize,
+    /// Where in `stored` the already stored ones are, from the first on.
+    pub stored_from: usize,
     /// Where messages may be missing between the two.
     pub gap: Gap,
 }
@@ -52,35 +55,39 @@ pub fn place<T: PartialEq, K: Ord>(
     time: impl Fn(&T) -> K,
 ) -> Placement {
     let (n, m) = (stored.len(), export.len());
-    let placed = |before: Range<usize>, after: Range<usize>, gap| Placement {
+    let placed = |before: Range<usize>, after: Range<usize>, stored_from, gap| Placement {
         already: m - before.len() - after.len(),
+        stored_from,
         before,
         after,
         gap,
     };
-    if m == 0 || (n > 0 && find(stored, export).is_some()) {
-        return placed(0..0, m..m, Gap::None);
+    if m == 0 {
+        return placed(0..0, 0..0, 0, Gap::None);
     }
     if n == 0 {
-        return placed(0..0, 0..m, Gap::None);
+        return placed(0..0, 0..m, 0, Gap::None);
+    }
+    if let Some(at) = find(stored, export) {
+        return placed(0..0, m..m, at, Gap::None);
     }
     if let Some(at) = find(export, stored) {
-        return placed(0..at, at + n..m, Gap::None);
+        return placed(0..at, at + n..m, 0, Gap::None);
     }
     // The longest end of `stored` that begins `export`, and the longest end
     // of `export` that begins `stored`.
     let forward = overlap(export, stored);
     let backward = overlap(stored, export);
     if forward > 0 && forward >= backward {
-        return placed(0..0, forward..m, Gap::None);
+        return placed(0..0, forward..m, n - forward, Gap::None);
     }
     if backward > 0 {
-        return placed(0..m - backward, m..m, Gap::None);
+        return placed(0..m - backward, m..m, 0, Gap::None);
     }
     if time(&export[0]) >= time(&stored[n - 1]) {
-        placed(0..0, 0..m, Gap::BeforeNew)
+        placed(0..0, 0..m, 0, Gap::BeforeNew)
     } else {
-        placed(0..m, m..m, Gap::AfterNew)
+        placed(0..m, m..m, 0, Gap::AfterNew)
     }
 }
 
@@ -156,6 +163,12 @@ mod tests {
             placement.already + placement.before.len() + placement.after.len(),
             export.len()
         );
+        let from = placement.stored_from;
+        assert_eq!(
+            &export[placement.before.end..placement.after.start],
+            &stored[from..from + placement.already],
+            "the already stored messages are where stored_from says"
+        );
     }
 
     #[test]
@@ -221,6 +234,10 @@ mod tests {
                 .collect();
             prop_assert!(export.is_empty() || find(&merged, export).is_some());
             prop_assert_eq!(p.already + p.before.len() + p.after.len(), export.len());
+            prop_assert_eq!(
+                &export[p.before.end..p.after.start],
+                &stored[p.stored_from..p.stored_from + p.already]
+            );
         }
 
         /// With messages that are all different (times and words make most

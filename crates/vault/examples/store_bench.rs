@@ -243,6 +243,7 @@ fn store_all(store: &mut Store, messages: &[Message<'static>]) {
                     kind,
                     text: &message.text,
                     attachment: message.attachment.as_deref(),
+                    original: None,
                 },
             )
             .expect("store");

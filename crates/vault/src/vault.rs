@@ -347,6 +347,15 @@ impl Session {
         Ok(Blobs::at(&self.dir.join(BLOB_DIR), &self.key))
     }
 
+    /// The encrypted files and the store at once, for an action that
+    /// writes blobs while it holds a transaction open.
+    pub fn blobs_and_store(&mut self) -> (Blobs<'_>, &mut Store) {
+        (
+            Blobs::at(&self.dir.join(BLOB_DIR), &self.key),
+            &mut self.store,
+        )
+    }
+
     /// Appends one audit entry in its own transaction.
     pub fn audit(
         &mut self,

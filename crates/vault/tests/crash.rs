@@ -210,6 +210,7 @@ fn write_until_killed(dir: &Path) -> ! {
                         kind: MessageKind::Text,
                         text: &text,
                         attachment: None,
+                        original: None,
                     },
                 )
                 .unwrap();

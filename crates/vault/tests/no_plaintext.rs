@@ -193,6 +193,7 @@ fn store_the_fixtures(work: &Path) {
                         kind,
                         text: &message.text,
                         attachment: message.attachment.as_deref(),
+                        original: None,
                     },
                 )
                 .unwrap();

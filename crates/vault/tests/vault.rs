@@ -279,6 +279,7 @@ fn text<'a>(day: u8, hour: u8, minute: u8, author: &'a str, body: &'a str) -> Ne
         kind: MessageKind::Text,
         text: body,
         attachment: None,
+        original: None,
     }
 }
 
@@ -435,15 +436,21 @@ fn a_damaged_page_inside_the_database_is_reported_as_damage() {
     let db = dir.join("kluis.db");
     let mut bytes = std::fs::read(&db).unwrap();
     assert!(bytes.len() > 4096 * 20, "{} bytes", bytes.len());
-    // Every page after the schema pages: whatever a query reads is damaged.
-    for page in 3..bytes.len() / 4096 {
+    // The second half of the pages (messages and index; the schema's pages
+    // come first): whatever a query reads there is damaged.
+    let pages = bytes.len() / 4096;
+    for page in pages / 2..pages {
         bytes[page * 4096 + 200] ^= 0x55;
     }
     std::fs::write(&db, &bytes).unwrap();
     let session = vault.unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), NOW);
     let failure = match session {
         Err(e) => e.to_string(),
-        Ok(session) => session.store().counts().unwrap_err().to_string(),
+        Ok(session) => {
+            let first = session.store().conversations().unwrap()[0].id;
+            let read = session.store().messages(first, i64::MIN, usize::MAX);
+            read.unwrap_err().to_string()
+        }
     };
     assert!(
         failure.starts_with("the database (kluis.db) is damaged"),

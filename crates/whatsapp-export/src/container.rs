@@ -102,6 +102,7 @@ pub struct MediaEntry {
     pub name: String,
     /// Its uncompressed size as declared.
     pub size: u64,
+    index: usize,
 }
 
 impl fmt::Debug for MediaEntry {
@@ -191,7 +192,7 @@ pub fn open_zip<R: Read + Seek>(
         if is_text {
             texts.push((index, name, size));
         } else {
-            media.push(MediaEntry { name, size });
+            media.push(MediaEntry { name, size, index });
         }
     }
     let (chat_index, chat_name, chat_size) = choose_chat(texts, zip_name, &mut media)?;
@@ -248,7 +249,7 @@ fn choose_chat(
     media.extend(
         texts
             .into_iter()
-            .map(|(_, name, size)| MediaEntry { name, size }),
+            .map(|(index, name, size)| MediaEntry { name, size, index }),
     );
     Ok(chosen)
 }
@@ -292,6 +293,35 @@ impl<R: Read + Seek> ZipExport<R> {
     /// The other files, in archive order.
     pub fn media(&self) -> &[MediaEntry] {
         &self.media
+    }
+
+    /// A media file's bytes, found by its entry name or, failing that, by
+    /// its last path part (how a chat text names it); `None` when the
+    /// archive has no such file. Reading fails if the entry inflates beyond
+    /// its declared size.
+    pub fn open_media(&mut self, name: &str) -> Result<Option<impl Read + '_>, ContainerError> {
+        let found = self
+            .media
+            .iter()
+            .find(|m| m.name == name)
+            .or_else(|| {
+                self.media
+                    .iter()
+                    .find(|m| m.name.rsplit('/').next() == Some(name))
+            })
+            .cloned();
+        let Some(entry) = found else {
+            return Ok(None);
+        };
+        let file = self
+            .archive
+            .by_index(entry.index)
+            .map_err(|e| ContainerError::NotAZip(e.to_string()))?;
+        Ok(Some(Bounded {
+            inner: file,
+            left: entry.size,
+            name: entry.name,
+        }))
     }
 
     /// The chat text, from its start; can be called again for a second pass.

@@ -7,6 +7,7 @@
 //! the same pass, which is what makes it fast).
 
 mod cases;
+mod conversations;
 mod schema;
 mod search;
 
@@ -40,6 +41,12 @@ pub enum StoreError {
     /// More than 65,536 messages stamped with the same second.
     #[error("more than 65536 messages at {0}")]
     SecondFull(LocalTime),
+    /// No conversation with this id.
+    #[error("there is no conversation {0}")]
+    NoSuchConversation(i64),
+    /// A conversation cannot be merged into itself.
+    #[error("a conversation cannot be merged into itself")]
+    MergeIntoItself,
     /// A row whose fields are not what Kluis writes.
     #[error("row {id} of {table} is damaged")]
     DamagedRow { table: &'static str, id: i64 },
@@ -165,6 +172,8 @@ pub struct NewMessage<'a> {
     pub text: &'a str,
     /// The file it refers to, as the export names it.
     pub attachment: Option<&'a str>,
+    /// The export file it came from.
+    pub original: Option<OriginalId>,
 }
 
 impl fmt::Debug for NewMessage<'_> {
@@ -308,7 +317,9 @@ impl Store {
         Ok((conversations, messages))
     }
 
-    /// A conversation's messages from place `from_seq` on, in order.
+    /// A conversation's messages from place `from_seq` on, in order. Places
+    /// start at 0 and go below it when an older export is imported later:
+    /// `i64::MIN` reads from the first.
     pub fn messages(
         &self,
         conversation: ConversationId,
@@ -459,12 +470,22 @@ impl Writer<'_> {
         conversation: ConversationId,
         message: &NewMessage<'_>,
     ) -> Result<MessageId, StoreError> {
-        let id = self.time_key(message.at)?;
         let seq = self.next_seq(conversation)?;
+        self.insert_message(conversation, seq, message)
+    }
+
+    fn insert_message(
+        &mut self,
+        conversation: ConversationId,
+        seq: i64,
+        message: &NewMessage<'_>,
+    ) -> Result<MessageId, StoreError> {
+        let id = self.time_key(message.at)?;
         self.tx
             .prepare_cached(
-                "INSERT INTO messages (id, conversation_id, seq, author, kind, text, attachment)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO messages
+                 (id, conversation_id, seq, author, kind, text, attachment, original_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 id.0,
@@ -473,7 +494,8 @@ impl Writer<'_> {
                 message.author,
                 message.kind.code(),
                 message.text,
-                message.attachment
+                message.attachment,
+                message.original.map(|o| o.0)
             ])?;
         if !message.text.is_empty() {
             self.tx

@@ -101,6 +101,17 @@ const MIGRATIONS: &[&str] = &[
     -- leaves would overflow into a second page each.
     INSERT INTO message_index(message_index, rank) VALUES ('pgsz', 3900);
     "#,
+    // 2: where messages may be missing in a conversation (two exports that
+    // do not meet), and which conversation was merged into which.
+    r#"
+    CREATE TABLE gaps (
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        before_seq      INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, before_seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX conversations_by_name ON conversations(chat_name);
+    CREATE INDEX messages_by_original ON messages(original_id);
+    "#,
 ];
 
 /// The version a database of this build has.

@@ -1,0 +1,505 @@
+//! The inbox: a folder the employee copies exports into (default
+//! `~/Kluis-inbox`), and its quarantine beside it.
+//!
+//! An entry (a file, or a folder dropped as a whole) is taken once it is
+//! complete: nothing has touched it for the settle time (its change time,
+//! which copy tools cannot set back, is that old, or its size and times did
+//! not change while Kluis watched), and a `.zip` opens. After its import is
+//! committed the plaintext is overwritten and removed. What cannot be
+//! imported moves to the quarantine with a note saying why; what fails for
+//! the machine's reasons (a full disk) stays and is tried again.
+//!
+//! Overwriting reaches the disk blocks only on file systems that write in
+//! place (ext4 on a hard disk). An SSD remaps writes and a copy-on-write file
+//! system (btrfs) writes elsewhere, so the old blocks stay until reused; the
+//! inbox belongs on an encrypted disk (docs/import.md).
+
+use std::collections::{HashMap, HashSet};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant, SystemTime};
+
+use kluis_vault::Session;
+use notify::{RecursiveMode, Watcher};
+
+use super::{ImportError, ImportReport, import_file, source};
+
+/// What is watched and where refused files go.
+#[derive(Clone, Debug)]
+pub struct Inbox {
+    dir: PathBuf,
+    quarantine: PathBuf,
+    /// How long an entry must be left alone before it is taken.
+    settle: Duration,
+    /// How long a `.zip` that does not open is waited for before it is
+    /// imported anyway (and refused with the reason).
+    zip_patience: Duration,
+}
+
+/// What happened to one entry of the inbox.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Imported. `left_behind` says what stayed in the inbox and why, when
+    /// not all of it could be removed.
+    Imported {
+        entry: PathBuf,
+        reports: Vec<ImportReport>,
+        left_behind: Option<String>,
+    },
+    /// Moved to the quarantine, with the reason written beside it.
+    Quarantined {
+        entry: PathBuf,
+        moved_to: PathBuf,
+        reason: String,
+    },
+    /// Not imported for the machine's reasons; stays and is tried again.
+    Failed { entry: PathBuf, error: ImportError },
+}
+
+/// A file or folder's state: equal fingerprints mean nothing was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct Fingerprint {
+    size: u64,
+    files: u64,
+    /// The latest change time below it (nanoseconds since 1970).
+    changed: i128,
+}
+
+impl Inbox {
+    /// The inbox at `dir`, its quarantine beside it: `Kluis-inbox` gets
+    /// `Kluis-quarantine`, any other name `<name>-quarantine`.
+    pub fn at(dir: &Path) -> Self {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "inbox".into());
+        let quarantine_name = match name.strip_suffix("-inbox") {
+            Some(stem) => format!("{stem}-quarantine"),
+            None => format!("{name}-quarantine"),
+        };
+        Self {
+            quarantine: dir.with_file_name(quarantine_name),
+            dir: dir.to_owned(),
+            settle: Duration::from_secs(2),
+            zip_patience: Duration::from_secs(60),
+        }
+    }
+
+    /// The default: `~/Kluis-inbox`.
+    pub fn default_dir(home: &Path) -> PathBuf {
+        home.join("Kluis-inbox")
+    }
+
+    /// Sets the settle time.
+    pub fn settle(mut self, settle: Duration) -> Self {
+        self.settle = settle;
+        self
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn quarantine(&self) -> &Path {
+        &self.quarantine
+    }
+
+    /// Creates both folders (private to the user) if they are missing.
+    pub fn prepare(&self) -> io::Result<()> {
+        use std::os::unix::fs::DirBuilderExt;
+        for dir in [&self.dir, &self.quarantine] {
+            fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)?;
+        }
+        Ok(())
+    }
+
+    /// Files in the quarantine with their reasons, oldest first.
+    pub fn quarantined(&self) -> io::Result<Vec<(PathBuf, String)>> {
+        let mut found = Vec::new();
+        for entry in fs::read_dir(&self.quarantine)? {
+            let path = entry?.path();
+            let name = path.to_string_lossy();
+            if name.ends_with(REASON_SUFFIX) {
+                continue;
+            }
+            let reason = fs::read_to_string(reason_path(&path)).unwrap_or_default();
+            found.push((path, reason));
+        }
+        found.sort();
+        Ok(found)
+    }
+}
+
+const REASON_SUFFIX: &str = ".why-not-imported.txt";
+
+fn reason_path(entry: &Path) -> PathBuf {
+    let mut name = entry.as_os_str().to_owned();
+    name.push(REASON_SUFFIX);
+    PathBuf::from(name)
+}
+
+/// Watches an inbox and imports what becomes complete.
+#[derive(Debug)]
+pub struct Watch {
+    inbox: Inbox,
+    /// Per entry: its fingerprint and since when it has not changed.
+    seen: HashMap<PathBuf, (Fingerprint, Instant)>,
+    /// Entries imported but not removable (a read-only inbox): not again.
+    done: HashSet<(PathBuf, Fingerprint)>,
+}
+
+impl Watch {
+    pub fn new(inbox: Inbox) -> Self {
+        Self {
+            inbox,
+            seen: HashMap::new(),
+            done: HashSet::new(),
+        }
+    }
+
+    pub fn inbox(&self) -> &Inbox {
+        &self.inbox
+    }
+
+    /// Looks at the inbox once and imports every entry that is complete.
+    /// Returns what happened, and whether entries are still settling.
+    pub fn pass(&mut self, session: &mut Session, now: i64) -> io::Result<(Vec<Outcome>, bool)> {
+        let mut entries = Vec::new();
+        for entry in fs::read_dir(&self.inbox.dir)? {
+            let path = entry?.path();
+            let hidden = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if !hidden {
+                entries.push(path);
+            }
+        }
+        entries.sort();
+        let mut outcomes = Vec::new();
+        let mut waiting = false;
+        let present: HashSet<PathBuf> = entries.iter().cloned().collect();
+        self.seen.retain(|path, _| present.contains(path));
+        for path in entries {
+            let Ok(print) = fingerprint(&path) else {
+                continue; // gone between listing and looking: next pass
+            };
+            if self.done.contains(&(path.clone(), print)) {
+                continue;
+            }
+            match self.readiness(&path, print) {
+                Readiness::Settling => waiting = true,
+                Readiness::Ready => outcomes.push(self.take(session, &path, print, now)),
+            }
+        }
+        Ok((outcomes, waiting))
+    }
+
+    fn readiness(&mut self, path: &Path, print: Fingerprint) -> Readiness {
+        let now = Instant::now();
+        let since = match self.seen.get(path) {
+            Some(&(seen, since)) if seen == print => since,
+            _ => {
+                self.seen.insert(path.to_owned(), (print, now));
+                now
+            }
+        };
+        let quiet_on_disk = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .ok()
+            .map(|d| d.as_nanos() as i128 - print.changed)
+            .is_some_and(|age| age >= self.inbox.settle.as_nanos() as i128);
+        let quiet_while_watched = now.duration_since(since) >= self.inbox.settle;
+        if !(quiet_on_disk || quiet_while_watched) {
+            return Readiness::Settling;
+        }
+        // A zip is complete when it opens, or after long enough unchanged.
+        if is_zip(path) && !zip_opens(path) && now.duration_since(since) < self.inbox.zip_patience {
+            return Readiness::Settling;
+        }
+        Readiness::Ready
+    }
+
+    /// Imports one complete entry, then removes or quarantines it.
+    fn take(
+        &mut self,
+        session: &mut Session,
+        entry: &Path,
+        print: Fingerprint,
+        now: i64,
+    ) -> Outcome {
+        self.seen.remove(entry);
+        let exports = match source::exports_at(entry) {
+            Ok(found) if found.is_empty() => {
+                return self.set_aside(
+                    entry,
+                    "it holds no WhatsApp export (no .txt or .zip file)".into(),
+                    now,
+                );
+            }
+            Ok(found) => found,
+            Err(error) if error.is_the_files_fault() => {
+                return self.set_aside(entry, error.to_string(), now);
+            }
+            Err(error) => {
+                return Outcome::Failed {
+                    entry: entry.to_owned(),
+                    error,
+                };
+            }
+        };
+        let is_folder = entry.is_dir();
+        let mut reports = Vec::new();
+        let mut notes = Vec::new();
+        for export in &exports {
+            match import_file(session, export, now) {
+                Ok(report) => reports.push(report),
+                Err(error) if error.is_the_files_fault() && is_folder => {
+                    // One bad file of a folder goes aside; the rest is kept.
+                    match move_aside(&self.inbox.quarantine, export, &error.to_string(), now) {
+                        Ok(to) => notes.push(format!(
+                            "{} was set aside in {}: {error}",
+                            display_name(export),
+                            to.display()
+                        )),
+                        Err(e) => notes.push(format!(
+                            "{} could not be imported ({error}) nor set aside: {e}",
+                            display_name(export)
+                        )),
+                    }
+                }
+                Err(error) if error.is_the_files_fault() => {
+                    return self.set_aside(entry, error.to_string(), now);
+                }
+                Err(error) => {
+                    return Outcome::Failed {
+                        entry: entry.to_owned(),
+                        error,
+                    };
+                }
+            }
+        }
+        let changed = fingerprint(entry).ok() != Some(print);
+        // Files of a folder that no imported chat named are not thrown away.
+        if is_folder && !changed {
+            let named: HashSet<&str> = reports
+                .iter()
+                .flat_map(|r| r.media_names.iter().map(String::as_str))
+                .collect();
+            for stray in stray_files(entry, &exports, &named) {
+                let why = "no chat in the folder it came in refers to it";
+                if let Err(e) = move_aside(&self.inbox.quarantine, &stray, why, now) {
+                    notes.push(format!(
+                        "{} could not be set aside: {e}",
+                        display_name(&stray)
+                    ));
+                }
+            }
+        }
+        let left_behind = if changed {
+            // Written to while it was imported: what was read is stored;
+            // the newer version is read again and only its news added.
+            Some("it changed while it was imported; it will be read again".to_owned())
+        } else {
+            match wipe(entry) {
+                Ok(()) => None,
+                Err(e) => {
+                    self.done.insert((entry.to_owned(), print));
+                    Some(format!("it could not be removed from the inbox: {e}"))
+                }
+            }
+        };
+        let left_behind = match (left_behind, notes.is_empty()) {
+            (note, true) => note,
+            (None, false) => Some(notes.join("; ")),
+            (Some(note), false) => Some(format!("{note}; {}", notes.join("; "))),
+        };
+        Outcome::Imported {
+            entry: entry.to_owned(),
+            reports,
+            left_behind,
+        }
+    }
+
+    fn set_aside(&mut self, entry: &Path, reason: String, now: i64) -> Outcome {
+        match move_aside(&self.inbox.quarantine, entry, &reason, now) {
+            Ok(moved_to) => Outcome::Quarantined {
+                entry: entry.to_owned(),
+                moved_to,
+                reason,
+            },
+            Err(e) => Outcome::Failed {
+                entry: entry.to_owned(),
+                error: ImportError::Unreadable(io::Error::new(
+                    e.kind(),
+                    format!("{reason}; and it could not be moved to the quarantine: {e}"),
+                )),
+            },
+        }
+    }
+
+    /// Runs until `stop` says so: every change in the inbox (and a tick of
+    /// the settle time, for entries still settling) starts a pass.
+    pub fn run(
+        &mut self,
+        session: &mut Session,
+        now: impl Fn() -> i64,
+        mut stop: impl FnMut(&[Outcome]) -> bool,
+    ) -> Result<(), WatchError> {
+        let (tx, rx) = mpsc::channel();
+        let mut watcher = notify::recommended_watcher(move |event| {
+            let _ = tx.send(event);
+        })?;
+        watcher.watch(&self.inbox.dir, RecursiveMode::Recursive)?;
+        let tick = self.inbox.settle / 2;
+        loop {
+            let (outcomes, _) = self.pass(session, now())?;
+            if stop(&outcomes) {
+                return Ok(());
+            }
+            // Wait for a change or the tick, then take every queued event.
+            let _ = rx.recv_timeout(tick);
+            while rx.try_recv().is_ok() {}
+        }
+    }
+}
+
+/// Why watching stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    #[error("the inbox cannot be watched: {0}")]
+    Notify(#[from] notify::Error),
+    #[error("the inbox cannot be read: {0}")]
+    Io(#[from] io::Error),
+}
+
+enum Readiness {
+    Settling,
+    Ready,
+}
+
+fn is_zip(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+}
+
+/// Whether the zip is whole (its directory at the end reads). One that is
+/// whole but refused is complete: the import refuses it with the reason.
+fn zip_opens(path: &Path) -> bool {
+    use whatsapp_export::container::{ContainerError, open_zip};
+    File::open(path).is_ok_and(|file| {
+        !matches!(
+            open_zip(file, None, Default::default()),
+            Err(ContainerError::NotAZip(_) | ContainerError::Io(_))
+        )
+    })
+}
+
+fn fingerprint(path: &Path) -> io::Result<Fingerprint> {
+    let meta = fs::symlink_metadata(path)?;
+    let changed = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
+    let mut print = Fingerprint {
+        size: meta.len(),
+        files: 1,
+        changed,
+    };
+    if meta.is_dir() {
+        for entry in fs::read_dir(path)? {
+            let inner = fingerprint(&entry?.path())?;
+            print.size += inner.size;
+            print.files += inner.files;
+            print.changed = print.changed.max(inner.changed);
+        }
+    }
+    Ok(print)
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Files below `folder` that are neither an export nor named by one.
+fn stray_files(folder: &Path, exports: &[PathBuf], named: &HashSet<&str>) -> Vec<PathBuf> {
+    let mut all = Vec::new();
+    let mut stack = vec![folder.to_owned()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => stack.push(path),
+                Ok(_) => all.push(path),
+                Err(_) => {}
+            }
+        }
+    }
+    all.retain(|path| {
+        !exports.contains(path)
+            && !path
+                .file_name()
+                .is_some_and(|n| named.contains(n.to_string_lossy().as_ref()))
+    });
+    all.sort();
+    all
+}
+
+/// Moves `entry` into `quarantine` (under a free name) and writes the
+/// reason beside it.
+fn move_aside(quarantine: &Path, entry: &Path, reason: &str, now: i64) -> io::Result<PathBuf> {
+    fs::create_dir_all(quarantine)?;
+    let name = display_name(entry);
+    let mut target = quarantine.join(&name);
+    let mut n = 2;
+    while fs::symlink_metadata(&target).is_ok() {
+        target = quarantine.join(format!("{name} ({n})"));
+        n += 1;
+    }
+    fs::rename(entry, &target)?;
+    let when = kluis_vault::LocalTime::from_seconds(now);
+    let note = format!(
+        "Kluis did not import \"{name}\" ({when} UTC).\n\nReason: {reason}\n\n\
+         The file is kept here unchanged. Export the chat again, or ask IT to look at it.\n\
+         Remove this note and the file once they are dealt with.\n"
+    );
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(reason_path(&target))?;
+    file.write_all(note.as_bytes())?;
+    file.sync_all()?;
+    Ok(target)
+}
+
+/// Overwrites every file at or below `path` with zeros, then removes it.
+fn wipe(path: &Path) -> io::Result<()> {
+    let meta = fs::symlink_metadata(path)?;
+    if meta.is_dir() {
+        for entry in fs::read_dir(path)? {
+            wipe(&entry?.path())?;
+        }
+        return fs::remove_dir(path);
+    }
+    if meta.is_file() {
+        // A read-only file is removed without overwriting.
+        if let Ok(mut file) = OpenOptions::new().write(true).open(path) {
+            let zeros = vec![0u8; 1 << 20];
+            let mut left = meta.len();
+            while left > 0 {
+                let n = left.min(zeros.len() as u64) as usize;
+                file.write_all(&zeros[..n])?;
+                left -= n as u64;
+            }
+            file.sync_all()?;
+        }
+    }
+    fs::remove_file(path)
+}

@@ -1,0 +1,397 @@
+//! Taking WhatsApp exports into the vault.
+//!
+//! One export file is one import and one transaction: its original bytes and
+//! its media are written as encrypted blobs first, then the messages, the
+//! files' records and the audit entry are committed together, or nothing
+//! is. A re-export is aligned with what is stored (see [`crate::merge`]), so
+//! only what is new is added and importing a file twice adds nothing.
+//!
+//! The inbox ([`inbox`]), a drop on the window and `kluis import` all end
+//! in [`import_file`].
+
+pub mod chat_name;
+pub mod inbox;
+mod report;
+mod source;
+
+use std::collections::{BTreeSet, HashMap};
+use std::io;
+use std::path::Path;
+
+use kluis_vault::audit::{AuditAction, NewEntry};
+use kluis_vault::blob::{BlobError, BlobInfo};
+use kluis_vault::store::{
+    ConversationId, MessageId, MessageKind, NewMessage, OriginalId, Store, StoreError,
+    StoredMessage,
+};
+use kluis_vault::{LocalTime, Session, VaultError};
+use whatsapp_export::container::ContainerError;
+use whatsapp_export::{Kind, Message};
+
+use crate::merge::{self, Gap, Placement};
+
+pub use report::{ImportReport, Warning};
+pub use source::{exports_at, is_export_name};
+
+/// Why an export was not imported. [`ImportError::is_the_files_fault`]
+/// tells a file to set aside from a failure to retry.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file went away while Kluis read it.
+    #[error("the file disappeared while Kluis was reading it")]
+    Vanished,
+    /// The file could not be read.
+    #[error("the file could not be read: {0}")]
+    Unreadable(io::Error),
+    /// A symbolic link: Kluis takes only real files.
+    #[error("it is a symbolic link; Kluis takes only the export file itself")]
+    Symlink,
+    /// Not a chat export.
+    #[error("this is not a WhatsApp chat export: {0}")]
+    NotAnExport(String),
+    /// The zip was refused (hostile or damaged).
+    #[error("the zip file was refused: {0}")]
+    Refused(ContainerError),
+    /// The vault could not take it (a full disk, for instance).
+    #[error("the vault could not store it: {0}")]
+    Vault(#[from] VaultError),
+}
+
+impl ImportError {
+    /// Whether the file itself is the problem (it goes to quarantine), as
+    /// opposed to the machine (it stays and is tried again).
+    pub fn is_the_files_fault(&self) -> bool {
+        match self {
+            Self::Symlink | Self::NotAnExport(_) => true,
+            Self::Refused(ContainerError::Io(_)) => false,
+            Self::Refused(_) => true,
+            Self::Vanished | Self::Unreadable(_) | Self::Vault(_) => false,
+        }
+    }
+
+    fn from_io(error: io::Error) -> Self {
+        if error.kind() == io::ErrorKind::NotFound {
+            Self::Vanished
+        } else if error.kind() == io::ErrorKind::InvalidData {
+            // A zip entry that inflates beyond its declared size.
+            Self::NotAnExport(error.to_string())
+        } else {
+            Self::Unreadable(error)
+        }
+    }
+
+    fn from_container(error: ContainerError) -> Self {
+        match error {
+            ContainerError::Io(e) => Self::from_io(e),
+            other => Self::Refused(other),
+        }
+    }
+}
+
+impl From<StoreError> for ImportError {
+    fn from(error: StoreError) -> Self {
+        Self::Vault(VaultError::Store(error))
+    }
+}
+
+impl From<BlobError> for ImportError {
+    fn from(error: BlobError) -> Self {
+        Self::Vault(VaultError::Blob(error))
+    }
+}
+
+/// A parsed message as the store takes it: the one place where the
+/// parser's view becomes the vault's.
+pub fn new_message<'m>(
+    message: &'m Message<'_>,
+    original: Option<OriginalId>,
+) -> Result<NewMessage<'m>, ImportError> {
+    let t = message.timestamp;
+    let at = LocalTime::from_parts(
+        i32::from(t.year),
+        t.month,
+        t.day,
+        t.hour,
+        t.minute,
+        t.second,
+    )
+    .ok_or_else(|| {
+        ImportError::NotAnExport(format!(
+            "the message at line {} has a date that does not exist",
+            message.line
+        ))
+    })?;
+    Ok(NewMessage {
+        at,
+        author: message.author.as_deref(),
+        kind: match message.kind {
+            Kind::System => MessageKind::System,
+            Kind::Deleted => MessageKind::Deleted,
+            Kind::Media => MessageKind::Media,
+            Kind::Message => MessageKind::Text,
+        },
+        text: &message.text,
+        attachment: message.attachment.as_deref(),
+        original,
+    })
+}
+
+/// What makes two messages the same when exports are aligned. The file name
+/// is left out: an export without media writes `<Media omitted>` where one
+/// with media names the file, and both are the same message.
+#[derive(PartialEq)]
+struct Said<'a> {
+    at: i64,
+    author: Option<&'a str>,
+    kind: MessageKind,
+    text: &'a str,
+}
+
+impl<'a> Said<'a> {
+    fn of_new(m: &NewMessage<'a>) -> Self {
+        Self {
+            at: m.at.seconds(),
+            author: m.author,
+            kind: m.kind,
+            text: m.text,
+        }
+    }
+
+    fn of_stored(m: &'a StoredMessage) -> Self {
+        Self {
+            at: m.id.time().seconds(),
+            author: m.author.as_deref(),
+            kind: m.kind,
+            text: &m.text,
+        }
+    }
+}
+
+/// The conversation an export goes into, and where its messages go there.
+struct Destination {
+    conversation: Option<ConversationId>,
+    stored: Vec<StoredMessage>,
+    placement: Placement,
+    other_with_same_name: bool,
+}
+
+/// Finds the conversation: same chat name and at least one author in
+/// common (or no authors yet on one side). Of several, the one the export
+/// overlaps most, then the newest.
+fn destination(
+    store: &Store,
+    chat_name: &str,
+    participants: &BTreeSet<&str>,
+    messages: &[NewMessage<'_>],
+) -> Result<Destination, ImportError> {
+    let export: Vec<Said<'_>> = messages.iter().map(Said::of_new).collect();
+    let mut best: Option<Destination> = None;
+    let mut other_with_same_name = false;
+    for candidate in store.conversations_named(chat_name)? {
+        let known = store.participants(candidate)?;
+        let shares = known.is_empty()
+            || participants.is_empty()
+            || known.iter().any(|k| participants.contains(k.as_str()));
+        if !shares {
+            other_with_same_name = true;
+            continue;
+        }
+        let stored = store.messages(candidate, i64::MIN, usize::MAX)?;
+        let keys: Vec<Said<'_>> = stored.iter().map(Said::of_stored).collect();
+        let placement = merge::place(&keys, &export, |m| m.at);
+        drop(keys);
+        if best
+            .as_ref()
+            .is_none_or(|b| placement.already >= b.placement.already)
+        {
+            best = Some(Destination {
+                conversation: Some(candidate),
+                stored,
+                placement,
+                other_with_same_name: false,
+            });
+        }
+    }
+    Ok(match best {
+        Some(found) => found,
+        None => Destination {
+            conversation: None,
+            stored: Vec::new(),
+            placement: merge::place(&[], &export, |m: &Said<'_>| m.at),
+            other_with_same_name,
+        },
+    })
+}
+
+/// Imports the export file at `path` in one transaction.
+pub fn import_file(
+    session: &mut Session,
+    path: &Path,
+    now: i64,
+) -> Result<ImportReport, ImportError> {
+    let mut opened = source::Opened::open(path)?;
+    let export = whatsapp_export::parse(&opened.chat_text)
+        .map_err(|e| ImportError::NotAnExport(e.to_string()))?;
+    if export.messages.is_empty() {
+        return Err(ImportError::NotAnExport(
+            "no line in it starts like a WhatsApp message (a date, a time and a name)".into(),
+        ));
+    }
+    let mut messages = export
+        .messages
+        .iter()
+        .map(|m| new_message(m, None))
+        .collect::<Result<Vec<_>, _>>()?;
+    let participants: BTreeSet<&str> = messages
+        .iter()
+        .filter(|m| m.kind != MessageKind::System)
+        .filter_map(|m| m.author)
+        .collect();
+
+    let who = session.who().to_string();
+    let (blobs, store) = session.blobs_and_store();
+    let found = destination(store, &opened.chat_name, &participants, &messages)?;
+    let placement = &found.placement;
+    let mut report = ImportReport::new(&opened.file_name, &opened.chat_name, &export);
+    report.already = placement.already;
+    report.new_messages = placement.before.len() + placement.after.len();
+    report.new_conversation = found.conversation.is_none();
+    if found.other_with_same_name {
+        report.warnings.push(Warning::SameNameOtherParticipants);
+    }
+    match placement.gap {
+        Gap::None => {}
+        Gap::BeforeNew => report.warnings.push(Warning::GapBefore),
+        Gap::AfterNew => report.warnings.push(Warning::GapAfter),
+    }
+
+    // Blobs first: a crash after this leaves unused blobs, never a record
+    // pointing at nothing.
+    let existing_original = store.original_with_sha256(&opened.sha256)?;
+    let original_blob = match existing_original {
+        Some(_) => None,
+        None => {
+            let mut writer = blobs.create()?;
+            io::copy(&mut opened.original()?, &mut writer).map_err(ImportError::from_io)?;
+            let info = writer.finish()?;
+            if info.sha256 != opened.sha256 || info.size != opened.size {
+                // Changed between reading and keeping: try again when it is still.
+                blobs.remove(info.id)?;
+                return Err(ImportError::Unreadable(io::Error::other(
+                    "the file changed while Kluis was reading it",
+                )));
+            }
+            Some(info)
+        }
+    };
+    let new_indices = placement.before.clone().chain(placement.after.clone());
+    let mut new_media: HashMap<usize, Option<BlobInfo>> = HashMap::new();
+    for index in new_indices {
+        if let Some(name) = messages[index].attachment {
+            let info = keep_media(&blobs, &mut opened.media, name)?;
+            new_media.insert(index, info);
+        }
+    }
+    // Files a re-export brings for messages stored without them.
+    let mut supplied: Vec<(MessageId, &str, BlobInfo)> = Vec::new();
+    if placement.already > 0 {
+        let conversation = found.conversation.unwrap_or(ConversationId(0));
+        let mut have: HashMap<MessageId, bool> = HashMap::new();
+        for (message, _, blob) in store.media(conversation)? {
+            *have.entry(message).or_default() |= blob.is_some();
+        }
+        let pairs = (placement.before.end..placement.after.start)
+            .zip(&found.stored[placement.stored_from..]);
+        for (index, stored) in pairs {
+            let Some(name) = messages[index].attachment else {
+                continue;
+            };
+            if have.get(&stored.id).copied().unwrap_or(false) {
+                continue;
+            }
+            if let Some(info) = keep_media(&blobs, &mut opened.media, name)? {
+                supplied.push((stored.id, name, info));
+            }
+        }
+    }
+
+    let mut tx = store.write()?;
+    let original = match (&original_blob, existing_original) {
+        (_, Some(id)) => id,
+        (Some(info), None) => tx.add_original(info, &opened.file_name, now)?,
+        (None, None) => unreachable!("a blob is written when no original matches"),
+    };
+    for message in &mut messages {
+        message.original = Some(original);
+    }
+    let conversation = match found.conversation {
+        Some(id) => id,
+        None => tx.add_conversation(&opened.chat_name, now)?,
+    };
+    for name in &participants {
+        tx.add_participant(conversation, name)?;
+    }
+    let before_ids = tx.add_messages_before(conversation, &messages[placement.before.clone()])?;
+    let first_new_after = found.stored.last().map_or(0, |m| m.seq + 1);
+    let mut after_ids = Vec::with_capacity(placement.after.len());
+    for message in &messages[placement.after.clone()] {
+        after_ids.push(tx.add_message(conversation, message)?);
+    }
+    match placement.gap {
+        Gap::None => {}
+        Gap::BeforeNew => tx.mark_gap(conversation, first_new_after)?,
+        Gap::AfterNew => tx.mark_gap(conversation, found.stored[0].seq)?,
+    }
+    let ids = placement
+        .before
+        .clone()
+        .zip(before_ids)
+        .chain(placement.after.clone().zip(after_ids));
+    for (index, id) in ids {
+        if let (Some(name), Some(blob)) = (messages[index].attachment, new_media.get(&index)) {
+            tx.add_media(id, name, blob.as_ref())?;
+            match blob {
+                Some(_) => report.media_stored += 1,
+                None => report.media_missing += 1,
+            }
+        }
+    }
+    for (message, name, info) in &supplied {
+        tx.supply_media(*message, name, info)?;
+        report.media_stored += 1;
+    }
+    report.conversation = conversation;
+    report.original = original;
+    tx.audit(&NewEntry {
+        at: now,
+        operator: &who,
+        action: AuditAction::Import,
+        subject: &format!("conversation {}", conversation.0),
+        detail: &report.audit_detail(),
+    })?;
+    tx.commit()?;
+    tracing::info!(
+        new = report.new_messages,
+        already = report.already,
+        media_stored = report.media_stored,
+        media_missing = report.media_missing,
+        warnings = report.warnings.len(),
+        "imported an export"
+    );
+    Ok(report)
+}
+
+/// Stores the file `name` as a blob, or `None` when the export lacks it.
+fn keep_media(
+    blobs: &kluis_vault::blob::Blobs<'_>,
+    media: &mut source::Media,
+    name: &str,
+) -> Result<Option<BlobInfo>, ImportError> {
+    let mut writer = blobs.create()?;
+    if media.copy(name, &mut writer)? {
+        Ok(Some(writer.finish()?))
+    } else {
+        // Dropped unfinished: the writer leaves nothing behind.
+        Ok(None)
+    }
+}

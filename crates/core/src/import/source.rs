@@ -1,0 +1,221 @@
+//! An export as it lies on disk: a chat text (`.txt`, media as files beside
+//! it) or a `.zip` (chat text and media inside). Reads; never writes, never
+//! extracts: media go from here straight into encrypted blobs.
+
+use std::fs::{self, File};
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use whatsapp_export::container::{self, Limits, ZipExport};
+
+use super::ImportError;
+
+/// Every export file at or below `path`, in name order: a file is taken as
+/// it is; a folder gives its `.txt` and `.zip` files, at any depth.
+/// Symbolic links are not followed.
+pub fn exports_at(path: &Path) -> Result<Vec<PathBuf>, ImportError> {
+    let meta = fs::symlink_metadata(path).map_err(ImportError::from_io)?;
+    if meta.file_type().is_symlink() {
+        return Err(ImportError::Symlink);
+    }
+    if meta.is_file() {
+        return Ok(vec![path.to_owned()]);
+    }
+    let mut found = Vec::new();
+    collect(path, &mut found).map_err(ImportError::from_io)?;
+    found.sort();
+    Ok(found)
+}
+
+fn collect(dir: &Path, found: &mut Vec<PathBuf>) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let path = entry.path();
+        if kind.is_dir() {
+            collect(&path, found)?;
+        } else if kind.is_file() && is_export_name(&path) {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// `.txt` or `.zip`, in any case.
+pub fn is_export_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("zip"))
+}
+
+/// An export opened for import.
+pub(super) struct Opened {
+    pub path: PathBuf,
+    /// The file's name as the employee sees it.
+    pub file_name: String,
+    pub size: u64,
+    pub sha256: [u8; 32],
+    /// The chat's name: from the file name, else from the folder's.
+    pub chat_name: String,
+    /// The chat text's bytes.
+    pub chat_text: Vec<u8>,
+    pub media: Media,
+}
+
+/// Where the files a chat text names are.
+pub(super) enum Media {
+    /// Beside the chat text, in this folder.
+    Folder(PathBuf),
+    /// Inside the zip.
+    Zip(Box<ZipExport<File>>),
+}
+
+impl Opened {
+    /// Reads and checks the export at `path`.
+    pub fn open(path: &Path) -> Result<Self, ImportError> {
+        let meta = fs::symlink_metadata(path).map_err(ImportError::from_io)?;
+        if meta.file_type().is_symlink() {
+            return Err(ImportError::Symlink);
+        }
+        if !meta.is_file() {
+            return Err(ImportError::NotAnExport(
+                "it is not a file (a device, a socket or a pipe)".into(),
+            ));
+        }
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let folder_name = path
+            .parent()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned());
+        let chat_name = super::chat_name::from_file_name(&file_name)
+            .or_else(|| {
+                folder_name
+                    .as_deref()
+                    .and_then(super::chat_name::from_file_name)
+            })
+            .unwrap_or_else(|| file_name.clone());
+        let is_zip = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+        if is_zip {
+            let mut file = File::open(path).map_err(ImportError::from_io)?;
+            let (size, sha256) = hash(&mut file).map_err(ImportError::from_io)?;
+            file.seek(SeekFrom::Start(0))
+                .map_err(ImportError::from_io)?;
+            let mut zip = container::open_zip(file, Some(&file_name), Limits::default())
+                .map_err(ImportError::from_container)?;
+            let mut chat_text = Vec::new();
+            zip.chat()
+                .map_err(ImportError::from_container)?
+                .read_to_end(&mut chat_text)
+                .map_err(ImportError::from_io)?;
+            Ok(Self {
+                path: path.to_owned(),
+                file_name,
+                size,
+                sha256,
+                chat_name,
+                chat_text,
+                media: Media::Zip(Box::new(zip)),
+            })
+        } else {
+            let chat_text = fs::read(path).map_err(ImportError::from_io)?;
+            let sha256 = Sha256::digest(&chat_text).into();
+            Ok(Self {
+                path: path.to_owned(),
+                file_name,
+                size: chat_text.len() as u64,
+                sha256,
+                chat_name,
+                chat_text,
+                media: Media::Folder(path.parent().unwrap_or(Path::new(".")).to_owned()),
+            })
+        }
+    }
+
+    /// The original file from its first byte, to keep it byte-exact.
+    pub fn original(&self) -> Result<File, ImportError> {
+        File::open(&self.path).map_err(ImportError::from_io)
+    }
+}
+
+impl Media {
+    /// Copies the file the chat text calls `name` into `out`; `Ok(false)`
+    /// when the export does not hold it. A name that is not a plain file
+    /// name (`../x`, `/etc/x`, `.hidden`) is never looked up: the chat text
+    /// is outside input like the rest.
+    pub fn copy(&mut self, name: &str, out: &mut impl io::Write) -> Result<bool, ImportError> {
+        if !is_plain_file_name(name) {
+            return Ok(false);
+        }
+        match self {
+            Self::Folder(dir) => {
+                let path = dir.join(name);
+                let file = match fs::symlink_metadata(&path) {
+                    Ok(meta) if meta.is_file() => File::open(&path),
+                    Ok(_) => return Ok(false),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+                    Err(e) => Err(e),
+                };
+                let mut file = file.map_err(ImportError::from_io)?;
+                io::copy(&mut file, out).map_err(ImportError::from_io)?;
+                Ok(true)
+            }
+            Self::Zip(zip) => match zip.open_media(name).map_err(ImportError::from_container)? {
+                Some(mut entry) => {
+                    io::copy(&mut entry, out).map_err(ImportError::from_io)?;
+                    Ok(true)
+                }
+                None => Ok(false),
+            },
+        }
+    }
+}
+
+fn is_plain_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', '\0'])
+        && Path::new(name).file_name().is_some_and(|n| n == name)
+}
+
+fn hash(reader: &mut impl Read) -> io::Result<(u64, [u8; 32])> {
+    let mut sha = Sha256::new();
+    let mut buf = vec![0u8; 256 << 10];
+    let mut size = 0u64;
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            return Ok((size, sha.finalize().into()));
+        }
+        sha.update(&buf[..n]);
+        size += n as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_file_names_are_looked_up() {
+        for (name, plain) in [
+            ("IMG-20240101-WA0001.jpg", true),
+            ("00000012-PHOTO-2024-01-01-10-00-00.jpg", true),
+            ("brief gemeente.pdf", true),
+            ("../../etc/passwd", false),
+            ("/etc/passwd", false),
+            ("sub/IMG.jpg", false),
+            (".bashrc", false),
+            ("..", false),
+            ("", false),
+            ("a\\b.jpg", false),
+        ] {
+            assert_eq!(is_plain_file_name(name), plain, "{name}");
+        }
+    }
+}

@@ -1,0 +1,524 @@
+//! Import as the employee meets it: real fixture exports in real folders,
+//! a real vault (SQLCipher, blobs), the real inbox with its quarantine.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use kluis_core::import::inbox::{Inbox, Outcome, Watch};
+use kluis_core::import::{ImportError, Warning, import_file};
+use kluis_vault::store::ConversationId;
+use kluis_vault::{KdfParams, Session, Vault};
+use secrecy::SecretString;
+
+const NOW: i64 = 1_795_000_000;
+
+fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/whatsapp/public")
+        .join(path)
+}
+
+/// A fresh folder for one test, with a vault in `vault/` and room beside it.
+struct World {
+    root: PathBuf,
+    _vault: Vault,
+    session: Session,
+}
+
+impl World {
+    fn new(name: &str) -> Self {
+        let root = std::env::temp_dir().join(format!("kluis-import-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        fs::create_dir_all(&root).unwrap();
+        let passphrase = SecretString::from("beheerder wachtwoord".to_owned());
+        let (vault, session, _) =
+            Vault::create(&root.join("vault"), &passphrase, KdfParams::FLOOR, NOW).unwrap();
+        Self {
+            root,
+            _vault: vault,
+            session,
+        }
+    }
+
+    /// Writes `bytes` as `name` under `folder` (created) and returns its path.
+    fn file(&self, folder: &str, name: &str, bytes: &[u8]) -> PathBuf {
+        let dir = self.root.join(folder);
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn import(&mut self, path: &Path) -> kluis_core::import::ImportReport {
+        import_file(&mut self.session, path, NOW).unwrap()
+    }
+
+    /// A conversation as (time, author, text), in order.
+    fn conversation(&self, id: ConversationId) -> Vec<(i64, Option<String>, String)> {
+        self.session
+            .store()
+            .messages(id, i64::MIN, usize::MAX)
+            .unwrap()
+            .into_iter()
+            .map(|m| (m.id.time().seconds(), m.author, m.text))
+            .collect()
+    }
+
+    fn message_count(&self) -> i64 {
+        self.session.store().counts().unwrap().1
+    }
+
+    /// Every file below the test's folder, outside the vault.
+    fn files_outside_the_vault(&self) -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        let mut stack = vec![self.root.clone()];
+        while let Some(dir) = stack.pop() {
+            for entry in fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path == self.root.join("vault") {
+                    continue;
+                }
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    found.push(path.strip_prefix(&self.root).unwrap().to_owned());
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+}
+
+/// What the parser reads from `bytes`, as [`World::conversation`] shows it.
+fn parsed(bytes: &[u8]) -> Vec<(i64, Option<String>, String)> {
+    whatsapp_export::parse(bytes)
+        .unwrap()
+        .messages
+        .iter()
+        .map(|m| {
+            let new = kluis_core::import::new_message(m, None).unwrap();
+            (
+                new.at.seconds(),
+                new.author.map(str::to_owned),
+                new.text.to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Lines `from..to` of a fixture (each lorem message is one line).
+fn lines(bytes: &[u8], from: usize, to: usize) -> Vec<u8> {
+    let text = std::str::from_utf8(bytes).unwrap();
+    let mut out = String::new();
+    for line in text.lines().skip(from).take(to - from) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+const CHAT: &str = "WhatsApp Chat with Lorem.txt";
+
+#[test]
+fn overlapping_exports_give_the_union_once_and_a_cut_export_adds_nothing() {
+    let mut world = World::new("overlap");
+    let full = fs::read(fixture("whatstk/lorem.txt")).unwrap();
+    let first = world.file("phone-monday", CHAT, &lines(&full, 0, 300));
+    let second = world.file("phone-tuesday", CHAT, &lines(&full, 200, 500));
+    // WhatsApp cut the oldest part: the newest 150 only.
+    let third = world.file("phone-friday", CHAT, &lines(&full, 350, 500));
+
+    let one = world.import(&first);
+    assert_eq!(
+        (one.new_messages, one.already, one.new_conversation),
+        (300, 0, true)
+    );
+    let two = world.import(&second);
+    assert_eq!(
+        (two.new_messages, two.already, two.new_conversation),
+        (200, 100, false)
+    );
+    assert_eq!(two.conversation, one.conversation);
+    let three = world.import(&third);
+    assert_eq!((three.new_messages, three.already), (0, 150));
+    assert!(three.warnings.is_empty(), "{:?}", three.warnings);
+
+    assert_eq!(world.conversation(one.conversation), parsed(&full));
+    assert_eq!(world.message_count(), 500);
+    // Each distinct file is kept once, byte-exact.
+    assert_eq!(world.session.store().originals().unwrap().len(), 3);
+}
+
+#[test]
+fn an_older_export_imported_later_goes_in_front() {
+    let mut world = World::new("older-later");
+    let full = fs::read(fixture("whatstk/lorem.txt")).unwrap();
+    let newer = world.file("a", CHAT, &lines(&full, 200, 500));
+    let older = world.file("b", CHAT, &lines(&full, 0, 300));
+    let first = world.import(&newer);
+    let second = world.import(&older);
+    assert_eq!((second.new_messages, second.already), (200, 100));
+    assert_eq!(world.conversation(first.conversation), parsed(&full));
+    let stored = world
+        .session
+        .store()
+        .messages(first.conversation, i64::MIN, 1)
+        .unwrap();
+    assert_eq!(stored[0].seq, -200, "the older part takes places below 0");
+}
+
+#[test]
+fn the_same_file_twice_gives_0_new_and_keeps_one_original() {
+    let mut world = World::new("twice");
+    let path = fixture(
+        "minvws-DSA-WhatsApp-merger/Carol Christmas/Export Carol/WhatsApp-chat met Test export.txt",
+    );
+    let first = world.import(&path);
+    assert!(first.new_messages > 0);
+    assert_eq!(first.chat_name, "Test export");
+    let audit_before = kluis_vault::audit::recent(world.session.store(), 1000)
+        .unwrap()
+        .len();
+    let again = world.import(&path);
+    assert_eq!((again.new_messages, again.already), (0, first.new_messages));
+    assert_eq!(again.original, first.original);
+    assert_eq!(world.session.store().originals().unwrap().len(), 1);
+    // The second import is still on record.
+    let audit = kluis_vault::audit::recent(world.session.store(), 1000).unwrap();
+    assert_eq!(audit.len(), audit_before + 1);
+    assert!(audit[0].detail.contains("0 new"), "{:?}", audit[0].detail);
+}
+
+#[test]
+fn identical_messages_in_the_same_minute_are_kept() {
+    let mut world = World::new("identical");
+    let chat =
+        "13-05-2022 09:00 - Eva: ok\n13-05-2022 09:00 - Eva: ok\n13-05-2022 09:00 - Eva: ok\n";
+    let longer = format!("{chat}13-05-2022 09:01 - Gemeente: Dank u\n");
+    let first = world.file("a", CHAT, chat.as_bytes());
+    let second = world.file("b", CHAT, longer.as_bytes());
+    world.import(&first);
+    let report = world.import(&second);
+    assert_eq!((report.new_messages, report.already), (1, 3));
+    assert_eq!(world.message_count(), 4);
+}
+
+#[test]
+fn exports_that_do_not_meet_leave_a_visible_gap() {
+    let mut world = World::new("gap");
+    let part1 = fs::read(fixture("whatstk/lorem-merge-part1.txt")).unwrap();
+    let part2 = fs::read(fixture("whatstk/lorem-merge-part2.txt")).unwrap();
+    let later = world.file("a", CHAT, &part2);
+    let earlier = world.file("b", CHAT, &part1);
+    let first = world.import(&later);
+    let second = world.import(&earlier);
+    assert_eq!(second.warnings, vec![Warning::GapAfter]);
+    let id = first.conversation;
+    // The gap sits before the first message of the later part.
+    let gaps = world.session.store().gaps(id).unwrap();
+    let messages = world
+        .session
+        .store()
+        .messages(id, i64::MIN, usize::MAX)
+        .unwrap();
+    assert_eq!(gaps.len(), 1);
+    let at = messages.iter().position(|m| m.seq == gaps[0]).unwrap();
+    assert_eq!(at, 300);
+    let mut whole = parsed(&part1);
+    whole.extend(parsed(&part2));
+    assert_eq!(world.conversation(id), whole);
+}
+
+#[test]
+fn the_same_name_with_other_participants_stays_apart_until_merged() {
+    let mut world = World::new("same-name");
+    let a = world.file("a", CHAT, b"13-05-2022 09:00 - Eva: hallo\n");
+    let b = world.file("b", CHAT, b"14-05-2022 10:00 - Piet: goedemorgen\n");
+    let first = world.import(&a);
+    let second = world.import(&b);
+    assert_ne!(first.conversation, second.conversation);
+    assert_eq!(second.warnings, vec![Warning::SameNameOtherParticipants]);
+    let mut tx = world.session.store_mut().write().unwrap();
+    tx.merge_conversations(first.conversation, second.conversation)
+        .unwrap();
+    tx.commit().unwrap();
+    let merged = world.conversation(first.conversation);
+    assert_eq!(merged.len(), 2);
+    assert_eq!(merged[1].2, "goedemorgen");
+    assert_eq!(world.session.store().conversations().unwrap().len(), 1);
+    let mut names = world
+        .session
+        .store()
+        .participants(first.conversation)
+        .unwrap();
+    names.sort();
+    assert_eq!(names, ["Eva", "Piet"]);
+}
+
+fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for (name, bytes) in entries {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(bytes).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+fn read_blob(session: &Session, id: kluis_vault::blob::BlobId) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    session
+        .blobs()
+        .unwrap()
+        .open_blob(id)
+        .unwrap()
+        .read_to_end(&mut bytes)
+        .unwrap();
+    bytes
+}
+
+#[test]
+fn a_zip_is_kept_byte_exact_with_its_media_and_a_missing_file_is_marked() {
+    let mut world = World::new("zip-media");
+    let photo = b"\xff\xd8\xff\xe0 not really a jpeg".as_slice();
+    let chat = "13-05-2022 09:00 - Eva: IMG-20220513-WA0001.jpg (bestand bijgevoegd)\n\
+                13-05-2022 09:01 - Eva: IMG-20220513-WA0002.jpg (bestand bijgevoegd)\n\
+                13-05-2022 09:02 - Gemeente: Dank u, we kijken ernaar\n";
+    let bytes = zip(&[
+        ("WhatsApp-chat met Eva.txt", chat.as_bytes()),
+        ("IMG-20220513-WA0001.jpg", photo),
+    ]);
+    let path = world.file("in", "WhatsApp-chat met Eva.zip", &bytes);
+    let report = world.import(&path);
+    assert_eq!(report.chat_name, "Eva");
+    assert_eq!(
+        (
+            report.new_messages,
+            report.media_stored,
+            report.media_missing
+        ),
+        (3, 1, 1)
+    );
+    let original = &world.session.store().originals().unwrap()[0];
+    assert_eq!(read_blob(&world.session, original.blob), bytes);
+    let media = world.session.store().media(report.conversation).unwrap();
+    assert_eq!(media.len(), 2);
+    assert_eq!(media[0].1, "IMG-20220513-WA0001.jpg");
+    assert_eq!(read_blob(&world.session, media[0].2.unwrap()), photo);
+    assert_eq!(media[1].1, "IMG-20220513-WA0002.jpg");
+    assert_eq!(
+        media[1].2, None,
+        "the file the export lacks is marked missing"
+    );
+}
+
+#[test]
+fn a_re_export_with_media_supplies_the_files_an_export_without_them_lacked() {
+    let mut world = World::new("supply");
+    let without =
+        "13-05-2022 09:00 - Eva: <Media weggelaten>\n13-05-2022 09:02 - Gemeente: Dank u\n";
+    let with = "13-05-2022 09:00 - Eva: IMG-1.jpg (bestand bijgevoegd)\n13-05-2022 09:02 - Gemeente: Dank u\n";
+    let first = world.file("a", CHAT, without.as_bytes());
+    let dir = world.root.join("b");
+    let second = world.file("b", CHAT, with.as_bytes());
+    fs::write(dir.join("IMG-1.jpg"), b"photo").unwrap();
+    world.import(&first);
+    let report = world.import(&second);
+    assert_eq!(
+        (report.new_messages, report.already, report.media_stored),
+        (0, 2, 1)
+    );
+    let media = world.session.store().media(report.conversation).unwrap();
+    assert_eq!(media.len(), 1);
+    assert_eq!(read_blob(&world.session, media[0].2.unwrap()), b"photo");
+}
+
+#[test]
+fn a_chat_text_cannot_reach_files_outside_its_folder() {
+    let mut world = World::new("reach");
+    world.file("", "secret.jpg", b"not for the vault");
+    let chat = "13-05-2022 09:00 - Eva: ../secret.jpg (bestand bijgevoegd)\n";
+    let path = world.file("in", CHAT, chat.as_bytes());
+    let report = world.import(&path);
+    assert_eq!((report.media_stored, report.media_missing), (0, 1));
+}
+
+#[test]
+fn hostile_and_foreign_files_are_refused_as_the_files_fault_and_store_nothing() {
+    let mut world = World::new("hostile");
+    let mut slip = zip(&[
+        ("_chat.txt", b"13-05-2022 09:00 - Eva: hallo\n".as_slice()),
+        ("xx/evil.sh", b"rm -rf ~".as_slice()),
+    ]);
+    // The zip writer will not write `..`; patch both copies of the name.
+    for i in 0..slip.len() - 2 {
+        if &slip[i..i + 3] == b"xx/" {
+            slip[i..i + 2].copy_from_slice(b"..");
+        }
+    }
+    let slip = world.file("in", "WhatsApp Chat - Eva.zip", &slip);
+    let not_a_zip = world.file("in", "WhatsApp Chat - Piet.zip", b"PK\x03\x04 half a zip");
+    let not_a_chat = world.file("in", "notes.txt", b"boodschappen: melk, brood\n");
+    let files_before = world.files_outside_the_vault();
+    for (path, expect) in [
+        (&slip, "climbs out of the folder"),
+        (&not_a_zip, "not a readable zip"),
+        (&not_a_chat, "not a WhatsApp chat export"),
+    ] {
+        let error = import_file(&mut world.session, path, NOW).unwrap_err();
+        assert!(error.is_the_files_fault(), "{error}");
+        assert!(error.to_string().contains(expect), "{error}");
+    }
+    assert_eq!(world.message_count(), 0);
+    assert!(world.session.store().originals().unwrap().is_empty());
+    assert!(world.session.blobs().unwrap().ids().unwrap().is_empty());
+    assert_eq!(world.files_outside_the_vault(), files_before);
+    let gone = import_file(&mut world.session, &world.root.join("in/gone.txt"), NOW).unwrap_err();
+    assert!(matches!(gone, ImportError::Vanished));
+    assert!(
+        !gone.is_the_files_fault(),
+        "a vanished file is retried, not set aside"
+    );
+}
+
+/// Passes over the inbox until nothing is settling, as `kluis inbox` does.
+fn drain(watch: &mut Watch, session: &mut Session) -> Vec<Outcome> {
+    let mut all = Vec::new();
+    for _ in 0..400 {
+        let (outcomes, settling) = watch.pass(session, NOW).unwrap();
+        all.extend(outcomes);
+        if !settling {
+            return all;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    panic!("the inbox never settled");
+}
+
+#[test]
+fn the_inbox_waits_for_a_slowly_written_file_and_imports_it_once_complete() {
+    let mut world = World::new("slow");
+    let inbox = Inbox::at(&world.root.join("Kluis-inbox")).settle(Duration::from_millis(600));
+    inbox.prepare().unwrap();
+    assert_eq!(inbox.quarantine(), world.root.join("Kluis-quarantine"));
+    let full = fs::read(fixture("whatstk/lorem.txt")).unwrap();
+    let path = inbox.dir().join(CHAT);
+    let writer = {
+        let full = full.clone();
+        let path = path.clone();
+        std::thread::spawn(move || {
+            let mut file = fs::File::create(&path).unwrap();
+            for piece in full.chunks(full.len() / 10 + 1) {
+                file.write_all(piece).unwrap();
+                file.flush().unwrap();
+                std::thread::sleep(Duration::from_millis(150));
+            }
+        })
+    };
+    let mut watch = Watch::new(inbox.clone());
+    let mut outcomes = Vec::new();
+    while !writer.is_finished() {
+        outcomes.extend(watch.pass(&mut world.session, NOW).unwrap().0);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    writer.join().unwrap();
+    outcomes.extend(drain(&mut watch, &mut world.session));
+    assert_eq!(outcomes.len(), 1, "{outcomes:?}");
+    let Outcome::Imported {
+        reports,
+        left_behind,
+        ..
+    } = &outcomes[0]
+    else {
+        panic!("{outcomes:?}");
+    };
+    assert_eq!(left_behind, &None);
+    assert_eq!(reports[0].new_messages, 500);
+    assert_eq!(world.conversation(reports[0].conversation), parsed(&full));
+    assert!(!path.exists(), "the plaintext left the inbox");
+    assert!(fs::read_dir(inbox.dir()).unwrap().next().is_none());
+}
+
+#[test]
+fn the_inbox_sets_refused_files_aside_with_a_reason_and_keeps_a_folders_strays() {
+    let mut world = World::new("quarantine");
+    let inbox = Inbox::at(&world.root.join("Kluis-inbox")).settle(Duration::from_millis(100));
+    inbox.prepare().unwrap();
+    let hostile = {
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        writer.start_file("_chat.txt", options).unwrap();
+        writer
+            .write_all(b"13-05-2022 09:00 - Eva: hallo\n")
+            .unwrap();
+        writer
+            .add_symlink("IMG.jpg", "/etc/passwd", options)
+            .unwrap();
+        writer.finish().unwrap().into_inner()
+    };
+    fs::write(inbox.dir().join("WhatsApp Chat - Eva.zip"), &hostile).unwrap();
+    let folder = inbox.dir().join("Export Piet");
+    fs::create_dir(&folder).unwrap();
+    fs::write(
+        folder.join("WhatsApp-chat met Piet.txt"),
+        "14-05-2022 10:00 - Piet: zie foto\n14-05-2022 10:01 - Piet: IMG-1.jpg (bestand bijgevoegd)\n",
+    )
+    .unwrap();
+    fs::write(folder.join("IMG-1.jpg"), b"photo").unwrap();
+    fs::write(folder.join("vakantie.mov"), b"not named by the chat").unwrap();
+
+    let mut watch = Watch::new(inbox.clone());
+    let outcomes = drain(&mut watch, &mut world.session);
+    assert_eq!(outcomes.len(), 2, "{outcomes:?}");
+    assert!(
+        matches!(&outcomes[0], Outcome::Imported { reports, left_behind: None, .. }
+            if reports[0].media_stored == 1),
+        "{outcomes:?}"
+    );
+    let Outcome::Quarantined {
+        reason, moved_to, ..
+    } = &outcomes[1]
+    else {
+        panic!("{outcomes:?}");
+    };
+    assert!(reason.contains("symbolic link"), "{reason}");
+    assert_eq!(fs::read(moved_to).unwrap(), hostile, "set aside unchanged");
+    // The inbox is empty; the quarantine holds the zip and the stray, each
+    // with its reason.
+    assert!(fs::read_dir(inbox.dir()).unwrap().next().is_none());
+    let aside = inbox.quarantined().unwrap();
+    let names: Vec<String> = aside
+        .iter()
+        .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["WhatsApp Chat - Eva.zip", "vakantie.mov"]);
+    assert!(aside[0].1.contains("symbolic link"), "{}", aside[0].1);
+    assert!(aside[1].1.contains("no chat"), "{}", aside[1].1);
+    // Nothing anywhere else.
+    let mut outside = world.files_outside_the_vault();
+    outside.retain(|p| !p.starts_with("Kluis-quarantine"));
+    assert!(outside.is_empty(), "{outside:?}");
+}
+
+#[test]
+fn a_half_written_zip_is_waited_for() {
+    let mut world = World::new("half-zip");
+    let inbox = Inbox::at(&world.root.join("Kluis-inbox")).settle(Duration::from_millis(50));
+    inbox.prepare().unwrap();
+    let whole = zip(&[("_chat.txt", b"13-05-2022 09:00 - Eva: hallo\n".as_slice())]);
+    let path = inbox.dir().join("WhatsApp Chat - Eva.zip");
+    fs::write(&path, &whole[..whole.len() / 2]).unwrap();
+    let mut watch = Watch::new(inbox.clone());
+    std::thread::sleep(Duration::from_millis(100));
+    let (outcomes, settling) = watch.pass(&mut world.session, NOW).unwrap();
+    assert!(outcomes.is_empty() && settling, "{outcomes:?}");
+    fs::write(&path, &whole).unwrap();
+    let outcomes = drain(&mut watch, &mut world.session);
+    assert!(
+        matches!(&outcomes[..], [Outcome::Imported { reports, .. }] if reports[0].new_messages == 1),
+        "{outcomes:?}"
+    );
+}
