@@ -43,6 +43,9 @@ pub struct InboxArgs {
     /// Remember --dir as the vault's inbox.
     #[arg(long, requires = "dir")]
     remember: bool,
+    /// Print only the number of new messages stored (not with --watch).
+    #[arg(long, conflicts_with = "watch")]
+    count: bool,
 }
 
 #[derive(Debug, Args)]
@@ -141,11 +144,12 @@ pub fn inbox(dir: &Path, target: &Target, args: &InboxArgs) -> anyhow::Result<Ex
         .map_err(|e| anyhow!("cannot create the inbox {}: {e}", folder.display()))?;
     let mut watch = Watch::new(inbox);
     let mut not_imported = 0;
+    let mut new_total = 0;
     if args.watch {
         writeln!(out(), "Watching {} (Ctrl-C stops).", folder.display())?;
         watch.run(&mut session, now, |outcomes| {
             for outcome in outcomes {
-                not_imported += print_outcome(outcome);
+                not_imported += print_outcome(outcome, false);
             }
             false
         })?;
@@ -153,7 +157,10 @@ pub fn inbox(dir: &Path, target: &Target, args: &InboxArgs) -> anyhow::Result<Ex
         loop {
             let (outcomes, settling) = watch.pass(&mut session, now())?;
             for outcome in &outcomes {
-                not_imported += print_outcome(outcome);
+                not_imported += print_outcome(outcome, args.count);
+                if let Outcome::Imported { reports, .. } = outcome {
+                    new_total += reports.iter().map(|r| r.new_messages).sum::<usize>();
+                }
             }
             if !settling {
                 break;
@@ -164,6 +171,9 @@ pub fn inbox(dir: &Path, target: &Target, args: &InboxArgs) -> anyhow::Result<Ex
         }
     }
     session.lock(now())?;
+    if args.count {
+        writeln!(out(), "{new_total}")?;
+    }
     Ok(if not_imported > 0 {
         ExitCode::from(exit::NOT_IMPORTED)
     } else {
@@ -171,8 +181,9 @@ pub fn inbox(dir: &Path, target: &Target, args: &InboxArgs) -> anyhow::Result<Ex
     })
 }
 
-/// Prints what happened to one inbox entry; 1 if it was not imported.
-fn print_outcome(outcome: &Outcome) -> usize {
+/// Prints what happened to one inbox entry (problems only when `quiet`);
+/// 1 if it was not imported.
+fn print_outcome(outcome: &Outcome, quiet: bool) -> usize {
     let name = |p: &Path| {
         p.file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -184,8 +195,10 @@ fn print_outcome(outcome: &Outcome) -> usize {
             left_behind,
             entry,
         } => {
-            for report in reports {
-                let _ = print_report(report);
+            if !quiet {
+                for report in reports {
+                    let _ = print_report(report);
+                }
             }
             if let Some(note) = left_behind {
                 eprintln!("kluis: {}: {note}", name(entry));

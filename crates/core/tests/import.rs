@@ -16,7 +16,7 @@ const NOW: i64 = 1_795_000_000;
 
 fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/whatsapp/public")
+        .join("../../tests/fixtures/whatsapp/public")
         .join(path)
 }
 
@@ -521,4 +521,35 @@ fn a_half_written_zip_is_waited_for() {
         matches!(&outcomes[..], [Outcome::Imported { reports, .. }] if reports[0].new_messages == 1),
         "{outcomes:?}"
     );
+}
+
+#[test]
+fn a_copy_number_joins_only_when_the_messages_overlap() {
+    let mut world = World::new("copy-number");
+    let full = fs::read(fixture("whatstk/lorem.txt")).unwrap();
+    let first = world.file("a", CHAT, &lines(&full, 0, 300));
+    // Saved beside the first export, so the phone added a number.
+    let copy = world.file(
+        "a",
+        "WhatsApp Chat with Lorem (1).txt",
+        &lines(&full, 200, 500),
+    );
+    // Another citizen whose contact has the same name (the generator's
+    // namesakes): the same participants, but nothing in common.
+    let namesake = world.file(
+        "a",
+        "WhatsApp Chat with Lorem (2).txt",
+        b"13-05-2022 09:00 - John: Is de milieustraat open?\n",
+    );
+    let one = world.import(&first);
+    let two = world.import(&copy);
+    assert_eq!(
+        (two.conversation, two.new_messages),
+        (one.conversation, 200)
+    );
+    let three = world.import(&namesake);
+    assert_ne!(three.conversation, one.conversation);
+    assert!(three.new_conversation);
+    assert_eq!(three.chat_name, "Lorem (2)");
+    assert!(three.warnings.is_empty(), "{:?}", three.warnings);
 }

@@ -2,8 +2,10 @@
 //!
 //! `WhatsApp Chat with Jan de Vries.txt`, `WhatsApp-chat met Jan.zip`,
 //! `WhatsApp Chat - Jan.zip` (iOS): the name is what follows WhatsApp's
-//! words. Copies pick up `(1)` and `.zip.zip`; those are dropped too, so a
-//! re-export lands in the same conversation.
+//! words. A `.zip.zip` is dropped. A copy number, `Jan (2)`, is kept: it is
+//! either a second export of Jan's chat saved beside the first, or another
+//! citizen whose contact is also called Jan. [`base`] gives `Jan`, and the
+//! importer joins the two only when their messages overlap.
 
 /// What WhatsApp puts before the name, per language and platform
 /// (`../shared/notes/whatsapp-format.md` section 1). The Czech and Russian
@@ -30,36 +32,34 @@ pub fn from_file_name(file_name: &str) -> Option<String> {
     let mut stem = file_name.trim();
     loop {
         let lower = stem.to_ascii_lowercase();
-        let cut = [".zip", ".txt"].iter().find(|ext| lower.ends_with(*ext));
-        match cut {
+        match [".zip", ".txt"].iter().find(|ext| lower.ends_with(*ext)) {
             Some(ext) => stem = stem[..stem.len() - ext.len()].trim_end(),
             None => break,
         }
-        // A copy's ` (1)`, ` (2)`... sits before the extension.
-        stem = without_copy_number(stem);
     }
-    stem = without_copy_number(stem);
     let name = PREFIXES
         .iter()
         .find_map(|prefix| stem.strip_prefix(prefix))
         .unwrap_or(stem)
         .trim();
-    if name.is_empty() || name.eq_ignore_ascii_case("_chat") {
+    if name.is_empty() || name.eq_ignore_ascii_case("_chat") || base(name) == "_chat" {
         None
     } else {
         Some(name.to_owned())
     }
 }
 
-fn without_copy_number(stem: &str) -> &str {
-    let Some(open) = stem.strip_suffix(')').and_then(|s| s.rfind(" (")) else {
-        return stem;
+/// The name without a copy number: `Jan (2)` gives `Jan`; `Elon Musk (RU)`
+/// stays as it is.
+pub fn base(name: &str) -> &str {
+    let Some(open) = name.strip_suffix(')').and_then(|s| s.rfind(" (")) else {
+        return name;
     };
-    let number = &stem[open + 2..stem.len() - 1];
+    let number = &name[open + 2..name.len() - 1];
     if !number.is_empty() && number.len() <= 3 && number.bytes().all(|b| b.is_ascii_digit()) {
-        stem[..open].trim_end()
+        name[..open].trim_end()
     } else {
-        stem
+        name
     }
 }
 
@@ -79,8 +79,8 @@ mod tests {
         check("WhatsApp Chat - Elon Musk (RU).zip", Some("Elon Musk (RU)"));
         check("WhatsApp-chat - +31 6 12345678.zip", Some("+31 6 12345678"));
         check("WhatsApp Chat with John.zip.zip", Some("John"));
-        check("WhatsApp Chat with John (1).zip", Some("John"));
-        check("WhatsApp Chat with John (2).txt", Some("John"));
+        check("WhatsApp Chat with John (1).zip", Some("John (1)"));
+        check("WhatsApp Chat with John (2).txt", Some("John (2)"));
         check("WhatsApp Chat with Family 👨‍👩‍👧‍👦.txt", Some("Family 👨‍👩‍👧‍👦"));
         check(
             "Chat WhatsApp s\u{a0}uživatelem Dmitry S CZ Android.txt",
@@ -94,5 +94,20 @@ mod tests {
         check("lorem.txt", Some("lorem"));
         check("iOS Thai.TXT", Some("iOS Thai"));
         check("_chat.txt", None);
+        check("_chat (1).txt", None);
+    }
+
+    #[test]
+    fn bases() {
+        for (name, expect) in [
+            ("John (1)", "John"),
+            ("John (12)", "John"),
+            ("Elon Musk (RU)", "Elon Musk (RU)"),
+            ("John ()", "John ()"),
+            ("(2)", "(2)"),
+            ("John(2)", "John(2)"),
+        ] {
+            assert_eq!(base(name), expect, "{name}");
+        }
     }
 }

@@ -12,7 +12,7 @@
 //! Overwriting reaches the disk blocks only on file systems that write in
 //! place (ext4 on a hard disk). An SSD remaps writes and a copy-on-write file
 //! system (btrfs) writes elsewhere, so the old blocks stay until reused; the
-//! inbox belongs on an encrypted disk (docs/import.md).
+//! inbox belongs on an encrypted disk (README.md, "Getting chats in").
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};

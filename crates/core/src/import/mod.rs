@@ -175,9 +175,11 @@ struct Destination {
     other_with_same_name: bool,
 }
 
-/// Finds the conversation: same chat name and at least one author in
-/// common (or no authors yet on one side). Of several, the one the export
-/// overlaps most, then the newest.
+/// Finds the conversation: the same chat name and at least one author in
+/// common (or no authors yet on one side). A name that differs only by a
+/// copy number (`Jan` and `Jan (2)`) is the same conversation only if
+/// messages overlap: otherwise it is a namesake. Of several, the one the
+/// export overlaps most, then the exact name, then the newest.
 fn destination(
     store: &Store,
     chat_name: &str,
@@ -185,35 +187,44 @@ fn destination(
     messages: &[NewMessage<'_>],
 ) -> Result<Destination, ImportError> {
     let export: Vec<Said<'_>> = messages.iter().map(Said::of_new).collect();
-    let mut best: Option<Destination> = None;
+    let base = chat_name::base(chat_name);
+    let mut best: Option<(Destination, bool)> = None;
     let mut other_with_same_name = false;
-    for candidate in store.conversations_named(chat_name)? {
+    for (candidate, name) in store.conversations_named_like(base)? {
+        let exact = name == chat_name;
+        if !exact && chat_name::base(&name) != base {
+            continue; // `Jan (RU)` is not a copy of `Jan`
+        }
         let known = store.participants(candidate)?;
         let shares = known.is_empty()
             || participants.is_empty()
             || known.iter().any(|k| participants.contains(k.as_str()));
         if !shares {
-            other_with_same_name = true;
+            other_with_same_name |= exact;
             continue;
         }
         let stored = store.messages(candidate, i64::MIN, usize::MAX)?;
         let keys: Vec<Said<'_>> = stored.iter().map(Said::of_stored).collect();
         let placement = merge::place(&keys, &export, |m| m.at);
         drop(keys);
-        if best
-            .as_ref()
-            .is_none_or(|b| placement.already >= b.placement.already)
-        {
-            best = Some(Destination {
+        if !exact && placement.already == 0 {
+            continue;
+        }
+        let better = best.as_ref().is_none_or(|(b, b_exact)| {
+            (placement.already, exact) >= (b.placement.already, *b_exact)
+        });
+        if better {
+            let found = Destination {
                 conversation: Some(candidate),
                 stored,
                 placement,
                 other_with_same_name: false,
-            });
+            };
+            best = Some((found, exact));
         }
     }
     Ok(match best {
-        Some(found) => found,
+        Some((found, _)) => found,
         None => Destination {
             conversation: None,
             stored: Vec::new(),
@@ -387,11 +398,10 @@ fn keep_media(
     media: &mut source::Media,
     name: &str,
 ) -> Result<Option<BlobInfo>, ImportError> {
+    let Some(mut file) = media.open(name)? else {
+        return Ok(None);
+    };
     let mut writer = blobs.create()?;
-    if media.copy(name, &mut writer)? {
-        Ok(Some(writer.finish()?))
-    } else {
-        // Dropped unfinished: the writer leaves nothing behind.
-        Ok(None)
-    }
+    io::copy(&mut file, &mut writer).map_err(ImportError::from_io)?;
+    Ok(Some(writer.finish()?))
 }

@@ -144,34 +144,30 @@ impl Opened {
 }
 
 impl Media {
-    /// Copies the file the chat text calls `name` into `out`; `Ok(false)`
-    /// when the export does not hold it. A name that is not a plain file
-    /// name (`../x`, `/etc/x`, `.hidden`) is never looked up: the chat text
-    /// is outside input like the rest.
-    pub fn copy(&mut self, name: &str, out: &mut impl io::Write) -> Result<bool, ImportError> {
+    /// The file the chat text calls `name`, or `None` when the export does
+    /// not hold it. A name that is not a plain file name (`../x`, `/etc/x`,
+    /// `.hidden`) is never looked up: the chat text is outside input like
+    /// the rest.
+    pub fn open(&mut self, name: &str) -> Result<Option<Box<dyn Read + '_>>, ImportError> {
         if !is_plain_file_name(name) {
-            return Ok(false);
+            return Ok(None);
         }
         match self {
             Self::Folder(dir) => {
                 let path = dir.join(name);
-                let file = match fs::symlink_metadata(&path) {
-                    Ok(meta) if meta.is_file() => File::open(&path),
-                    Ok(_) => return Ok(false),
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
-                    Err(e) => Err(e),
-                };
-                let mut file = file.map_err(ImportError::from_io)?;
-                io::copy(&mut file, out).map_err(ImportError::from_io)?;
-                Ok(true)
-            }
-            Self::Zip(zip) => match zip.open_media(name).map_err(ImportError::from_container)? {
-                Some(mut entry) => {
-                    io::copy(&mut entry, out).map_err(ImportError::from_io)?;
-                    Ok(true)
+                match fs::symlink_metadata(&path) {
+                    Ok(meta) if meta.is_file() => {}
+                    Ok(_) => return Ok(None),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+                    Err(e) => return Err(ImportError::from_io(e)),
                 }
-                None => Ok(false),
-            },
+                let file = File::open(&path).map_err(ImportError::from_io)?;
+                Ok(Some(Box::new(file)))
+            }
+            Self::Zip(zip) => Ok(zip
+                .open_media(name)
+                .map_err(ImportError::from_container)?
+                .map(|entry| Box::new(entry) as Box<dyn Read>)),
         }
     }
 }

@@ -180,12 +180,19 @@ impl Writer<'_> {
 }
 
 impl Store {
-    /// The conversations with this chat name, oldest first.
-    pub fn conversations_named(&self, chat_name: &str) -> Result<Vec<ConversationId>, StoreError> {
-        let mut stmt = self
-            .connection()
-            .prepare_cached("SELECT id FROM conversations WHERE chat_name = ?1 ORDER BY id")?;
-        let rows = stmt.query_map([chat_name], |row| Ok(ConversationId(row.get(0)?)))?;
+    /// The conversations named `base` or `base (…)` (a copy number, or
+    /// anything else in brackets), oldest first, with their names.
+    pub fn conversations_named_like(
+        &self,
+        base: &str,
+    ) -> Result<Vec<(ConversationId, String)>, StoreError> {
+        let mut stmt = self.connection().prepare_cached(
+            "SELECT id, chat_name FROM conversations
+             WHERE chat_name = ?1
+                OR (substr(chat_name, 1, length(?1) + 2) = ?1 || ' (' AND chat_name LIKE '%)')
+             ORDER BY id",
+        )?;
+        let rows = stmt.query_map([base], |row| Ok((ConversationId(row.get(0)?), row.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

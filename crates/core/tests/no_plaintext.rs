@@ -1,16 +1,14 @@
-//! After storing a known set of real chats, no name, phone number or word
+//! After importing a known set of real chats, no name, phone number or word
 //! of theirs is anywhere in the vault folder, in the temporary directory or
-//! in the log: every byte is searched.
+//! in the log: every byte is searched. The import is the real one
+//! (`kluis_core::import`), so the path from export file to vault is covered.
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use kluis_vault::store::{MessageKind, NewMessage};
-use kluis_vault::{KdfParams, LocalTime, SlotOwner, Vault};
+use kluis_vault::{KdfParams, SlotOwner, Vault};
 use secrecy::SecretString;
-use whatsapp_export::Kind;
 
 const FIXTURES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -22,7 +20,7 @@ fn exports(dir: &Path, found: &mut Vec<PathBuf>) {
         let path = entry.unwrap().path();
         if path.is_dir() {
             exports(&path, found);
-        } else if path.extension().is_some_and(|e| e == "txt") {
+        } else if path.extension().is_some_and(|e| e == "txt" || e == "zip") {
             found.push(path);
         }
     }
@@ -93,7 +91,9 @@ fn stored_chats_leave_no_plaintext_in_the_vault_the_temp_dir_or_the_log() {
     let log = work.join("kluis.log");
     let log_text = std::fs::read_to_string(&log).unwrap();
     assert!(
-        log_text.contains("unlocked") && log_text.contains("blob written"),
+        log_text.contains("unlocked")
+            && log_text.contains("blob written")
+            && log_text.contains("imported an export"),
         "{log_text}"
     );
     let blobs = files
@@ -151,55 +151,10 @@ fn store_the_fixtures(work: &Path) {
     paths.sort();
     let mut stored = 0;
     for path in &paths {
-        let bytes = std::fs::read(path).unwrap();
-        let Ok(export) = whatsapp_export::parse(&bytes) else {
-            continue;
-        };
-        let chat_name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let blobs = session.blobs().unwrap();
-        let mut blob = blobs.create().unwrap();
-        blob.write_all(&bytes).unwrap();
-        let original = blob.finish().unwrap();
-        drop(blobs);
-        let mut writer = session.store_mut().write().unwrap();
-        let conversation = writer.add_conversation(&chat_name, 0).unwrap();
-        writer.add_original(&original, &chat_name, 0).unwrap();
-        for message in &export.messages {
-            let t = message.timestamp;
-            let at = LocalTime::from_parts(
-                i32::from(t.year),
-                t.month,
-                t.day,
-                t.hour,
-                t.minute,
-                t.second,
-            )
-            .unwrap();
-            if let Some(author) = &message.author {
-                writer.add_participant(conversation, author).unwrap();
-            }
-            let kind = match message.kind {
-                Kind::System => MessageKind::System,
-                Kind::Deleted => MessageKind::Deleted,
-                Kind::Media => MessageKind::Media,
-                Kind::Message => MessageKind::Text,
-            };
-            writer
-                .add_message(
-                    conversation,
-                    &NewMessage {
-                        at,
-                        author: message.author.as_deref(),
-                        kind,
-                        text: &message.text,
-                        attachment: message.attachment.as_deref(),
-                        original: None,
-                    },
-                )
-                .unwrap();
-            stored += 1;
+        match kluis_core::import::import_file(&mut session, path, 0) {
+            Ok(report) => stored += report.new_messages,
+            Err(error) => assert!(error.is_the_files_fault(), "{error}"),
         }
-        writer.commit().unwrap();
     }
     assert!(stored > 1000, "only {stored} messages stored");
     session.lock(0).unwrap();

@@ -1,0 +1,135 @@
+//! `kluis --vault DIR import|inbox|conversations|merge` as a script or IT
+//! runs them, on real fixture exports.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const PASSPHRASE: &str = "beheerder wachtwoord";
+
+fn kluis(vault: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kluis"))
+        .arg("--vault")
+        .arg(vault)
+        .args(args)
+        .env("KLUIS_PASSPHRASE", PASSPHRASE)
+        .env_remove("KLUIS_NEW_PASSPHRASE")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[track_caller]
+fn check(out: &Output, code: i32, stdout_is: &str, stderr_has: &str) {
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(code), "{stdout}\n{stderr}");
+    assert_eq!(stdout.trim_end(), stdout_is, "stderr: {stderr}");
+    assert!(stderr.contains(stderr_has), "stderr: {stderr}");
+}
+
+fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/whatsapp/public")
+        .join(path)
+}
+
+fn fresh(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kluis-cli-import-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let init = kluis(
+        &dir.join("vault"),
+        &["init", "--kdf-memory", "64", "--kdf-passes", "3"],
+    );
+    assert!(init.status.success(), "{init:?}");
+    dir
+}
+
+#[test]
+fn import_counts_new_messages_and_a_second_run_adds_none() {
+    let dir = fresh("count");
+    let vault = dir.join("vault");
+    let lorem = fixture("whatstk/lorem.txt");
+    let lorem = lorem.to_str().unwrap();
+    check(&kluis(&vault, &["import", "--count", lorem]), 0, "500", "");
+    check(&kluis(&vault, &["import", "--count", lorem]), 0, "0", "");
+    // A report per file without --count; a file that is no export fails
+    // with its reason, and exit 6, while the others are still imported.
+    let json = fixture("chat-miner/target.json");
+    let part1 = fixture("whatstk/lorem-merge-part1.txt");
+    let out = kluis(
+        &vault,
+        &["import", json.to_str().unwrap(), part1.to_str().unwrap()],
+    );
+    check(
+        &out,
+        6,
+        "lorem-merge-part1.txt -> conversation 2 \"lorem-merge-part1\" (new): 300 new, 0 already \
+         present, 0 files stored, 0 files missing",
+        "target.json: not imported: this is not a WhatsApp chat export",
+    );
+    // The two conversations, merged into one.
+    let list = kluis(&vault, &["conversations"]);
+    assert_eq!(String::from_utf8_lossy(&list.stdout).lines().count(), 2);
+    check(
+        &kluis(&vault, &["merge", "1", "2"]),
+        0,
+        "Merged conversation 2 into 1.",
+        "",
+    );
+    let list = String::from_utf8_lossy(&kluis(&vault, &["conversations"]).stdout).into_owned();
+    assert!(list.contains("    1      800 messages"), "{list}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_inbox_takes_what_it_can_and_sets_the_rest_aside_with_a_reason() {
+    let dir = fresh("inbox");
+    let vault = dir.join("vault");
+    let inbox = dir.join("Kluis-inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let carol =
+        "minvws-DSA-WhatsApp-merger/Carol Christmas/Export Carol/WhatsApp-chat met Test export.txt";
+    std::fs::copy(
+        fixture(carol),
+        inbox.join("WhatsApp-chat met Test export.txt"),
+    )
+    .unwrap();
+    std::fs::write(inbox.join("boodschappen.txt"), "melk, brood\n").unwrap();
+    let args = [
+        "inbox",
+        "--dir",
+        inbox.to_str().unwrap(),
+        "--settle-ms",
+        "100",
+    ];
+    let mut with_count = args.to_vec();
+    with_count.push("--count");
+    let out = kluis(&vault, &with_count);
+    check(
+        &out,
+        6,
+        "78",
+        "boodschappen.txt: not imported: this is not a WhatsApp chat export",
+    );
+    assert_eq!(std::fs::read_dir(&inbox).unwrap().count(), 0);
+    let reason =
+        std::fs::read_to_string(dir.join("Kluis-quarantine/boodschappen.txt.why-not-imported.txt"))
+            .unwrap();
+    assert!(reason.contains("not a WhatsApp chat export"), "{reason}");
+    assert_eq!(
+        std::fs::read(dir.join("Kluis-quarantine/boodschappen.txt")).unwrap(),
+        b"melk, brood\n"
+    );
+    // The same export dropped again: nothing new, and it leaves the inbox.
+    std::fs::copy(
+        fixture(carol),
+        inbox.join("WhatsApp-chat met Test export.txt"),
+    )
+    .unwrap();
+    check(&kluis(&vault, &with_count), 0, "0", "");
+    assert_eq!(std::fs::read_dir(&inbox).unwrap().count(), 0);
+    std::fs::remove_dir_all(dir).unwrap();
+}
