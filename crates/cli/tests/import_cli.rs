@@ -133,3 +133,50 @@ fn the_inbox_takes_what_it_can_and_sets_the_rest_aside_with_a_reason() {
     assert_eq!(std::fs::read_dir(&inbox).unwrap().count(), 0);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// A full disk, as near as a test can come without one: the import runs
+/// with a file size limit (`ulimit -f`) its blob write runs into.
+#[test]
+fn a_full_disk_fails_clearly_stores_nothing_and_leaves_no_partial_file() {
+    let dir = fresh("full");
+    let vault = dir.join("vault");
+    let lorem = fixture("whatstk/lorem.txt");
+    let limited = Command::new("bash")
+        .arg("-c")
+        // SIGXFSZ ignored: a write past the limit fails with EFBIG instead
+        // of killing the process, as ENOSPC would fail it.
+        .arg("trap '' XFSZ; ulimit -f 32; exec \"$0\" --vault \"$1\" import \"$2\"")
+        .arg(env!("CARGO_BIN_EXE_kluis"))
+        .arg(&vault)
+        .arg(&lorem)
+        .env("KLUIS_PASSPHRASE", PASSPHRASE)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    check(
+        &limited,
+        6,
+        "",
+        "not imported: the vault could not store it",
+    );
+    let partial: Vec<_> = std::fs::read_dir(vault.join("blobs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(partial.is_empty(), "left in the blob folder: {partial:?}");
+    // With room again, the same file goes in whole.
+    check(
+        &kluis(&vault, &["import", "--count", lorem.to_str().unwrap()]),
+        0,
+        "500",
+        "",
+    );
+    let status = kluis(&vault, &["status"]);
+    let status = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        status.contains("1 conversations, 500 messages, 1 files"),
+        "{status}"
+    );
+    assert!(status.contains("chain intact"), "{status}");
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -277,12 +277,20 @@ impl BlobWriter {
             .encrypt_last_in_place(&self.header, &mut *self.buffer)
             .map_err(|_| io(io::Error::other("encryption failed")))?;
         let mut file = self.file.take().ok_or_else(|| io(closed()))?;
-        file.write_all(&self.buffer).map_err(io)?;
-        file.sync_all().map_err(io)?;
-        drop(file);
-        let fan = self.target.parent().map(Path::to_owned).unwrap_or_default();
-        fs::create_dir_all(&fan).map_err(io)?;
-        fs::rename(&self.temp, &self.target).map_err(io)?;
+        let durable = file
+            .write_all(&self.buffer)
+            .and_then(|()| file.sync_all())
+            .and_then(|()| {
+                drop(file);
+                let fan = self.target.parent().map(Path::to_owned).unwrap_or_default();
+                fs::create_dir_all(&fan)?;
+                fs::rename(&self.temp, &self.target)
+            });
+        if let Err(error) = durable {
+            // A full disk, say: the partial file goes now, not at the next unlock.
+            let _ = fs::remove_file(&self.temp);
+            return Err(io(error));
+        }
         atomic::sync_parent(&self.target).map_err(io)?;
         tracing::debug!(blob = %id, bytes = self.size, "blob written");
         Ok(BlobInfo {

@@ -110,4 +110,16 @@ mod tests {
             assert_eq!(base(name), expect, "{name}");
         }
     }
+
+    proptest::proptest! {
+        /// Any file name, however odd, gives a name or none, never a panic,
+        /// and the base is always the start of the name.
+        #[test]
+        fn any_file_name_is_read_without_panic(name in "\\PC{0,40}( \\([0-9]{1,4}\\))?(\\.(zip|txt|ZIP|TXT)){0,2}") {
+            if let Some(chat) = from_file_name(&name) {
+                proptest::prop_assert!(!chat.is_empty());
+                proptest::prop_assert!(chat.starts_with(base(&chat)));
+            }
+        }
+    }
 }

@@ -305,8 +305,7 @@ pub fn import_file(
     }
     // Files a re-export brings for messages stored without them.
     let mut supplied: Vec<(MessageId, &str, BlobInfo)> = Vec::new();
-    if placement.already > 0 {
-        let conversation = found.conversation.unwrap_or(ConversationId(0));
+    if let (Some(conversation), true) = (found.conversation, placement.already > 0) {
         let mut have: HashMap<MessageId, bool> = HashMap::new();
         for (message, _, blob) in store.media(conversation)? {
             *have.entry(message).or_default() |= blob.is_some();
