@@ -243,15 +243,7 @@ impl Watch {
                 );
             }
             Ok(found) => found,
-            Err(error) if error.is_the_files_fault() => {
-                return self.set_aside(entry, error.to_string(), now);
-            }
-            Err(error) => {
-                return Outcome::Failed {
-                    entry: entry.to_owned(),
-                    error,
-                };
-            }
+            Err(error) => return self.not_imported(entry, error, now),
         };
         let is_folder = entry.is_dir();
         let mut reports = Vec::new();
@@ -273,15 +265,7 @@ impl Watch {
                         )),
                     }
                 }
-                Err(error) if error.is_the_files_fault() => {
-                    return self.set_aside(entry, error.to_string(), now);
-                }
-                Err(error) => {
-                    return Outcome::Failed {
-                        entry: entry.to_owned(),
-                        error,
-                    };
-                }
+                Err(error) => return self.not_imported(entry, error, now),
             }
         }
         let changed = fingerprint(entry).ok() != Some(print);
@@ -323,6 +307,18 @@ impl Watch {
             entry: entry.to_owned(),
             reports,
             left_behind,
+        }
+    }
+
+    /// The file's fault: aside with the reason; the machine's: tried again.
+    fn not_imported(&mut self, entry: &Path, error: ImportError, now: i64) -> Outcome {
+        if error.is_the_files_fault() {
+            self.set_aside(entry, error.to_string(), now)
+        } else {
+            Outcome::Failed {
+                entry: entry.to_owned(),
+                error,
+            }
         }
     }
 
