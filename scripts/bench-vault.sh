@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The vault's figures of issue 5 (crates/vault/examples/store_bench.rs): one
+# The vault's figures of issue 5 (crates/core/examples/store_bench.rs): one
 # generated export of VAULT_MESSAGES messages (default 1,000,000) stored by
 # the straightforward store, by Kluis's store on SQLCipher and on plain
 # SQLite, searched, then unlock and lock of a vault calibrated here.
@@ -14,6 +14,6 @@ if [ ! -s "$export_file" ]; then
   python3 "$bench/gen_export.py" --messages "$messages" --format android-nl --seed 1 \
     --out "$export_file" > /dev/null
 fi
-cargo build --release -q -p kluis-vault --features bench-plain --example store_bench
+cargo build --release -q -p kluis-core --features bench-plain --example store_bench
 "$root/target/release/examples/store_bench" "$export_file" "$work/stores"
 rm -rf "$work/stores"

@@ -6,17 +6,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{anyhow, bail};
+use anyhow::anyhow;
 use clap::Args;
-use kluis_core::import::inbox::{Inbox, Outcome, Watch};
-use kluis_core::import::{ImportReport, exports_at, import_file};
-use kluis_vault::audit::AuditAction;
+use kluis_core::import::inbox::{self, Inbox, Outcome, Watch};
+use kluis_core::import::{ImportReport, exports_at, import_file, merge_conversations};
 use kluis_vault::store::ConversationId;
 
 use crate::vault::{Target, exit, now, open_and_unlock, out};
-
-/// The vault setting that names the inbox folder.
-const INBOX_SETTING: &str = "inbox.dir";
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -62,11 +58,6 @@ pub fn import(dir: &Path, target: &Target, args: &ImportArgs) -> anyhow::Result<
     let mut failed = 0;
     for path in &args.paths {
         let exports = match exports_at(path) {
-            Ok(found) if found.is_empty() => {
-                eprintln!("kluis: {}: no .txt or .zip export in it", path.display());
-                failed += 1;
-                continue;
-            }
             Ok(found) => found,
             Err(e) => {
                 eprintln!("kluis: {}: {e}", path.display());
@@ -128,14 +119,11 @@ pub fn inbox(dir: &Path, target: &Target, args: &InboxArgs) -> anyhow::Result<Ex
     let mut session = open_and_unlock(dir, target)?;
     let folder = match &args.dir {
         Some(folder) => folder.clone(),
-        None => match session.store().setting(INBOX_SETTING)? {
-            Some(folder) => PathBuf::from(folder),
-            None => Inbox::default_dir(&home()?),
-        },
+        None => Inbox::configured_dir(session.store(), &home()?)?,
     };
     if args.remember {
         let mut tx = session.store_mut().write()?;
-        tx.set_setting(INBOX_SETTING, &folder.to_string_lossy())?;
+        tx.set_setting(inbox::DIR_SETTING, &folder.to_string_lossy())?;
         tx.commit()?;
     }
     let inbox = Inbox::at(&folder).settle(Duration::from_millis(args.settle_ms));
@@ -154,21 +142,12 @@ pub fn inbox(dir: &Path, target: &Target, args: &InboxArgs) -> anyhow::Result<Ex
             false
         })?;
     } else {
-        loop {
-            let (outcomes, settling) = watch.pass(&mut session, now())?;
-            for outcome in &outcomes {
-                not_imported += print_outcome(outcome, args.count);
-                if let Outcome::Imported { reports, .. } = outcome {
-                    new_total += reports.iter().map(|r| r.new_messages).sum::<usize>();
-                }
+        watch.until_settled(&mut session, now, |outcome| {
+            not_imported += print_outcome(outcome, args.count);
+            if let Outcome::Imported { reports, .. } = outcome {
+                new_total += reports.iter().map(|r| r.new_messages).sum::<usize>();
             }
-            if !settling {
-                break;
-            }
-            std::thread::sleep(
-                Duration::from_millis(args.settle_ms / 4).max(Duration::from_millis(20)),
-            );
-        }
+        })?;
     }
     session.lock(now())?;
     if args.count {
@@ -258,22 +237,9 @@ pub fn conversations(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {
 }
 
 pub fn merge(dir: &Path, target: &Target, args: &MergeArgs) -> anyhow::Result<ExitCode> {
-    if args.into == args.from {
-        bail!("a conversation cannot be merged into itself");
-    }
     let mut session = open_and_unlock(dir, target)?;
-    let who = session.who().to_string();
     let (into, from) = (ConversationId(args.into), ConversationId(args.from));
-    let mut tx = session.store_mut().write()?;
-    tx.merge_conversations(into, from)?;
-    tx.audit(&kluis_vault::audit::NewEntry {
-        at: now(),
-        operator: &who,
-        action: AuditAction::Edit,
-        subject: &format!("conversation {}", into.0),
-        detail: &format!("merged conversation {} into it", from.0),
-    })?;
-    tx.commit()?;
+    merge_conversations(&mut session, into, from, now())?;
     session.lock(now())?;
     writeln!(
         out(),

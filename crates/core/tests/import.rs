@@ -241,10 +241,13 @@ fn the_same_name_with_other_participants_stays_apart_until_merged() {
     let second = world.import(&b);
     assert_ne!(first.conversation, second.conversation);
     assert_eq!(second.warnings, vec![Warning::SameNameOtherParticipants]);
-    let mut tx = world.session.store_mut().write().unwrap();
-    tx.merge_conversations(first.conversation, second.conversation)
-        .unwrap();
-    tx.commit().unwrap();
+    kluis_core::import::merge_conversations(
+        &mut world.session,
+        first.conversation,
+        second.conversation,
+        NOW,
+    )
+    .unwrap();
     let merged = world.conversation(first.conversation);
     assert_eq!(merged.len(), 2);
     assert_eq!(merged[1].2, "goedemorgen");

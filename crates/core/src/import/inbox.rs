@@ -23,6 +23,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
 use kluis_vault::Session;
+use kluis_vault::store::{Store, StoreError};
 use notify::{RecursiveMode, Watcher};
 
 use super::{ImportError, ImportReport, import_file, source};
@@ -88,9 +89,11 @@ impl Inbox {
         }
     }
 
-    /// The default: `~/Kluis-inbox`.
-    pub fn default_dir(home: &Path) -> PathBuf {
-        home.join("Kluis-inbox")
+    /// The folder IT set in the vault ([`DIR_SETTING`]), else `~/Kluis-inbox`.
+    pub fn configured_dir(store: &Store, home: &Path) -> Result<PathBuf, StoreError> {
+        Ok(store
+            .setting(DIR_SETTING)?
+            .map_or_else(|| home.join("Kluis-inbox"), PathBuf::from))
     }
 
     /// Sets the settle time.
@@ -135,6 +138,9 @@ impl Inbox {
         Ok(found)
     }
 }
+
+/// The vault setting that names the inbox folder.
+pub const DIR_SETTING: &str = "inbox.dir";
 
 const REASON_SUFFIX: &str = ".why-not-imported.txt";
 
@@ -235,13 +241,6 @@ impl Watch {
     ) -> Outcome {
         self.seen.remove(entry);
         let exports = match source::exports_at(entry) {
-            Ok(found) if found.is_empty() => {
-                return self.set_aside(
-                    entry,
-                    "it holds no WhatsApp export (no .txt or .zip file)".into(),
-                    now,
-                );
-            }
             Ok(found) => found,
             Err(error) => return self.not_imported(entry, error, now),
         };
@@ -339,6 +338,25 @@ impl Watch {
         }
     }
 
+    /// Passes over the inbox until nothing in it is settling any more,
+    /// handing each outcome to `each`.
+    pub fn until_settled(
+        &mut self,
+        session: &mut Session,
+        now: impl Fn() -> i64,
+        mut each: impl FnMut(&Outcome),
+    ) -> io::Result<()> {
+        let pause = (self.inbox.settle / 4).max(Duration::from_millis(20));
+        loop {
+            let (outcomes, settling) = self.pass(session, now())?;
+            outcomes.iter().for_each(&mut each);
+            if !settling {
+                return Ok(());
+            }
+            std::thread::sleep(pause);
+        }
+    }
+
     /// Runs until `stop` says so: every change in the inbox (and a tick of
     /// the settle time, for entries still settling) starts a pass.
     pub fn run(
@@ -423,28 +441,13 @@ fn display_name(path: &Path) -> String {
 
 /// Files below `folder` that are neither an export nor named by one.
 fn stray_files(folder: &Path, exports: &[PathBuf], named: &HashSet<&str>) -> Vec<PathBuf> {
-    let mut all = Vec::new();
-    let mut stack = vec![folder.to_owned()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(path),
-                Ok(_) => all.push(path),
-                Err(_) => {}
-            }
-        }
-    }
+    let mut all = source::files_below(folder).unwrap_or_default();
     all.retain(|path| {
         !exports.contains(path)
             && !path
                 .file_name()
                 .is_some_and(|n| named.contains(n.to_string_lossy().as_ref()))
     });
-    all.sort();
     all
 }
 

@@ -46,6 +46,9 @@ pub enum ImportError {
     /// A symbolic link: Kluis takes only real files.
     #[error("it is a symbolic link; Kluis takes only the export file itself")]
     Symlink,
+    /// A folder without a `.txt` or `.zip` in it.
+    #[error("it holds no WhatsApp export (no .txt or .zip file)")]
+    NoExport,
     /// Not a chat export.
     #[error("this is not a WhatsApp chat export: {0}")]
     NotAnExport(String),
@@ -62,7 +65,7 @@ impl ImportError {
     /// opposed to the machine (it stays and is tried again).
     pub fn is_the_files_fault(&self) -> bool {
         match self {
-            Self::Symlink | Self::NotAnExport(_) => true,
+            Self::Symlink | Self::NoExport | Self::NotAnExport(_) => true,
             Self::Refused(ContainerError::Io(_)) => false,
             Self::Refused(_) => true,
             Self::Vanished | Self::Unreadable(_) | Self::Vault(_) => false,
@@ -283,7 +286,7 @@ pub fn import_file(
         Some(_) => None,
         None => {
             let mut writer = blobs.create()?;
-            io::copy(&mut opened.original()?, &mut writer).map_err(ImportError::from_io)?;
+            opened.write_original(&mut writer)?;
             let info = writer.finish()?;
             if info.sha256 != opened.sha256 || info.size != opened.size {
                 // Changed between reading and keeping: try again when it is still.
@@ -389,6 +392,27 @@ pub fn import_file(
         "imported an export"
     );
     Ok(report)
+}
+
+/// Merges conversation `from` into `into` (by time; `from` is then gone),
+/// with its audit entry in the same transaction.
+pub fn merge_conversations(
+    session: &mut Session,
+    into: ConversationId,
+    from: ConversationId,
+    now: i64,
+) -> Result<(), StoreError> {
+    let who = session.who().to_string();
+    let mut tx = session.store_mut().write()?;
+    tx.merge_conversations(into, from)?;
+    tx.audit(&NewEntry {
+        at: now,
+        operator: &who,
+        action: AuditAction::Edit,
+        subject: &format!("conversation {}", into.0),
+        detail: &format!("merged conversation {} into it", from.0),
+    })?;
+    tx.commit()
 }
 
 /// Stores the file `name` as a blob, or `None` when the export lacks it.

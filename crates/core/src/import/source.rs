@@ -12,8 +12,8 @@ use whatsapp_export::container::{self, Limits, ZipExport};
 use super::ImportError;
 
 /// Every export file at or below `path`, in name order: a file is taken as
-/// it is; a folder gives its `.txt` and `.zip` files, at any depth.
-/// Symbolic links are not followed.
+/// it is; a folder gives its `.txt` and `.zip` files, at any depth, and is
+/// refused when it holds none. Symbolic links are not followed.
 pub fn exports_at(path: &Path) -> Result<Vec<PathBuf>, ImportError> {
     let meta = fs::symlink_metadata(path).map_err(ImportError::from_io)?;
     if meta.file_type().is_symlink() {
@@ -22,24 +22,33 @@ pub fn exports_at(path: &Path) -> Result<Vec<PathBuf>, ImportError> {
     if meta.is_file() {
         return Ok(vec![path.to_owned()]);
     }
-    let mut found = Vec::new();
-    collect(path, &mut found).map_err(ImportError::from_io)?;
-    found.sort();
+    let mut found = files_below(path).map_err(ImportError::from_io)?;
+    found.retain(|file| is_export_name(file));
+    if found.is_empty() {
+        return Err(ImportError::NoExport);
+    }
     Ok(found)
 }
 
-fn collect(dir: &Path, found: &mut Vec<PathBuf>) -> io::Result<()> {
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        let kind = entry.file_type()?;
-        let path = entry.path();
-        if kind.is_dir() {
-            collect(&path, found)?;
-        } else if kind.is_file() && is_export_name(&path) {
-            found.push(path);
+/// The regular files at any depth below `dir`, in name order; symbolic
+/// links are neither followed nor listed.
+pub(super) fn files_below(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    fn collect(dir: &Path, found: &mut Vec<PathBuf>) -> io::Result<()> {
+        for entry in fs::read_dir(dir)? {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                collect(&entry.path(), found)?;
+            } else if kind.is_file() {
+                found.push(entry.path());
+            }
         }
+        Ok(())
     }
-    Ok(())
+    let mut found = Vec::new();
+    collect(dir, &mut found)?;
+    found.sort();
+    Ok(found)
 }
 
 /// `.txt` or `.zip`, in any case.
@@ -137,9 +146,16 @@ impl Opened {
         }
     }
 
-    /// The original file from its first byte, to keep it byte-exact.
-    pub fn original(&self) -> Result<File, ImportError> {
-        File::open(&self.path).map_err(ImportError::from_io)
+    /// Writes the original file, byte-exact, to `out`: a chat text from the
+    /// bytes already read, a zip from the file (it is not held in memory).
+    pub fn write_original(&self, out: &mut impl io::Write) -> Result<(), ImportError> {
+        match self.media {
+            Media::Folder(_) => out.write_all(&self.chat_text),
+            Media::Zip(_) => File::open(&self.path)
+                .and_then(|mut file| io::copy(&mut file, out))
+                .map(drop),
+        }
+        .map_err(ImportError::from_io)
     }
 }
 

@@ -115,7 +115,7 @@ impl Writer<'_> {
                 (None, None) => break,
             };
             let next = if take_ours { a.next() } else { b.next() };
-            merged.extend(next.map(|&(conversation, id, seq)| (conversation, id, seq)));
+            merged.extend(next.copied());
         }
         // Renumber in two steps, so no two rows ever share a place.
         const ASIDE: i64 = 1 << 50;

@@ -1,6 +1,9 @@
 //! Stores an export and searches it, encrypted and plain, side by side.
 //!
-//! `cargo run --release -p kluis-vault --features bench-plain --example store_bench -- EXPORT.txt [DIR]`
+//! `cargo run --release -p kluis-core --features bench-plain --example store_bench -- EXPORT.txt [DIR]`
+//!
+//! It lives in kluis-core so that messages reach the store through the
+//! import's one mapping (`kluis_core::import::new_message`).
 //!
 //! Prints, in one run:
 //! - messages stored per second (one transaction, index included) by the
@@ -19,9 +22,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use kluis_vault::store::{Keying, MessageKind, NewMessage, SearchQuery, Store};
+use kluis_core::import::new_message;
+use kluis_vault::store::{Keying, SearchQuery, Store};
 use kluis_vault::{DataKey, LocalTime};
-use whatsapp_export::{Kind, Message};
+use whatsapp_export::Message;
 
 fn main() {
     let mut args = std::env::args_os().skip(1);
@@ -200,16 +204,9 @@ fn straightforward(db: &Path, messages: &[Message<'static>]) -> f64 {
 }
 
 fn local_time(message: &Message<'_>) -> LocalTime {
-    let t = message.timestamp;
-    LocalTime::from_parts(
-        i32::from(t.year),
-        t.month,
-        t.day,
-        t.hour,
-        t.minute,
-        t.second,
-    )
-    .expect("the parser gives real dates")
+    new_message(message, None)
+        .expect("the parser gives real dates")
+        .at
 }
 
 fn ms(d: Duration) -> String {
@@ -227,26 +224,8 @@ fn store_all(store: &mut Store, messages: &[Message<'static>]) {
     let mut writer = store.write().expect("begin");
     let conversation = writer.add_conversation("bench", 0).expect("conversation");
     for message in messages {
-        let at = local_time(message);
-        let kind = match message.kind {
-            Kind::System => MessageKind::System,
-            Kind::Deleted => MessageKind::Deleted,
-            Kind::Media => MessageKind::Media,
-            Kind::Message => MessageKind::Text,
-        };
-        writer
-            .add_message(
-                conversation,
-                &NewMessage {
-                    at,
-                    author: message.author.as_deref(),
-                    kind,
-                    text: &message.text,
-                    attachment: message.attachment.as_deref(),
-                    original: None,
-                },
-            )
-            .expect("store");
+        let message = new_message(message, None).expect("the parser gives real dates");
+        writer.add_message(conversation, &message).expect("store");
     }
     writer.commit().expect("commit");
 }
