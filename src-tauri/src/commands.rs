@@ -4,46 +4,223 @@
 //! in `capabilities/main-window.json`; `tests/capabilities.rs` checks that.
 //! Logging here follows the rule in [`crate::logging`]: names and counts only.
 
-use kluis_core::ConversationId;
+use kluis_core::import::inbox::Inbox;
+use kluis_core::{ConversationId, console};
+use kluis_vault::{SlotOwner, VaultError};
+use secrecy::SecretString;
 use serde::Serialize;
-use tauri::State;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
 
-use crate::dto::{AppInfo, ConversationSummary, ConversationView};
-use crate::state::AppState;
+use crate::dto::{
+    AppInfo, ConsoleState, ConversationSummary, ConversationView, ImportEvent, InboxView,
+    QuarantinedFile, UnlockAs,
+};
+use crate::imports;
+use crate::state::{AppState, Console, now};
 
 /// An error a command returns to the webview. Its message is shown to the
 /// operator as is, so it must never contain citizen data either.
 #[derive(Debug, thiserror::Error, Serialize, TS)]
-#[serde(tag = "kind", content = "id", rename_all = "camelCase")]
+#[serde(tag = "kind", rename_all = "camelCase")]
 pub enum CommandError {
     /// The conversation does not exist (any more).
-    #[error("gesprek {0} bestaat niet")]
-    ConversationNotFound(u32),
+    #[error("gesprek {id} bestaat niet")]
+    ConversationNotFound { id: u32 },
+    /// The vault is locked: unlock first.
+    #[error("de kluis is vergrendeld")]
+    Locked,
+    /// Only for a vault, not the demo.
+    #[error("dit kan alleen met een kluis, niet in de demo")]
+    NoVault,
+    /// The passphrase (or recovery key) did not open the slot.
+    #[error("onjuist wachtwoord")]
+    #[serde(rename_all = "camelCase")]
+    WrongPassphrase {
+        failures: u32,
+        #[ts(type = "number")]
+        wait_seconds: u64,
+    },
+    /// Too many failures: wait.
+    #[error("te veel pogingen")]
+    TooSoon {
+        #[ts(type = "number")]
+        seconds: u64,
+    },
+    /// The vault cannot do it; the text names no citizen.
+    #[error("{message}")]
+    Vault { message: String },
+}
+
+impl From<VaultError> for CommandError {
+    fn from(e: VaultError) -> Self {
+        match e {
+            VaultError::WrongPassphrase => Self::WrongPassphrase {
+                failures: 0,
+                wait_seconds: 0,
+            },
+            VaultError::Refused {
+                failures,
+                wait_seconds,
+            } => Self::WrongPassphrase {
+                failures,
+                wait_seconds,
+            },
+            VaultError::BadRecoveryKey(_) => Self::WrongPassphrase {
+                failures: 0,
+                wait_seconds: 0,
+            },
+            VaultError::TooSoon { seconds } => Self::TooSoon { seconds },
+            other => Self::Vault {
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+impl From<kluis_vault::store::StoreError> for CommandError {
+    fn from(e: kluis_vault::store::StoreError) -> Self {
+        Self::from(VaultError::Store(e))
+    }
 }
 
 /// About the running app.
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     tracing::debug!(command = "app_info");
-    AppInfo::new(&state)
+    let console = state.console();
+    let (console_state, municipality) = match &*console {
+        Console::Demo(_) => (
+            ConsoleState::Demo,
+            Some(kluis_core::demo::MUNICIPALITY.to_owned()),
+        ),
+        Console::Locked(vault) => match vault.outside(now()) {
+            Ok(outside) => (
+                ConsoleState::Locked {
+                    // The operators first, as they are the ones who unlock daily.
+                    who_can_unlock: {
+                        let mut who: Vec<UnlockAs> =
+                            outside.slots.iter().map(|(o, _)| o.into()).collect();
+                        who.sort_by_key(|w| !matches!(w, UnlockAs::Operator(_)));
+                        who
+                    },
+                    failed_unlocks: outside.failed_unlocks,
+                    wait_seconds: outside.wait_seconds,
+                },
+                None,
+            ),
+            Err(e) => (
+                ConsoleState::Unavailable {
+                    reason: format!("De sleutels van de kluis zijn niet te lezen: {e}"),
+                },
+                None,
+            ),
+        },
+        Console::Open { session, .. } => (
+            ConsoleState::Open {
+                who: session.who().into(),
+            },
+            None,
+        ),
+        Console::Unavailable(reason) => (
+            ConsoleState::Unavailable {
+                reason: reason.clone(),
+            },
+            None,
+        ),
+    };
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        console: console_state,
+        municipality,
+    }
+}
+
+/// Opens the vault with `who`'s passphrase (or the recovery key) and starts
+/// watching the inbox. Runs off the main thread: Argon2id takes a second.
+#[tauri::command(async)]
+pub fn unlock<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    who: UnlockAs,
+    passphrase: SecretString,
+) -> Result<(), CommandError> {
+    let owner = match &who {
+        UnlockAs::Operator(name) => SlotOwner::operator(name)?,
+        UnlockAs::Admin => SlotOwner::Admin,
+        UnlockAs::Recovery => SlotOwner::Recovery,
+    };
+    let mut console = state.console();
+    let session = match &*console {
+        Console::Locked(vault) => vault.unlock(&owner, &passphrase, now()),
+        Console::Open { .. } => return Ok(()),
+        Console::Demo(_) | Console::Unavailable(_) => return Err(CommandError::NoVault),
+    };
+    let session = match session {
+        Ok(session) => session,
+        Err(e) => {
+            tracing::info!(command = "unlock", ok = false, "unlock refused");
+            return Err(e.into());
+        }
+    };
+    let Console::Locked(vault) =
+        std::mem::replace(&mut *console, Console::Demo(Default::default()))
+    else {
+        unreachable!("checked above while holding the lock");
+    };
+    *console = Console::Open { vault, session };
+    drop(console);
+    let generation = state.next_generation();
+    tracing::info!(command = "unlock", ok = true);
+    imports::watch_inbox(app, generation);
+    Ok(())
+}
+
+/// Locks the vault: the data key leaves memory and the store closes.
+#[tauri::command]
+pub fn lock(state: State<'_, AppState>) -> Result<(), CommandError> {
+    state.next_generation();
+    let mut console = state.console();
+    if !matches!(&*console, Console::Open { .. }) {
+        return Ok(());
+    }
+    let Console::Open { vault, session } =
+        std::mem::replace(&mut *console, Console::Demo(Default::default()))
+    else {
+        unreachable!("checked above while holding the lock");
+    };
+    *console = Console::Locked(vault);
+    drop(console);
+    tracing::info!(command = "lock");
+    session.lock(now()).map_err(CommandError::from)
 }
 
 /// The conversation list, filtered by `query` (empty: all), most recent first.
 #[tauri::command]
-pub fn list_conversations(state: State<'_, AppState>, query: String) -> Vec<ConversationSummary> {
-    let found: Vec<ConversationSummary> = state
-        .conversations
-        .search(&query)
-        .into_iter()
-        .map(ConversationSummary::from)
-        .collect();
+pub fn list_conversations(
+    state: State<'_, AppState>,
+    query: String,
+) -> Result<Vec<ConversationSummary>, CommandError> {
+    let console = state.console();
+    let found: Vec<ConversationSummary> = match &*console {
+        Console::Demo(demo) => demo
+            .search(&query)
+            .into_iter()
+            .map(|c| (&c.summary()).into())
+            .collect(),
+        Console::Open { session, .. } => console::list(session.store(), &query)?
+            .iter()
+            .map(ConversationSummary::from)
+            .collect(),
+        Console::Locked(_) | Console::Unavailable(_) => return Err(CommandError::Locked),
+    };
     tracing::debug!(
         command = "list_conversations",
         query_chars = query.chars().count(),
         results = found.len()
     );
-    found
+    Ok(found)
 }
 
 /// One conversation with all its messages.
@@ -52,11 +229,52 @@ pub fn open_conversation(
     state: State<'_, AppState>,
     id: u32,
 ) -> Result<ConversationView, CommandError> {
-    let result = state
-        .conversations
-        .get(ConversationId(id))
-        .map(ConversationView::from)
-        .ok_or(CommandError::ConversationNotFound(id));
-    tracing::debug!(command = "open_conversation", id, found = result.is_ok());
-    result
+    let console = state.console();
+    let found = match &*console {
+        Console::Demo(demo) => demo.get(ConversationId(id)).map(ConversationView::from),
+        Console::Open { session, .. } => {
+            console::open(session.store(), ConversationId(id))?.map(|c| (&c).into())
+        }
+        Console::Locked(_) | Console::Unavailable(_) => return Err(CommandError::Locked),
+    };
+    tracing::debug!(command = "open_conversation", id, found = found.is_some());
+    found.ok_or(CommandError::ConversationNotFound { id })
+}
+
+/// The inbox folder and the files its quarantine holds.
+#[tauri::command]
+pub fn inbox(state: State<'_, AppState>) -> Result<InboxView, CommandError> {
+    let console = state.console();
+    let Console::Open { session, .. } = &*console else {
+        return Err(match &*console {
+            Console::Demo(_) => CommandError::NoVault,
+            _ => CommandError::Locked,
+        });
+    };
+    let inbox = Inbox::at(&Inbox::configured_dir(session.store(), &state.home)?);
+    drop(console);
+    // A quarantine not made yet holds nothing.
+    let quarantined = inbox.quarantined().unwrap_or_default();
+    tracing::debug!(command = "inbox", quarantined = quarantined.len());
+    Ok(InboxView {
+        dir: inbox.dir().display().to_string(),
+        quarantine_dir: inbox.quarantine().display().to_string(),
+        quarantined: quarantined
+            .into_iter()
+            .map(|(path, reason)| QuarantinedFile {
+                name: path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                reason,
+            })
+            .collect(),
+    })
+}
+
+/// The page's channel for what happens to imports (a drop, the inbox).
+#[tauri::command]
+pub fn import_events(state: State<'_, AppState>, channel: Channel<ImportEvent>) {
+    tracing::debug!(command = "import_events");
+    state.set_events(channel);
 }

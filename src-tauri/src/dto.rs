@@ -4,30 +4,70 @@
 //! TypeScript declarations in `ui/src/lib/bindings.ts` are generated from
 //! these types by `tests/bindings.rs`.
 
-use kluis_core::{CaseStatus, Conversation, Message, Sender};
-use serde::Serialize;
+use std::path::Path;
+
+use kluis_core::import::inbox::Outcome;
+use kluis_core::import::{DateOrder, ImportError, ImportReport, Warning};
+use kluis_core::{CaseStatus, Conversation, Message, Sender, Summary};
+use kluis_vault::SlotOwner;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::state::{AppState, DataSource};
+#[allow(unused_imports)] // for the docs
+use crate::state::Console;
 
-/// About the running app, for the title bar.
+/// About the running app, for the title bar and the first screen.
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     /// The app's version.
     pub version: String,
-    /// Whether the console shows demo data or a vault.
-    pub data_source: DataSourceDto,
-    /// The business account's name as it appears in the conversations.
-    pub municipality: String,
+    /// What the console shows: the demo, a lock screen, or the vault.
+    pub console: ConsoleState,
+    /// The business account's name as it appears in the demo conversations.
+    pub municipality: Option<String>,
 }
 
-/// See [`DataSource`].
+/// See [`Console`].
 #[derive(Debug, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum DataSourceDto {
-    /// Generated, fictional data.
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum ConsoleState {
+    /// Generated, fictional data: there is no vault on this laptop.
     Demo,
+    /// The vault is locked; these can open it.
+    #[serde(rename_all = "camelCase")]
+    Locked {
+        who_can_unlock: Vec<UnlockAs>,
+        failed_unlocks: u32,
+        #[ts(type = "number")]
+        wait_seconds: u64,
+    },
+    /// Unlocked by `who`.
+    Open { who: UnlockAs },
+    /// A vault is there but cannot be used, for this reason.
+    Unavailable { reason: String },
+}
+
+/// Whose key slot: see [`SlotOwner`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", content = "name", rename_all = "camelCase")]
+pub enum UnlockAs {
+    /// A customer-contact employee, by name.
+    Operator(String),
+    /// The municipality's administrator.
+    Admin,
+    /// The printed recovery key.
+    Recovery,
+}
+
+impl From<&SlotOwner> for UnlockAs {
+    fn from(owner: &SlotOwner) -> Self {
+        match owner {
+            SlotOwner::Operator(name) => Self::Operator(name.clone()),
+            SlotOwner::Admin => Self::Admin,
+            SlotOwner::Recovery => Self::Recovery,
+        }
+    }
 }
 
 /// See [`CaseStatus`].
@@ -112,21 +152,230 @@ pub struct MessageView {
     pub text: String,
 }
 
-/// Characters of the latest message shown in the list.
-const PREVIEW_CHARS: usize = 80;
+/// What the page hears of imports, as they happen.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ImportEvent {
+    /// Files are being dragged over the window (`over`), or no longer.
+    DropHover { over: bool },
+    /// Exports were taken in (or refused): dropped on the window, or found
+    /// in the inbox.
+    Imported(ImportBatch),
+    /// The inbox cannot be watched; nothing in it is imported until fixed.
+    InboxProblem { message: String },
+}
 
-impl AppInfo {
-    /// From the state.
-    pub fn new(state: &AppState) -> Self {
-        Self {
-            version: env!("CARGO_PKG_VERSION").to_owned(),
-            data_source: match state.source {
-                DataSource::Demo => DataSourceDto::Demo,
-            },
-            municipality: kluis_core::demo::MUNICIPALITY.to_owned(),
+/// The exports of one drop, or of one look at the inbox.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportBatch {
+    pub via: ImportVia,
+    pub exports: Vec<ExportResult>,
+}
+
+/// How the files came.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ImportVia {
+    /// Dropped on the window: the files stay where they were.
+    Drop,
+    /// Found in the inbox: imported files are wiped from it.
+    Inbox,
+}
+
+/// What became of one export file (or of a dropped path with none in it).
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportResult {
+    /// The file's or folder's name (not its path).
+    pub file_name: String,
+    pub outcome: ExportOutcome,
+}
+
+/// See [`ExportResult`].
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ExportOutcome {
+    /// In the vault.
+    #[serde(rename_all = "camelCase")]
+    Imported {
+        conversation: u32,
+        chat_name: String,
+        new_conversation: bool,
+        new_messages: u32,
+        already: u32,
+        media_stored: u32,
+        media_missing: u32,
+        /// Plain Dutch, one sentence each.
+        warnings: Vec<String>,
+        /// What stayed in the inbox although imported (it could not be
+        /// removed), and why.
+        left_behind: Option<String>,
+    },
+    /// The file is the problem; from the inbox it went to the quarantine.
+    Refused { reason: String },
+    /// The machine is the problem (a full disk, a file that vanished);
+    /// from the inbox it is tried again.
+    Failed { reason: String },
+}
+
+impl From<&ImportReport> for ExportOutcome {
+    fn from(r: &ImportReport) -> Self {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Self::Imported {
+            conversation: u32::try_from(r.conversation.0).unwrap_or(u32::MAX),
+            chat_name: r.chat_name.clone(),
+            new_conversation: r.new_conversation,
+            new_messages: count(r.new_messages),
+            already: count(r.already),
+            media_stored: count(r.media_stored),
+            media_missing: count(r.media_missing),
+            warnings: r.warnings.iter().map(warning_text).collect(),
+            left_behind: None,
         }
     }
 }
+
+impl From<&ImportError> for ExportOutcome {
+    fn from(e: &ImportError) -> Self {
+        let reason = error_text(e);
+        if e.is_the_files_fault() {
+            Self::Refused { reason }
+        } else {
+            Self::Failed { reason }
+        }
+    }
+}
+
+impl ExportResult {
+    /// One export's outcome, named by the last part of its path.
+    pub fn new(path: &Path, outcome: ExportOutcome) -> Self {
+        Self {
+            file_name: path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            outcome,
+        }
+    }
+
+    /// What one inbox entry came to.
+    pub fn from_inbox(outcome: &Outcome) -> Vec<Self> {
+        match outcome {
+            Outcome::Imported {
+                entry,
+                reports,
+                left_behind,
+            } => {
+                let mut results: Vec<Self> = reports
+                    .iter()
+                    .map(|r| Self {
+                        file_name: r.file_name.clone(),
+                        outcome: r.into(),
+                    })
+                    .collect();
+                if results.is_empty() {
+                    results.push(Self::new(
+                        entry,
+                        ExportOutcome::Refused {
+                            reason: error_text(&ImportError::NoExport),
+                        },
+                    ));
+                }
+                if let (Some(note), Some(last)) = (left_behind, results.last_mut())
+                    && let ExportOutcome::Imported { left_behind, .. } = &mut last.outcome
+                {
+                    *left_behind = Some(note.clone());
+                }
+                results
+            }
+            Outcome::Quarantined { entry, reason, .. } => vec![Self::new(
+                entry,
+                ExportOutcome::Refused {
+                    reason: reason.clone(),
+                },
+            )],
+            Outcome::Failed { entry, error } => vec![Self::new(entry, error.into())],
+        }
+    }
+}
+
+/// The inbox and what lies in its quarantine.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct InboxView {
+    /// The folder watched.
+    pub dir: String,
+    /// Where refused files go.
+    pub quarantine_dir: String,
+    /// Oldest first.
+    pub quarantined: Vec<QuarantinedFile>,
+}
+
+/// A file the inbox set aside.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct QuarantinedFile {
+    pub name: String,
+    /// As written beside it.
+    pub reason: String,
+}
+
+fn order_text(order: DateOrder) -> &'static str {
+    match order {
+        DateOrder::DayMonthYear => "dag-maand-jaar",
+        DateOrder::MonthDayYear => "maand-dag-jaar",
+        DateOrder::YearMonthDay => "jaar-maand-dag",
+    }
+}
+
+/// A warning as the employee reads it.
+pub fn warning_text(warning: &Warning) -> String {
+    match warning {
+        Warning::AmbiguousDates { read_as, could_be } => format!(
+            "De datums zijn gelezen als {}, maar kunnen ook {} zijn: controleer een paar datums.",
+            order_text(*read_as),
+            order_text(*could_be)
+        ),
+        Warning::InvalidBytes { messages } => format!(
+            "{messages} berichten bevatten tekens die niet te lezen waren; die staan er als \u{fffd}."
+        ),
+        Warning::Preamble { lines } => {
+            format!("{lines} regels vóór het eerste bericht staan alleen in het originele bestand.")
+        }
+        Warning::PossiblyCut { messages } => format!(
+            "De export heeft precies {messages} berichten, de grens van WhatsApp: oudere \
+             berichten ontbreken waarschijnlijk."
+        ),
+        Warning::GapBefore => "Deze export sluit niet aan op wat er al was: er kunnen \
+                               berichten ervóór ontbreken."
+            .into(),
+        Warning::GapAfter => "Deze export sluit niet aan op wat er al was: er kunnen \
+                              berichten erna ontbreken."
+            .into(),
+        Warning::SameNameOtherParticipants => "Er is al een gesprek met deze naam maar met \
+                                               andere deelnemers; dit gesprek staat apart."
+            .into(),
+    }
+}
+
+/// Why an export was not imported, as the employee reads it.
+pub fn error_text(error: &ImportError) -> String {
+    match error {
+        ImportError::Vanished => "Het bestand verdween terwijl Kluis het las.".into(),
+        ImportError::Unreadable(e) => format!("Het bestand kon niet worden gelezen ({e})."),
+        ImportError::Symlink => {
+            "Dit is een snelkoppeling; Kluis neemt alleen het exportbestand zelf.".into()
+        }
+        ImportError::NoExport => "Hierin staat geen WhatsApp-export (geen .txt of .zip).".into(),
+        ImportError::NotAnExport(why) => format!("Dit is geen WhatsApp-export ({why})."),
+        ImportError::Refused(why) => format!("Het zip-bestand is geweigerd ({why})."),
+        ImportError::Vault(e) => format!("De kluis kon het niet opslaan ({e})."),
+    }
+}
+
+/// Characters of the latest message shown in the list.
+const PREVIEW_CHARS: usize = 80;
 
 impl From<CaseStatus> for CaseStatusDto {
     fn from(status: CaseStatus) -> Self {
@@ -148,8 +397,8 @@ impl From<Sender> for SenderDto {
     }
 }
 
-impl From<&Conversation> for ConversationHeader {
-    fn from(c: &Conversation) -> Self {
+impl From<&Summary> for ConversationHeader {
+    fn from(c: &Summary) -> Self {
         Self {
             id: c.id.0,
             chat_name: c.chat_name.expose().to_owned(),
@@ -160,14 +409,17 @@ impl From<&Conversation> for ConversationHeader {
     }
 }
 
-impl From<&Conversation> for ConversationSummary {
-    fn from(c: &Conversation) -> Self {
-        let latest = c.messages.iter().max_by_key(|m| m.at);
+impl From<&Summary> for ConversationSummary {
+    fn from(c: &Summary) -> Self {
         Self {
             header: c.into(),
-            last_activity: latest.map(|m| m.at.to_string()),
-            preview: latest.map(|m| preview(m.text.expose())).unwrap_or_default(),
-            message_count: u32::try_from(c.messages.len()).unwrap_or(u32::MAX),
+            last_activity: c.latest.as_ref().map(|m| m.at.to_string()),
+            preview: c
+                .latest
+                .as_ref()
+                .map(|m| preview(m.text.expose()))
+                .unwrap_or_default(),
+            message_count: u32::try_from(c.message_count).unwrap_or(u32::MAX),
         }
     }
 }
@@ -175,7 +427,7 @@ impl From<&Conversation> for ConversationSummary {
 impl From<&Conversation> for ConversationView {
     fn from(c: &Conversation) -> Self {
         Self {
-            header: c.into(),
+            header: (&c.summary()).into(),
             messages: c.messages.iter().map(MessageView::from).collect(),
         }
     }

@@ -7,6 +7,7 @@
 
 pub mod commands;
 pub mod dto;
+pub mod imports;
 pub mod logging;
 pub mod navigation;
 pub mod state;
@@ -21,8 +22,12 @@ pub const MAIN_WINDOW: &str = "main";
 pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
         commands::app_info,
+        commands::unlock,
+        commands::lock,
         commands::list_conversations,
         commands::open_conversation,
+        commands::inbox,
+        commands::import_events,
     ])
 }
 
@@ -45,9 +50,23 @@ pub fn run() {
             let log_dir = logging::log_dir(app.path().app_log_dir().ok());
             logging::init(log_dir.as_deref())?;
             tracing::info!(version = env!("CARGO_PKG_VERSION"), "Kluis starting");
-            app.manage(state::AppState::demo(state::today_from_system_clock()));
+            let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+            let vault_dir = state::vault_dir(
+                &args,
+                std::env::var_os("KLUIS_VAULT"),
+                app.path().app_data_dir().ok(),
+            );
+            app.manage(state::AppState::vault(
+                &vault_dir,
+                state::today_from_system_clock(),
+            ));
             open_main_window(app)?;
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::DragDrop(drop) = event {
+                imports::on_drag_drop(window.app_handle(), drop);
+            }
         });
     with_commands(builder)
         .run(tauri::generate_context!())

@@ -4,8 +4,9 @@
 
 use kluis_app::commands::CommandError;
 use kluis_app::dto::{
-    AppInfo, CaseStatusDto, ConversationHeader, ConversationSummary, ConversationView,
-    DataSourceDto, MessageView, SenderDto,
+    AppInfo, CaseStatusDto, ConsoleState, ConversationHeader, ConversationSummary,
+    ConversationView, ExportOutcome, ExportResult, ImportBatch, ImportEvent, ImportVia, InboxView,
+    MessageView, QuarantinedFile, SenderDto, UnlockAs,
 };
 use ts_rs::{Config, TS};
 
@@ -13,7 +14,8 @@ fn generated() -> String {
     let cfg = Config::default();
     let decls = [
         AppInfo::decl(&cfg),
-        DataSourceDto::decl(&cfg),
+        ConsoleState::decl(&cfg),
+        UnlockAs::decl(&cfg),
         CaseStatusDto::decl(&cfg),
         SenderDto::decl(&cfg),
         ConversationHeader::decl(&cfg),
@@ -21,6 +23,13 @@ fn generated() -> String {
         ConversationView::decl(&cfg),
         MessageView::decl(&cfg),
         CommandError::decl(&cfg),
+        ImportEvent::decl(&cfg),
+        ImportBatch::decl(&cfg),
+        ImportVia::decl(&cfg),
+        ExportResult::decl(&cfg),
+        ExportOutcome::decl(&cfg),
+        InboxView::decl(&cfg),
+        QuarantinedFile::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by src-tauri/tests/bindings.rs; do not edit.\n\

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::anyhow;
 use clap::Args;
 use kluis_core::import::inbox::{self, Inbox, Outcome, Watch};
-use kluis_core::import::{ImportReport, exports_at, import_file, merge_conversations};
+use kluis_core::import::{ImportReport, import_paths, merge_conversations};
 use kluis_vault::store::ConversationId;
 
 use crate::vault::{Target, exit, now, open_and_unlock, out};
@@ -56,27 +56,17 @@ pub fn import(dir: &Path, target: &Target, args: &ImportArgs) -> anyhow::Result<
     let mut session = open_and_unlock(dir, target)?;
     let mut new_total = 0;
     let mut failed = 0;
-    for path in &args.paths {
-        let exports = match exports_at(path) {
-            Ok(found) => found,
-            Err(e) => {
-                eprintln!("kluis: {}: {e}", path.display());
-                failed += 1;
-                continue;
+    for (path, result) in import_paths(&mut session, &args.paths, now()) {
+        match result {
+            Ok(report) => {
+                new_total += report.new_messages;
+                if !args.count {
+                    print_report(&report)?;
+                }
             }
-        };
-        for export in exports {
-            match import_file(&mut session, &export, now()) {
-                Ok(report) => {
-                    new_total += report.new_messages;
-                    if !args.count {
-                        print_report(&report)?;
-                    }
-                }
-                Err(e) => {
-                    eprintln!("kluis: {}: not imported: {e}", export.display());
-                    failed += 1;
-                }
+            Err(e) => {
+                eprintln!("kluis: {}: not imported: {e}", path.display());
+                failed += 1;
             }
         }
     }

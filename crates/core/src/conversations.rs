@@ -1,7 +1,7 @@
 //! Conversations with citizens and the case data the operator keeps on them.
 //!
-//! Held in memory for now; the encrypted vault (`crates/vault`) becomes their
-//! store when it lands, and this module keeps the rules over them.
+//! The demo holds them in memory; a vault's are read by [`crate::console`]
+//! into the same types, so the console shows both alike.
 
 use crate::personal::Personal;
 use crate::time::LocalDateTime;
@@ -62,10 +62,36 @@ pub struct Conversation {
     pub messages: Vec<Message>,
 }
 
+/// What the conversation list shows of a conversation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    pub id: ConversationId,
+    pub chat_name: Personal,
+    pub status: CaseStatus,
+    pub reference: Option<String>,
+    pub labels: Vec<String>,
+    /// The latest message, if there is one.
+    pub latest: Option<Message>,
+    pub message_count: usize,
+}
+
 impl Conversation {
     /// The time of the latest message, which orders the conversation list.
     pub fn last_activity(&self) -> Option<LocalDateTime> {
         self.messages.iter().map(|m| m.at).max()
+    }
+
+    /// Its line in the conversation list.
+    pub fn summary(&self) -> Summary {
+        Summary {
+            id: self.id,
+            chat_name: self.chat_name.clone(),
+            status: self.status,
+            reference: self.reference.clone(),
+            labels: self.labels.clone(),
+            latest: self.messages.iter().max_by_key(|m| m.at).cloned(),
+            message_count: self.messages.len(),
+        }
     }
 
     fn matches(&self, needle_lowercase: &str) -> bool {

@@ -14,20 +14,25 @@ use tauri::{App, WebviewWindow};
 
 #[derive(Debug)]
 pub struct TestApp {
-    _app: App<MockRuntime>,
+    pub app: App<MockRuntime>,
     pub window: WebviewWindow<MockRuntime>,
 }
 
 /// The demo console as of `today`.
 pub fn demo_app(today: LocalDate) -> TestApp {
+    app_with(AppState::demo(today))
+}
+
+/// An app over `state`.
+pub fn app_with(state: AppState) -> TestApp {
     let app = kluis_app::with_commands(mock_builder())
-        .manage(AppState::demo(today))
+        .manage(state)
         .build(mock_context(noop_assets()))
         .expect("mock app builds");
     let window = tauri::WebviewWindowBuilder::new(&app, kluis_app::MAIN_WINDOW, Default::default())
         .build()
         .expect("mock window builds");
-    TestApp { _app: app, window }
+    TestApp { app, window }
 }
 
 impl TestApp {

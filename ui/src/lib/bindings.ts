@@ -7,15 +7,17 @@ export type AppInfo = {
  */
 version: string, 
 /**
- * Whether the console shows demo data or a vault.
+ * What the console shows: the demo, a lock screen, or the vault.
  */
-dataSource: DataSourceDto, 
+console: ConsoleState, 
 /**
- * The business account's name as it appears in the conversations.
+ * The business account's name as it appears in the demo conversations.
  */
-municipality: string, };
+municipality: string | null, };
 
-export type DataSourceDto = "demo";
+export type ConsoleState = { "state": "demo" } | { "state": "locked", whoCanUnlock: Array<UnlockAs>, failedUnlocks: number, waitSeconds: number, } | { "state": "open", who: UnlockAs, } | { "state": "unavailable", reason: string, };
+
+export type UnlockAs = { "kind": "operator", "name": string } | { "kind": "admin" } | { "kind": "recovery" };
 
 export type CaseStatusDto = "open" | "waitingOnCitizen" | "resolved";
 
@@ -121,4 +123,47 @@ author: string | null,
  */
 text: string, };
 
-export type CommandError = { "kind": "conversationNotFound", "id": number };
+export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "vault", message: string, };
+
+export type ImportEvent = { "kind": "dropHover", over: boolean, } | { "kind": "imported" } & ImportBatch | { "kind": "inboxProblem", message: string, };
+
+export type ImportBatch = { via: ImportVia, exports: Array<ExportResult>, };
+
+export type ImportVia = "drop" | "inbox";
+
+export type ExportResult = { 
+/**
+ * The file's or folder's name (not its path).
+ */
+fileName: string, outcome: ExportOutcome, };
+
+export type ExportOutcome = { "kind": "imported", conversation: number, chatName: string, newConversation: boolean, newMessages: number, already: number, mediaStored: number, mediaMissing: number, 
+/**
+ * Plain Dutch, one sentence each.
+ */
+warnings: Array<string>, 
+/**
+ * What stayed in the inbox although imported (it could not be
+ * removed), and why.
+ */
+leftBehind: string | null, } | { "kind": "refused", reason: string, } | { "kind": "failed", reason: string, };
+
+export type InboxView = { 
+/**
+ * The folder watched.
+ */
+dir: string, 
+/**
+ * Where refused files go.
+ */
+quarantineDir: string, 
+/**
+ * Oldest first.
+ */
+quarantined: Array<QuarantinedFile>, };
+
+export type QuarantinedFile = { name: string, 
+/**
+ * As written beside it.
+ */
+reason: string, };

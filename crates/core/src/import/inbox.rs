@@ -15,6 +15,7 @@
 //! inbox belongs on an encrypted disk (README.md, "Getting chats in").
 
 use std::collections::{HashMap, HashSet};
+use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::MetadataExt;
@@ -365,21 +366,54 @@ impl Watch {
         now: impl Fn() -> i64,
         mut stop: impl FnMut(&[Outcome]) -> bool,
     ) -> Result<(), WatchError> {
-        let (tx, rx) = mpsc::channel();
-        let mut watcher = notify::recommended_watcher(move |event| {
-            let _ = tx.send(event);
-        })?;
-        watcher.watch(&self.inbox.dir, RecursiveMode::Recursive)?;
-        let tick = self.inbox.settle / 2;
+        let wakeups = self.wakeups()?;
         loop {
             let (outcomes, _) = self.pass(session, now())?;
             if stop(&outcomes) {
                 return Ok(());
             }
-            // Wait for a change or the tick, then take every queued event.
-            let _ = rx.recv_timeout(tick);
-            while rx.try_recv().is_ok() {}
+            wakeups.wait();
         }
+    }
+
+    /// What tells a caller that runs its own loop (the app, which holds the
+    /// session only while unlocked) when the next [`Watch::pass`] is due.
+    pub fn wakeups(&self) -> Result<Wakeups, WatchError> {
+        let (tx, rx) = mpsc::channel();
+        let mut watcher = notify::recommended_watcher(move |event| {
+            let _ = tx.send(event);
+        })?;
+        watcher.watch(&self.inbox.dir, RecursiveMode::Recursive)?;
+        Ok(Wakeups {
+            _watcher: watcher,
+            events: rx,
+            tick: self.inbox.settle / 2,
+        })
+    }
+}
+
+/// Changes in the inbox, as `notify` reports them.
+pub struct Wakeups {
+    _watcher: notify::RecommendedWatcher,
+    events: mpsc::Receiver<notify::Result<notify::Event>>,
+    tick: Duration,
+}
+
+impl fmt::Debug for Wakeups {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Wakeups")
+            .field("tick", &self.tick)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Wakeups {
+    /// Waits for a change in the inbox or half the settle time (entries
+    /// still settling need a look without a change), whichever is first,
+    /// then takes every change queued meanwhile.
+    pub fn wait(&self) {
+        let _ = self.events.recv_timeout(self.tick);
+        while self.events.try_recv().is_ok() {}
     }
 }
 

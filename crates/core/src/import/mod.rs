@@ -16,7 +16,7 @@ mod source;
 
 use std::collections::{BTreeSet, HashMap};
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use kluis_vault::audit::{AuditAction, NewEntry};
 use kluis_vault::blob::{BlobError, BlobInfo};
@@ -32,6 +32,7 @@ use crate::merge::{self, Gap, Placement};
 
 pub use report::{ImportReport, Warning};
 pub use source::{exports_at, is_export_name};
+pub use whatsapp_export::DateOrder;
 
 /// Why an export was not imported. [`ImportError::is_the_files_fault`]
 /// tells a file to set aside from a failure to retry.
@@ -235,6 +236,29 @@ fn destination(
             other_with_same_name,
         },
     })
+}
+
+/// Imports every export at `paths` (files, or folders holding them), each in
+/// its own transaction, leaving the files where they are. One result per
+/// export found, or per path in which none could be found.
+pub fn import_paths(
+    session: &mut Session,
+    paths: &[PathBuf],
+    now: i64,
+) -> Vec<(PathBuf, Result<ImportReport, ImportError>)> {
+    let mut results = Vec::new();
+    for path in paths {
+        match exports_at(path) {
+            Ok(exports) => {
+                for export in exports {
+                    let result = import_file(session, &export, now);
+                    results.push((export, result));
+                }
+            }
+            Err(e) => results.push((path.clone(), Err(e))),
+        }
+    }
+    results
 }
 
 /// Imports the export file at `path` in one transaction.

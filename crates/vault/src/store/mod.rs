@@ -209,6 +209,21 @@ impl fmt::Debug for StoredMessage {
     }
 }
 
+impl StoredMessage {
+    /// From `id, conversation_id, seq, author, kind, text, attachment`.
+    fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: MessageId(row.get(0)?),
+            conversation: ConversationId(row.get(1)?),
+            seq: row.get(2)?,
+            author: row.get(3)?,
+            kind: MessageKind::from_code(row.get(4)?).unwrap_or(MessageKind::Text),
+            text: row.get(5)?,
+            attachment: row.get(6)?,
+        })
+    }
+}
+
 /// How the database file is keyed.
 #[derive(Clone, Copy, Debug)]
 pub enum Keying<'k> {
@@ -327,21 +342,26 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<StoredMessage>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, seq, author, kind, text, attachment FROM messages
+            "SELECT id, conversation_id, seq, author, kind, text, attachment FROM messages
              WHERE conversation_id = ?1 AND seq >= ?2 ORDER BY seq LIMIT ?3",
         )?;
-        let rows = stmt.query_map(params![conversation.0, from_seq, limit as i64], |row| {
-            Ok(StoredMessage {
-                id: MessageId(row.get(0)?),
-                conversation,
-                seq: row.get(1)?,
-                author: row.get(2)?,
-                kind: MessageKind::from_code(row.get(3)?).unwrap_or(MessageKind::Text),
-                text: row.get(4)?,
-                attachment: row.get(5)?,
-            })
-        })?;
+        let rows = stmt.query_map(
+            params![conversation.0, from_seq, limit as i64],
+            StoredMessage::from_row,
+        )?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One message by its id.
+    pub fn message(&self, id: MessageId) -> Result<Option<StoredMessage>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, conversation_id, seq, author, kind, text, attachment FROM messages
+                 WHERE id = ?1",
+            )?
+            .query_row([id.0], StoredMessage::from_row)
+            .optional()?)
     }
 
     /// Every conversation, the most recently active first.

@@ -1,0 +1,171 @@
+//! Imports as the window sees them: files dropped on it, and the inbox,
+//! watched while the vault is open. Both go through `kluis_core::import`;
+//! this module only feeds it and tells the page what came of it.
+
+use std::path::PathBuf;
+
+use kluis_core::import::import_paths;
+use kluis_core::import::inbox::{Inbox, Watch};
+use tauri::{AppHandle, DragDropEvent, Manager, Runtime};
+
+use crate::dto::{ExportOutcome, ExportResult, ImportBatch, ImportEvent, ImportVia};
+use crate::state::{AppState, Console, now};
+
+/// Handles the window's drag-and-drop events: shows that a drop is
+/// possible, and imports what is dropped, off the main thread.
+pub fn on_drag_drop<R: Runtime>(app: &AppHandle<R>, event: &DragDropEvent) {
+    let state = app.state::<AppState>();
+    match event {
+        DragDropEvent::Enter { .. } => state.send(ImportEvent::DropHover { over: true }),
+        DragDropEvent::Leave => state.send(ImportEvent::DropHover { over: false }),
+        DragDropEvent::Drop { paths, .. } => {
+            state.send(ImportEvent::DropHover { over: false });
+            let app = app.clone();
+            let paths = paths.clone();
+            let spawned = std::thread::Builder::new()
+                .name("drop".into())
+                .spawn(move || {
+                    let state = app.state::<AppState>();
+                    let batch = import_dropped(&state, &paths);
+                    state.send(ImportEvent::Imported(batch));
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "no thread for the drop");
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Imports the dropped files and folders into the open vault; they stay
+/// where they are. Locked or in the demo, nothing is read and each path
+/// says why.
+pub fn import_dropped(state: &AppState, paths: &[PathBuf]) -> ImportBatch {
+    let mut console = state.console();
+    let exports: Vec<ExportResult> = match &mut *console {
+        Console::Open { session, .. } => import_paths(session, paths, now())
+            .iter()
+            .map(|(path, result)| {
+                let outcome = match result {
+                    Ok(report) => report.into(),
+                    Err(e) => e.into(),
+                };
+                ExportResult::new(path, outcome)
+            })
+            .collect(),
+        other => {
+            let reason = match other {
+                Console::Demo(_) => {
+                    "Dit is de demo: er is geen kluis om in op te slaan. Er is niets ingelezen."
+                }
+                _ => "De kluis is vergrendeld: ontgrendel hem en sleep het bestand opnieuw.",
+            };
+            paths
+                .iter()
+                .map(|path| {
+                    ExportResult::new(
+                        path,
+                        ExportOutcome::Failed {
+                            reason: reason.into(),
+                        },
+                    )
+                })
+                .collect()
+        }
+    };
+    drop(console);
+    tracing::info!(
+        via = "drop",
+        paths = paths.len(),
+        exports = exports.len(),
+        "import done"
+    );
+    ImportBatch {
+        via: ImportVia::Drop,
+        exports,
+    }
+}
+
+/// Watches the inbox on a thread of its own until the session of
+/// `generation` ends (a lock, or another unlock).
+pub fn watch_inbox<R: Runtime>(app: AppHandle<R>, generation: u64) {
+    let spawned = std::thread::Builder::new()
+        .name("inbox".into())
+        .spawn(move || {
+            let state = app.state::<AppState>();
+            if let Err(message) = run_inbox(&state, generation) {
+                tracing::error!("the inbox is not watched");
+                state.send(ImportEvent::InboxProblem { message });
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "no thread for the inbox");
+    }
+}
+
+/// The watcher's loop: a pass whenever the inbox changes (and every tick
+/// while something settles), each under the console's lock, so that a
+/// lock waits for the import under way and ends the loop.
+pub fn run_inbox(state: &AppState, generation: u64) -> Result<(), String> {
+    let inbox = {
+        let console = state.console();
+        let Console::Open { session, .. } = &*console else {
+            return Ok(());
+        };
+        Inbox::configured_dir(session.store(), &state.home)
+            .map(|dir| Inbox::at(&dir))
+            .map_err(|e| format!("De instelling van de inbox is niet te lezen: {e}"))?
+    };
+    inbox.prepare().map_err(|e| {
+        format!(
+            "De inbox {} kan niet worden aangemaakt: {e}",
+            inbox.dir().display()
+        )
+    })?;
+    let mut watch = Watch::new(inbox);
+    let wakeups = watch.wakeups().map_err(|e| {
+        format!(
+            "De inbox {} kan niet worden bewaakt: {e}",
+            watch.inbox().dir().display()
+        )
+    })?;
+    tracing::info!("watching the inbox");
+    let mut last_problem: Option<String> = None;
+    loop {
+        let mut console = state.console();
+        if state.generation() != generation {
+            return Ok(());
+        }
+        let Console::Open { session, .. } = &mut *console else {
+            return Ok(());
+        };
+        let pass = watch.pass(session, now());
+        drop(console);
+        match pass {
+            Ok((outcomes, _)) => {
+                last_problem = None;
+                if !outcomes.is_empty() {
+                    let exports: Vec<ExportResult> =
+                        outcomes.iter().flat_map(ExportResult::from_inbox).collect();
+                    tracing::info!(via = "inbox", exports = exports.len(), "import done");
+                    state.send(ImportEvent::Imported(ImportBatch {
+                        via: ImportVia::Inbox,
+                        exports,
+                    }));
+                }
+            }
+            // The folder may come back (a remounted disk): say so once, keep trying.
+            Err(e) => {
+                let message = format!("De inbox kan niet worden gelezen: {e}");
+                if last_problem.as_ref() != Some(&message) {
+                    tracing::warn!("the inbox cannot be read");
+                    state.send(ImportEvent::InboxProblem {
+                        message: message.clone(),
+                    });
+                    last_problem = Some(message);
+                }
+            }
+        }
+        wakeups.wait();
+    }
+}
