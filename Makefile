@@ -46,9 +46,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 ui: deps
 	npm run build
 
-# Debug build with the UI embedded (the `custom-protocol` feature is default).
+# Debug build with the UI embedded (the `custom-protocol` feature is default),
+# and the command line beside it (the end-to-end tests make vaults with it).
 app: ui
-	cargo build -p kluis-app
+	cargo build -p kluis-app -p kluis-cli
 
 run: app
 	./target/debug/kluis-app

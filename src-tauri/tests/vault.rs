@@ -227,8 +227,8 @@ fn a_drop_imports_in_place_and_the_list_shows_it_until_locked() {
     assert_eq!(messages[3]["author"], "Alice");
     assert_eq!(messages[3]["text"], "Hoi, ik heb de chat gemaakt");
     assert_eq!(messages[3]["at"], "2022-05-02T16:08:00");
-    // In a group no author carries the chat's name: all are the other side.
-    assert_eq!(messages[3]["sender"], "municipality");
+    // A group, and no account name set: nobody is told apart as the municipality.
+    assert_eq!(messages[3]["sender"], "citizen");
 
     app.invoke("lock", json!({})).unwrap();
     assert_eq!(

@@ -7,7 +7,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$root/target/e2e"
 app="$root/target/debug/kluis-app"
-[ -x "$app" ] || { echo "no app binary at $app: run 'make test' (or cargo build -p kluis-app)" >&2; exit 1; }
+cli="$root/target/debug/kluis"
+for bin in "$app" "$cli"; do
+  [ -x "$bin" ] || { echo "no binary at $bin: run 'make test' (or cargo build -p kluis-app -p kluis-cli)" >&2; exit 1; }
+done
 
 cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
 rm -rf "$out"
@@ -16,7 +19,7 @@ export HOME="$out/home"
 export XDG_DATA_HOME="$out/home/.local/share" XDG_CONFIG_HOME="$out/home/.config" \
        XDG_CACHE_HOME="$out/home/.cache" XDG_STATE_HOME="$out/home/.local/state"
 export KLUIS_LOG_DIR="$out/logs" KLUIS_LOG=trace
-export KLUIS_E2E_APP="$app" KLUIS_E2E_OUT="$out"
+export KLUIS_E2E_APP="$app" KLUIS_E2E_CLI="$cli" KLUIS_E2E_OUT="$out"
 # tauri-driver may live in cargo's bin directory, which a fresh shell may lack on PATH.
 export PATH="$PATH:$cargo_bin"
 

@@ -6,7 +6,22 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import App from "./App.svelte";
 import type { AppInfo, ConversationSummary, ConversationView } from "./lib/bindings";
 
-const info: AppInfo = { version: "0.1.0", dataSource: "demo", municipality: "Gemeente Voorbeeld" };
+const info: AppInfo = { version: "0.1.0", console: { state: "demo" }, municipality: "Gemeente Voorbeeld" };
+const openInfo: AppInfo = {
+  version: "0.1.0",
+  console: { state: "open", who: { kind: "operator", name: "Sanne" } },
+  municipality: null,
+};
+const lockedInfo: AppInfo = {
+  version: "0.1.0",
+  console: {
+    state: "locked",
+    whoCanUnlock: [{ kind: "operator", name: "Sanne" }, { kind: "admin" }, { kind: "recovery" }],
+    failedUnlocks: 0,
+    waitSeconds: 0,
+  },
+  municipality: null,
+};
 
 const summary = (id: number, chatName: string): ConversationSummary => ({
   id,
@@ -51,6 +66,8 @@ const standard: Handler = (cmd, args) => {
     return all.filter((s) => s.chatName.toLowerCase().includes(q));
   }
   if (cmd === "open_conversation") return view(Number(args.id), args.id === 1 ? "Anna Voorbeeld" : "Bram Testman");
+  if (cmd === "import_events") return null;
+  if (cmd === "inbox") return { dir: "/home/kcc/Kluis-inbox", quarantineDir: "/home/kcc/Kluis-quarantine", quarantined: [] };
   throw new Error(`unexpected command ${cmd}`);
 };
 
@@ -70,7 +87,7 @@ describe("App", () => {
   });
 
   it("does not show the demo badge for a real vault", async () => {
-    withIpc((cmd, args) => (cmd === "app_info" ? { ...info, dataSource: "vault" } : standard(cmd, args)));
+    withIpc((cmd, args) => (cmd === "app_info" ? openInfo : standard(cmd, args)));
     render(App);
     await screen.findByText("2 gesprekken");
     expect(screen.queryByTestId("demo-badge")).toBeNull();
@@ -123,5 +140,114 @@ describe("App", () => {
     render(App);
     await fireEvent.click(await screen.findByText("Anna Voorbeeld"));
     await waitFor(() => expect(screen.getByRole("alert").textContent).toBe("Dit gesprek bestaat niet (meer)."));
+  });
+});
+
+describe("a vault", () => {
+  it("is locked at first: no list, and a wrong passphrase says so", async () => {
+    let opened = false;
+    const calls = withIpc((cmd, args) => {
+      if (cmd === "app_info") return opened ? openInfo : lockedInfo;
+      if (cmd === "unlock") {
+        if (args.passphrase !== "goed wachtwoord") throw { kind: "wrongPassphrase", failures: 1, waitSeconds: 0 };
+        opened = true;
+        return null;
+      }
+      return standard(cmd, args);
+    });
+    render(App);
+    expect(await screen.findByTestId("unlock-screen")).toBeTruthy();
+    expect(screen.queryByTestId("conversation-count")).toBeNull();
+    const who = screen.getByTestId("unlock-who") as HTMLSelectElement;
+    expect([...who.options].map((o) => o.textContent)).toEqual(["Sanne", "Beheerder", "Herstelsleutel"]);
+
+    await fireEvent.input(screen.getByTestId("unlock-passphrase"), { target: { value: "fout" } });
+    await fireEvent.click(screen.getByTestId("unlock-submit"));
+    expect((await screen.findByTestId("unlock-error")).textContent).toContain("Onjuist wachtwoord (poging 1).");
+    expect((screen.getByTestId("unlock-passphrase") as HTMLInputElement).value).toBe("");
+
+    await fireEvent.input(screen.getByTestId("unlock-passphrase"), { target: { value: "goed wachtwoord" } });
+    await fireEvent.click(screen.getByTestId("unlock-submit"));
+    expect(await screen.findByText("2 gesprekken")).toBeTruthy();
+    expect(screen.getByTestId("who").textContent).toBe("Sanne");
+    expect(calls.filter((c) => c.cmd === "unlock").map((c) => c.args.who)).toEqual([
+      { kind: "operator", name: "Sanne" },
+      { kind: "operator", name: "Sanne" },
+    ]);
+  });
+
+  it("shows what an import did, and forgets it all on lock", async () => {
+    let locked = false;
+    let channel: { onmessage: (e: unknown) => void } | null = null;
+    withIpc((cmd, args) => {
+      if (cmd === "app_info") return locked ? lockedInfo : openInfo;
+      if (cmd === "import_events") {
+        channel = args.channel as typeof channel;
+        return null;
+      }
+      if (cmd === "lock") {
+        locked = true;
+        return null;
+      }
+      return standard(cmd, args);
+    });
+    render(App);
+    await screen.findByText("2 gesprekken");
+    await waitFor(() => expect(channel).not.toBeNull());
+    channel!.onmessage({
+      kind: "imported",
+      via: "inbox",
+      exports: [
+        {
+          fileName: "WhatsApp-chat met Eva.zip",
+          outcome: {
+            kind: "imported",
+            conversation: 3,
+            chatName: "Eva",
+            newConversation: true,
+            newMessages: 12,
+            already: 0,
+            mediaStored: 1,
+            mediaMissing: 2,
+            warnings: ["Deze export sluit niet aan op wat er al was."],
+            leftBehind: null,
+          },
+        },
+        { fileName: "notities.txt", outcome: { kind: "refused", reason: "Dit is geen WhatsApp-export." } },
+      ],
+    });
+    const results = await screen.findAllByTestId("import-result");
+    expect(results.map((r) => r.textContent)).toEqual([
+      expect.stringContaining(
+        "Eva (nieuw gesprek): 12 nieuw, 0 al aanwezig, 1 bestand opgeslagen, 2 bestanden ontbreken in de export",
+      ),
+      expect.stringContaining("Niet ingelezen, in quarantaine gezet: Dit is geen WhatsApp-export."),
+    ]);
+    expect(screen.getByTestId("import-warning").textContent).toContain("sluit niet aan");
+
+    await fireEvent.click(screen.getByTestId("lock"));
+    await screen.findByTestId("unlock-screen");
+    for (const gone of ["Eva", "Anna Voorbeeld", "WhatsApp-chat met Eva.zip"]) {
+      expect(document.body.textContent).not.toContain(gone);
+    }
+  });
+
+  it("shows a drop target while files are dragged over the window", async () => {
+    let channel: { onmessage: (e: unknown) => void } | null = null;
+    withIpc((cmd, args) => {
+      if (cmd === "app_info") return openInfo;
+      if (cmd === "import_events") {
+        channel = args.channel as typeof channel;
+        return null;
+      }
+      return standard(cmd, args);
+    });
+    render(App);
+    await screen.findByText("2 gesprekken");
+    await waitFor(() => expect(channel).not.toBeNull());
+    channel!.onmessage({ kind: "dropHover", over: true });
+    expect((await screen.findByTestId("drop-overlay")).textContent).toContain("Laat los om de export in te lezen");
+    channel!.onmessage({ kind: "dropHover", over: false });
+    await waitFor(() => expect(screen.queryByTestId("drop-overlay")).toBeNull());
   });
 });

@@ -76,6 +76,10 @@ pub enum VaultCommand {
     Conversations,
     /// Merge one conversation into another (both by number, see `conversations`).
     Merge(crate::import::MergeArgs),
+    /// The settings IT may change, with their values.
+    Settings,
+    /// Change a setting (see `settings`); the change is audited.
+    Set { key: String, value: String },
 }
 
 #[derive(Debug, Args)]
@@ -154,6 +158,8 @@ pub fn run(target: &Target, command: &VaultCommand) -> anyhow::Result<ExitCode> 
         VaultCommand::Inbox(args) => crate::import::inbox(dir, target, args),
         VaultCommand::Conversations => crate::import::conversations(dir, target),
         VaultCommand::Merge(args) => crate::import::merge(dir, target, args),
+        VaultCommand::Settings => settings(dir, target),
+        VaultCommand::Set { key, value } => set(dir, target, key, value),
     };
     result.or_else(|err| match err.downcast_ref::<VaultError>() {
         Some(
@@ -464,4 +470,28 @@ fn verify(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {
         writeln!(out, "  {broken}")?;
     }
     Ok(ExitCode::from(exit::AUDIT_BROKEN))
+}
+
+fn settings(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {
+    let session = open_and_unlock(dir, target)?;
+    let mut out = out();
+    for known in kluis_core::settings::KNOWN {
+        let value = session.store().setting(known.key)?;
+        writeln!(
+            out,
+            "{} = {}\n    {}",
+            known.key,
+            value.as_deref().unwrap_or("(not set)"),
+            known.about
+        )?;
+    }
+    session.lock(now())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn set(dir: &Path, target: &Target, key: &str, value: &str) -> anyhow::Result<ExitCode> {
+    let mut session = open_and_unlock(dir, target)?;
+    kluis_core::settings::set(&mut session, key, value, now())?;
+    session.lock(now())?;
+    Ok(ExitCode::SUCCESS)
 }

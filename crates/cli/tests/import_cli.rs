@@ -180,3 +180,41 @@ fn a_full_disk_fails_clearly_stores_nothing_and_leaves_no_partial_file() {
     assert!(status.contains("chain intact"), "{status}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn settings_are_checked_listed_and_audited() {
+    let dir = fresh("settings");
+    let vault = dir.join("vault");
+    check(
+        &kluis(&vault, &["set", "inbox.map", "/tmp"]),
+        2,
+        "",
+        "there is no setting \"inbox.map\"; `kluis settings` lists them",
+    );
+    check(
+        &kluis(&vault, &["set", "inbox.dir", "Kluis-inbox"]),
+        2,
+        "",
+        "inbox.dir must be an absolute path, starting with /",
+    );
+    check(
+        &kluis(&vault, &["set", "municipality.account", "Gemeente Voorbeeld"]),
+        0,
+        "",
+        "",
+    );
+    check(
+        &kluis(&vault, &["settings"]),
+        0,
+        "inbox.dir = (not set)\n    the inbox folder (an absolute path); its quarantine is beside it\n\
+         municipality.account = Gemeente Voorbeeld\n    the municipality's name as its own messages \
+         show it in exports",
+        "",
+    );
+    // The chain still verifies with the change's entry in it.
+    let verify = kluis(&vault, &["audit", "verify"]);
+    assert!(
+        String::from_utf8_lossy(&verify.stdout).ends_with("chain intact\n"),
+        "{verify:?}"
+    );
+}

@@ -59,7 +59,7 @@ pub fn list(store: &Store, query: &str) -> Result<Vec<Summary>, StoreError> {
         let latest = match row.last {
             Some(last) => store
                 .message(last)?
-                .map(|m| message(&m, chat_name.expose())),
+                .map(|m| message(&m, &Sides::unknown(chat_name.expose()))),
             None => None,
         };
         found.push(Summary {
@@ -83,11 +83,10 @@ pub fn open(store: &Store, id: ConversationId) -> Result<Option<Conversation>, S
         return Ok(None);
     };
     let (status, reference, labels) = case_data(store, stored_id)?;
-    let messages = store
-        .messages(stored_id, i64::MIN, usize::MAX)?
-        .iter()
-        .map(|m| message(m, &name))
-        .collect();
+    let stored = store.messages(stored_id, i64::MIN, usize::MAX)?;
+    let account = store.setting(ACCOUNT_SETTING)?;
+    let sides = Sides::of(&stored, &name, account.as_deref());
+    let messages = stored.iter().map(|m| message(m, &sides)).collect();
     Ok(Some(Conversation {
         id,
         chat_name: Personal::new(name),
@@ -121,7 +120,61 @@ fn case_data(
     })
 }
 
-fn message(stored: &StoredMessage, chat_name: &str) -> Message {
+/// The vault setting with the municipality's own name as its exports show
+/// it (the business account's profile name), set by IT.
+pub const ACCOUNT_SETTING: &str = "municipality.account";
+
+/// Who is who in one chat. It is exported from the municipality's phone and
+/// named after the other party, so the author with the chat's name is the
+/// citizen. The municipality is the author with the account's name, or in a
+/// chat of two, the other one. In a group nobody else can be told apart:
+/// all of them show as the citizen's side, with their names.
+struct Sides<'a> {
+    chat_name: &'a str,
+    municipality: Option<&'a str>,
+}
+
+impl<'a> Sides<'a> {
+    fn of(messages: &'a [StoredMessage], chat_name: &'a str, account: Option<&'a str>) -> Self {
+        let authors: HashSet<&str> = messages
+            .iter()
+            .filter(|m| m.kind != MessageKind::System)
+            .filter_map(|m| m.author.as_deref())
+            .collect();
+        let municipality = match account {
+            Some(account) if authors.contains(account) => Some(account),
+            _ if authors.len() == 2 && authors.contains(chat_name) => {
+                authors.into_iter().find(|a| *a != chat_name)
+            }
+            _ => None,
+        };
+        Self {
+            chat_name,
+            municipality,
+        }
+    }
+
+    /// For a message shown without its conversation (the list's preview).
+    fn unknown(chat_name: &'a str) -> Self {
+        Self {
+            chat_name,
+            municipality: None,
+        }
+    }
+
+    fn sender(&self, kind: MessageKind, author: Option<&str>) -> Sender {
+        match author {
+            _ if kind == MessageKind::System => Sender::System,
+            None => Sender::System,
+            Some(author) if Some(author) == self.municipality && author != self.chat_name => {
+                Sender::Municipality
+            }
+            Some(_) => Sender::Citizen,
+        }
+    }
+}
+
+fn message(stored: &StoredMessage, sides: &Sides<'_>) -> Message {
     let text = match (&stored.attachment, stored.text.is_empty()) {
         (Some(file), true) => format!("📎 {file}"),
         (Some(file), false) => format!("📎 {file}\n{}", stored.text),
@@ -129,21 +182,9 @@ fn message(stored: &StoredMessage, chat_name: &str) -> Message {
     };
     Message {
         at: local_date_time(stored.id.time()),
-        sender: sender(stored.kind, stored.author.as_deref(), chat_name),
+        sender: sides.sender(stored.kind, stored.author.as_deref()),
         author: stored.author.as_deref().map(Personal::new),
         text: Personal::new(text),
-    }
-}
-
-/// The chat is exported from the municipality's phone and named after the
-/// other party, so an author with the chat's name is the citizen and any
-/// other author is the municipality's own account.
-fn sender(kind: MessageKind, author: Option<&str>, chat_name: &str) -> Sender {
-    match author {
-        _ if kind == MessageKind::System => Sender::System,
-        None => Sender::System,
-        Some(author) if author == chat_name => Sender::Citizen,
-        Some(_) => Sender::Municipality,
     }
 }
 
@@ -191,15 +232,61 @@ mod tests {
 
     #[test]
     fn sender_boundaries() {
-        let check = |kind, author, expect| assert_eq!(sender(kind, author, "Eva"), expect);
-        check(MessageKind::Text, Some("Eva"), Sender::Citizen);
+        let row = |author: Option<&str>, kind| StoredMessage {
+            id: store::MessageId(0),
+            conversation: store::ConversationId(1),
+            seq: 0,
+            author: author.map(str::to_owned),
+            kind,
+            text: String::new(),
+            attachment: None,
+        };
+        let check = |authors: &[&str], account: Option<&str>, expect: &[(&str, Sender)]| {
+            let rows: Vec<StoredMessage> = authors
+                .iter()
+                .map(|a| row(Some(a), MessageKind::Text))
+                .collect();
+            let sides = Sides::of(&rows, "Eva", account);
+            for (author, sender) in expect {
+                assert_eq!(
+                    sides.sender(MessageKind::Text, Some(author)),
+                    *sender,
+                    "{authors:?} {account:?} {author}"
+                );
+            }
+            assert_eq!(
+                sides.sender(MessageKind::System, Some("Eva")),
+                Sender::System
+            );
+            assert_eq!(sides.sender(MessageKind::Text, None), Sender::System);
+        };
+        use Sender::{Citizen, Municipality};
+        // A chat of two: the other one is the municipality.
         check(
-            MessageKind::Media,
-            Some("Gemeente Voorbeeld"),
-            Sender::Municipality,
+            &["Eva", "Gemeente"],
+            None,
+            &[("Eva", Citizen), ("Gemeente", Municipality)],
         );
-        check(MessageKind::Deleted, Some("Eva"), Sender::Citizen);
-        check(MessageKind::System, Some("Eva"), Sender::System);
-        check(MessageKind::Text, None, Sender::System);
+        // Only the citizen wrote: nobody is the municipality.
+        check(&["Eva"], None, &[("Eva", Citizen), ("Gemeente", Citizen)]);
+        // A group: without the account's name nobody can be told apart.
+        check(
+            &["Eva", "Alice", "Bob"],
+            None,
+            &[("Alice", Citizen), ("Bob", Citizen)],
+        );
+        check(
+            &["Eva", "Alice", "Gemeente"],
+            Some("Gemeente"),
+            &[("Alice", Citizen), ("Gemeente", Municipality)],
+        );
+        // An account name that is not in the chat changes nothing.
+        check(
+            &["Eva", "Gemeente"],
+            Some("KCC"),
+            &[("Gemeente", Municipality)],
+        );
+        // A chat named after the account itself: nobody is the citizen's opposite.
+        check(&["Eva", "Bob"], Some("Eva"), &[("Eva", Citizen)]);
     }
 }

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod import;
 pub mod merge;
 pub mod personal;
+pub mod settings;
 pub mod time;
 
 pub use conversations::{

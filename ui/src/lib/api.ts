@@ -1,12 +1,33 @@
 // The only place the UI talks to the Rust side: one typed function per
 // command, with the types generated from Rust (bindings.ts).
-import { invoke } from "@tauri-apps/api/core";
-import type { AppInfo, ConversationSummary, ConversationView } from "./bindings";
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type {
+  AppInfo,
+  ConversationSummary,
+  ConversationView,
+  ImportEvent,
+  InboxView,
+  UnlockAs,
+} from "./bindings";
 
 export const appInfo = (): Promise<AppInfo> => invoke("app_info");
+
+export const unlock = (who: UnlockAs, passphrase: string): Promise<void> =>
+  invoke("unlock", { who, passphrase });
+
+export const lock = (): Promise<void> => invoke("lock");
 
 export const listConversations = (query: string): Promise<ConversationSummary[]> =>
   invoke("list_conversations", { query });
 
 export const openConversation = (id: number): Promise<ConversationView> =>
   invoke("open_conversation", { id });
+
+export const inbox = (): Promise<InboxView> => invoke("inbox");
+
+/** Hands Rust a channel on which it reports drops and inbox imports. */
+export function importEvents(onEvent: (event: ImportEvent) => void): Promise<void> {
+  const channel = new Channel<ImportEvent>();
+  channel.onmessage = onEvent;
+  return invoke("import_events", { channel });
+}

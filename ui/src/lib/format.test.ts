@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { clockTime, conversationCount, dayHeading, listTime, localToday } from "./format";
+import type { ExportResult } from "./bindings";
+import { clockTime, conversationCount, dayHeading, exportLine, listTime, localToday } from "./format";
 
 describe("listTime", () => {
   const today = "2026-11-23";
@@ -33,5 +34,41 @@ describe("conversationCount", () => {
     [7, "7 gesprekken"],
   ])("%i -> %s", (n, expected) => {
     expect(conversationCount(n)).toBe(expected);
+  });
+});
+
+describe("exportLine", () => {
+  const imported = (over: Partial<Record<string, unknown>> = {}): ExportResult => ({
+    fileName: "WhatsApp-chat met Eva.txt",
+    outcome: {
+      kind: "imported",
+      conversation: 1,
+      chatName: "Eva",
+      newConversation: false,
+      newMessages: 0,
+      already: 40,
+      mediaStored: 0,
+      mediaMissing: 0,
+      warnings: [],
+      leftBehind: null,
+      ...over,
+    } as ExportResult["outcome"],
+  });
+  const check = (result: ExportResult, via: "drop" | "inbox", expected: string) =>
+    expect(exportLine(result, via)).toBe(expected);
+
+  it("says what was new and what was there already", () => {
+    check(imported(), "inbox", "Eva: 0 nieuw, 40 al aanwezig");
+    check(imported({ newConversation: true, newMessages: 3, already: 0, mediaStored: 2, mediaMissing: 1 }), "drop",
+      "Eva (nieuw gesprek): 3 nieuw, 0 al aanwezig, 2 bestanden opgeslagen, 1 bestand ontbreekt in de export");
+  });
+
+  it("says where a refused or failed file is", () => {
+    const refused: ExportResult = { fileName: "x.txt", outcome: { kind: "refused", reason: "Geen export." } };
+    const failed: ExportResult = { fileName: "x.txt", outcome: { kind: "failed", reason: "Schijf vol." } };
+    check(refused, "inbox", "Niet ingelezen, in quarantaine gezet: Geen export.");
+    check(refused, "drop", "Niet ingelezen (het bestand staat nog waar het stond): Geen export.");
+    check(failed, "inbox", "Nog niet ingelezen, Kluis probeert het opnieuw: Schijf vol.");
+    check(failed, "drop", "Niet ingelezen: Schijf vol.");
   });
 });

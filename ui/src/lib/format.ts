@@ -1,5 +1,5 @@
 // Presentation rules for dates and statuses, in Dutch, kept pure for tests.
-import type { CaseStatusDto } from "./bindings";
+import type { CaseStatusDto, ExportResult, ImportVia, UnlockAs } from "./bindings";
 
 const MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
 
@@ -42,4 +42,42 @@ export const STATUS_LABEL: Record<CaseStatusDto, string> = {
 export function localToday(now: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** Whose key slot, as the lock screen names it. */
+export function unlockAsLabel(who: UnlockAs): string {
+  switch (who.kind) {
+    case "operator":
+      return who.name;
+    case "admin":
+      return "Beheerder";
+    case "recovery":
+      return "Herstelsleutel";
+  }
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** One export's outcome in a sentence, as the import panel shows it. */
+export function exportLine(result: ExportResult, via: ImportVia): string {
+  const o = result.outcome;
+  switch (o.kind) {
+    case "imported": {
+      const parts = [`${o.newMessages} nieuw`, `${o.already} al aanwezig`];
+      if (o.mediaStored > 0) parts.push(plural(o.mediaStored, "bestand opgeslagen", "bestanden opgeslagen"));
+      if (o.mediaMissing > 0) {
+        parts.push(plural(o.mediaMissing, "bestand ontbreekt", "bestanden ontbreken") + " in de export");
+      }
+      const name = o.newConversation ? `${o.chatName} (nieuw gesprek)` : o.chatName;
+      return `${name}: ${parts.join(", ")}`;
+    }
+    case "refused":
+      return via === "inbox"
+        ? `Niet ingelezen, in quarantaine gezet: ${o.reason}`
+        : `Niet ingelezen (het bestand staat nog waar het stond): ${o.reason}`;
+    case "failed":
+      return via === "inbox"
+        ? `Nog niet ingelezen, Kluis probeert het opnieuw: ${o.reason}`
+        : `Niet ingelezen: ${o.reason}`;
+  }
 }

@@ -1,0 +1,148 @@
+// End-to-end over a real vault: the real app binary opens a vault made by
+// the real `kluis` command line, shows its lock screen, unlocks, takes a
+// WhatsApp export from the inbox folder, shows the report and the
+// quarantine, and on lock removes every citizen's name from the page.
+//
+// Dropping files on the window is not driven here: WebDriver cannot start
+// an operating-system drag (XDND) under Xvfb. The drop handler is the same
+// import as the inbox's and is tested against a real vault in
+// src-tauri/tests/vault.rs (import_dropped).
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { remote } from "webdriverio";
+
+const app = process.env.KLUIS_E2E_APP;
+const cli = process.env.KLUIS_E2E_CLI;
+const out = process.env.KLUIS_E2E_OUT;
+const logDir = process.env.KLUIS_LOG_DIR;
+const home = process.env.HOME;
+assert.ok(app && cli && out && logDir && home, "run through tests/e2e/run.sh");
+
+const vault = path.join(out, "vault");
+const inbox = path.join(home, "Kluis-inbox");
+const ADMIN = "beheerder wachtwoord";
+const SANNE = "sanne wachtwoord";
+const CAROL = "tests/fixtures/whatsapp/public/minvws-DSA-WhatsApp-merger/Carol Christmas/Export Carol/WhatsApp-chat met Test export.txt";
+
+/** @type {import("webdriverio").Browser} */
+let browser;
+
+const text = async (testid) =>
+  ((await (await browser.$(`[data-testid="${testid}"]`)).getProperty("textContent")) ?? "").trim();
+// Read in the page in one call (webdriverio's element arrays map asynchronously).
+const texts = (testid) =>
+  browser.execute(
+    (id) => [...document.querySelectorAll(`[data-testid="${id}"]`)].map((e) => (e.textContent ?? "").trim()),
+    testid,
+  );
+const pageText = () => browser.execute(() => document.body.textContent ?? "");
+const readLog = () => readFileSync(path.join(logDir, "kluis.log"), "utf8");
+
+async function screenshot(name) {
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+  await browser.saveScreenshot(path.join(out, name));
+}
+
+async function waitFor(what, check, timeout = 20_000) {
+  let seen;
+  await browser
+    .waitUntil(async () => (seen = await check()), { timeout, interval: 200 })
+    .catch(() => assert.fail(`waited in vain for ${what} (last seen: ${JSON.stringify(seen)})`));
+}
+
+async function typePassphrase(value) {
+  const box = await browser.$('[data-testid="unlock-passphrase"]');
+  await box.click();
+  await box.setValue(value);
+}
+
+before(async () => {
+  const kdf = ["--kdf-memory", "64", "--kdf-passes", "3"];
+  const run = (args, env) => execFileSync(cli, ["--vault", vault, ...args], { env: { ...process.env, ...env }, stdio: "pipe" });
+  run(["init", ...kdf], { KLUIS_NEW_PASSPHRASE: ADMIN });
+  run(["operator", "add", "Sanne", ...kdf], { KLUIS_PASSPHRASE: ADMIN, KLUIS_NEW_PASSPHRASE: SANNE });
+
+  browser = await remote({
+    hostname: "127.0.0.1",
+    port: 4444,
+    logLevel: "warn",
+    capabilities: {
+      "wdio:enforceWebDriverClassic": true,
+      "tauri:options": { application: app, args: ["--vault", vault] },
+    },
+  });
+});
+
+after(async () => {
+  await browser?.deleteSession();
+});
+
+describe("a vault on the laptop", () => {
+  it("opens on the lock screen, with no demo and no conversations", async () => {
+    await waitFor("the lock screen", async () => (await browser.$('[data-testid="unlock-screen"]')).isExisting());
+    const options = await browser.execute(() =>
+      [...document.querySelectorAll('[data-testid="unlock-who"] option')].map((o) => o.textContent),
+    );
+    assert.deepEqual(options, ["Sanne", "Beheerder", "Herstelsleutel"]);
+    assert.equal(await (await browser.$('[data-testid="demo-badge"]')).isExisting(), false);
+    assert.equal(await (await browser.$('[data-testid="conversation-count"]')).isExisting(), false);
+    await screenshot("vault-locked.png");
+  });
+
+  it("refuses a wrong passphrase and opens with the right one", async () => {
+    await typePassphrase("geraden");
+    await (await browser.$('[data-testid="unlock-submit"]')).click();
+    await waitFor("the refusal", async () => (await text("unlock-error").catch(() => "")).includes("Onjuist wachtwoord"));
+
+    await typePassphrase(SANNE);
+    await (await browser.$('[data-testid="unlock-submit"]')).click();
+    await waitFor("the empty console", async () => (await text("conversation-count").catch(() => "")) === "0 gesprekken");
+    assert.equal(await text("who"), "Sanne");
+  });
+
+  it("imports an export put in the inbox, wipes it there, and reports it", async () => {
+    const dropped = path.join(inbox, "WhatsApp-chat met Test export.txt");
+    copyFileSync(CAROL, dropped);
+    await waitFor("the import report", async () =>
+      (await texts("import-result")).some((t) => t.includes("Test export (nieuw gesprek):")),
+    );
+    const [line] = await texts("import-result");
+    assert.match(line, /Test export \(nieuw gesprek\): \d+ nieuw, 0 al aanwezig/);
+    await waitFor("the list to show it", async () => (await text("conversation-count")) === "1 gesprek");
+    assert.equal(existsSync(dropped), false, "the plaintext is still in the inbox");
+
+    await (await browser.$('[data-testid="conversation-row"]')).click();
+    await waitFor("the conversation", async () => (await text("conversation-title").catch(() => "")) === "Test export");
+    const messages = await texts("message");
+    assert.ok(messages.some((m) => m.includes("Hoi, ik heb de chat gemaakt")));
+    await screenshot("vault-imported.png");
+  });
+
+  it("sets a file that is no export aside, and shows it with its reason", async () => {
+    writeFileSync(path.join(inbox, "notities.txt"), "boodschappen: melk, brood\n");
+    await waitFor("the quarantine list", async () => (await texts("quarantined")).length === 1);
+    const [entry] = await texts("quarantined");
+    assert.match(entry, /^notities\.txt/);
+    assert.match(entry, /not a WhatsApp chat export/);
+    assert.equal(await text("quarantine-count"), "1");
+    assert.ok((await texts("import-result")).some((t) => t.startsWith("notities.txt") && t.includes("in quarantaine")));
+    await screenshot("vault-quarantine.png");
+  });
+
+  it("on lock, removes every citizen's name from the page, and logs none", async () => {
+    await (await browser.$('[data-testid="lock"]')).click();
+    await waitFor("the lock screen", async () => (await browser.$('[data-testid="unlock-screen"]')).isExisting());
+    const page = await pageText();
+    for (const gone of ["Test export", "Alice", "Hoi, ik heb", "notities.txt"]) {
+      assert.ok(!page.includes(gone), `the locked page still holds "${gone}"`);
+    }
+    const log = readLog();
+    assert.match(log, /via="inbox"/);
+    for (const secret of ["Test export", "Alice", "Carol", "notities", SANNE]) {
+      assert.ok(!log.includes(secret), `the log contains "${secret}"`);
+    }
+  });
+});
