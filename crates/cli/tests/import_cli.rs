@@ -198,7 +198,10 @@ fn settings_are_checked_listed_and_audited() {
         "inbox.dir must be an absolute path, starting with /",
     );
     check(
-        &kluis(&vault, &["set", "municipality.account", "Gemeente Voorbeeld"]),
+        &kluis(
+            &vault,
+            &["set", "municipality.account", "Gemeente Voorbeeld"],
+        ),
         0,
         "",
         "",
