@@ -20,5 +20,5 @@ fi
 if [ -f "$dir/e2e.log" ]; then
   echo "-- node --test (end-to-end, real app under Xvfb)"
   sed 's/\x1b\[[0-9;]*m//g' "$dir/e2e.log" | grep -E '^ℹ (tests|pass|fail|skipped|todo|cancelled) ' || true
-  echo "   screenshots: target/e2e/first-screen.png target/e2e/conversation.png"
+  echo "   screenshots: $(ls target/e2e/*.png 2>/dev/null | tr "\n" " ")"
 fi
