@@ -13,6 +13,7 @@ pub mod console;
 pub mod conversations;
 pub mod demo;
 pub mod import;
+pub mod lock;
 pub mod merge;
 pub mod personal;
 pub mod settings;
@@ -22,4 +23,4 @@ pub use conversations::{
     CaseStatus, Conversation, ConversationId, Conversations, Message, Sender, Summary,
 };
 pub use personal::Personal;
-pub use time::{LocalDate, LocalDateTime};
+pub use time::{LocalDate, LocalDateTime, Weekday};

@@ -41,6 +41,24 @@ impl LocalDate {
         })
     }
 
+    /// The day of the week.
+    pub fn weekday(self) -> Weekday {
+        // 1970-01-01 was a Thursday.
+        Weekday::ALL[(self.days_since_epoch() + 3).rem_euclid(7) as usize]
+    }
+
+    /// Reads `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut parts = text.splitn(3, '-');
+        let year = parts.next()?.parse().ok()?;
+        let month = parts.next()?.parse().ok()?;
+        let day = parts.next()?.parse().ok()?;
+        if text.len() != 10 {
+            return None;
+        }
+        Self::new(year, month, day)
+    }
+
     /// Days since 1970-01-01.
     fn days_since_epoch(self) -> i64 {
         local_time::days_from_civil(self.year, self.month, self.day)
@@ -73,6 +91,63 @@ impl LocalDateTime {
     pub fn date(self) -> LocalDate {
         self.date
     }
+
+    /// Minutes since midnight.
+    pub fn minute_of_day(self) -> u16 {
+        u16::from(self.hour) * 60 + u16::from(self.minute)
+    }
+
+    /// Seconds since 1970-01-01T00:00:00 local: the inverse of
+    /// [`LocalDateTime::from_local_seconds`].
+    pub fn local_seconds(self) -> i64 {
+        self.date.days_since_epoch() * 86_400
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60
+            + i64::from(self.second)
+    }
+
+    /// The local time `seconds` after 1970-01-01T00:00:00 local (a UTC
+    /// reading plus the offset in force).
+    pub fn from_local_seconds(seconds: i64) -> Self {
+        let date = LocalDate::from_days_since_epoch(seconds.div_euclid(86_400));
+        let rest = seconds.rem_euclid(86_400);
+        Self {
+            date,
+            hour: (rest / 3600) as u8,
+            minute: (rest % 3600 / 60) as u8,
+            second: (rest % 60) as u8,
+        }
+    }
+}
+
+/// A day of the week.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Weekday {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+impl Weekday {
+    /// Monday first, as in the Netherlands.
+    pub const ALL: [Self; 7] = [
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    /// 0 for Monday to 6 for Sunday.
+    pub fn index(self) -> usize {
+        self as usize
+    }
 }
 
 impl fmt::Display for LocalDateTime {
@@ -93,6 +168,28 @@ mod tests {
     fn check_minus(date: (i32, u8, u8), days: i64, expect: &str) {
         let d = LocalDate::new(date.0, date.1, date.2).expect("valid test date");
         assert_eq!(d.minus_days(days).to_string(), expect, "{d} minus {days}");
+    }
+
+    #[test]
+    fn weekdays_and_local_seconds() {
+        let check = |date: &str, weekday: Weekday| {
+            assert_eq!(LocalDate::parse(date).unwrap().weekday(), weekday, "{date}");
+        };
+        check("1970-01-01", Weekday::Thursday);
+        check("2026-11-23", Weekday::Monday);
+        check("2026-11-29", Weekday::Sunday);
+        check("2024-02-29", Weekday::Thursday);
+        check("1969-12-31", Weekday::Wednesday);
+        assert_eq!(LocalDate::parse("2026-02-30"), None);
+        assert_eq!(LocalDate::parse("2026-1-05"), None);
+        assert_eq!(LocalDate::parse("2026-01-05x"), None);
+        let t = LocalDateTime::from_local_seconds(1_795_000_000);
+        assert_eq!(t.to_string(), "2026-11-18T11:06:40"); // date -u -d @1795000000
+        assert_eq!(t.minute_of_day(), 11 * 60 + 6);
+        assert_eq!(
+            LocalDateTime::from_local_seconds(-1).to_string(),
+            "1969-12-31T23:59:59"
+        );
     }
 
     #[test]
