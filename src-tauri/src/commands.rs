@@ -48,6 +48,9 @@ pub enum CommandError {
         #[ts(type = "number")]
         seconds: u64,
     },
+    /// Too many failures: only the admin or recovery key opens now.
+    #[error("alleen de beheerder kan nu ontgrendelen")]
+    AdminNeeded { failures: u32 },
     /// The vault cannot do it; the text names no citizen.
     #[error("{message}")]
     Vault { message: String },
@@ -72,6 +75,7 @@ impl From<VaultError> for CommandError {
                 wait_seconds: 0,
             },
             VaultError::TooSoon { seconds } => Self::TooSoon { seconds },
+            VaultError::AdminNeeded { failures } => Self::AdminNeeded { failures },
             other => Self::Vault {
                 message: other.to_string(),
             },

@@ -176,6 +176,20 @@ describe("a vault", () => {
     ]);
   });
 
+  it("says when only the admin can unlock after too many failures", async () => {
+    withIpc((cmd, args) => {
+      if (cmd === "app_info") return lockedInfo;
+      if (cmd === "unlock") throw { kind: "adminNeeded", failures: 10 };
+      return standard(cmd, args);
+    });
+    render(App);
+    await fireEvent.input(await screen.findByTestId("unlock-passphrase"), { target: { value: "goed" } });
+    await fireEvent.click(screen.getByTestId("unlock-submit"));
+    expect((await screen.findByTestId("unlock-error")).textContent).toContain(
+      "10 mislukte pogingen achter elkaar: alleen de beheerder (of de herstelsleutel) kan nu ontgrendelen.",
+    );
+  });
+
   it("shows what an import did, and forgets it all on lock", async () => {
     let locked = false;
     let channel: { onmessage: (e: unknown) => void } | null = null;

@@ -163,7 +163,10 @@ pub fn run(target: &Target, command: &VaultCommand) -> anyhow::Result<ExitCode> 
     };
     result.or_else(|err| match err.downcast_ref::<VaultError>() {
         Some(
-            VaultError::Refused { .. } | VaultError::TooSoon { .. } | VaultError::BadRecoveryKey(_),
+            VaultError::Refused { .. }
+            | VaultError::TooSoon { .. }
+            | VaultError::AdminNeeded { .. }
+            | VaultError::BadRecoveryKey(_),
         ) => {
             eprintln!("kluis: {err:#}");
             Ok(ExitCode::from(exit::REFUSED))

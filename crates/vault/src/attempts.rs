@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 
 /// Failures that cost nothing: a typo or two is normal.
 const FREE_FAILURES: u32 = 3;
+/// After this many failures in a row only the admin or recovery key opens:
+/// an operator's passphrase being guessed is a matter for IT.
+pub const OPERATOR_LIMIT: u32 = 10;
 /// The longest wait, in seconds.
 const MAX_WAIT: u64 = 15 * 60;
 /// Failures kept for the audit log; beyond this only the count grows.

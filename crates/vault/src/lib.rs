@@ -36,6 +36,9 @@ pub enum VaultError {
     /// Too many failures: the next try is allowed later.
     #[error("too many failed attempts: try again in {seconds} s")]
     TooSoon { seconds: u64 },
+    /// Too many failures in a row: only the admin or recovery key opens now.
+    #[error("{failures} failed attempts in a row: only the admin or the recovery key opens now")]
+    AdminNeeded { failures: u32 },
     /// What was typed is not a recovery key.
     #[error("not a recovery key: {0}")]
     BadRecoveryKey(recovery::RecoveryKeyError),

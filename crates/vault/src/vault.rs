@@ -173,6 +173,13 @@ impl Vault {
         if wait > 0 {
             return Err(VaultError::TooSoon { seconds: wait });
         }
+        if attempts.count >= crate::attempts::OPERATOR_LIMIT
+            && matches!(who, SlotOwner::Operator(_))
+        {
+            return Err(VaultError::AdminNeeded {
+                failures: attempts.count,
+            });
+        }
         let slots = read_slots(&self.dir)?;
         let slot = slots
             .iter()

@@ -81,6 +81,49 @@ fn wrong_key_fails_recovery_key_opens_and_passwd_retires_the_old_passphrase() {
 }
 
 #[test]
+fn after_ten_failures_only_the_admin_or_recovery_key_opens() {
+    let (dir, vault, mut session, _) = new_vault("operator-limit");
+    session
+        .add_operator("Sanne", &secret("sanne wachtwoord"), KdfParams::FLOOR, NOW)
+        .unwrap();
+    session.lock(NOW).unwrap();
+    let sanne = SlotOwner::operator("Sanne").unwrap();
+    // Each try after the wait has run out.
+    let mut now = NOW;
+    for _ in 0..10 {
+        now += 1000;
+        let got = vault.unlock(&sanne, &secret("raden"), now);
+        assert!(matches!(got, Err(VaultError::Refused { .. })), "{got:?}");
+    }
+    now += 1000;
+    let right = vault.unlock(&sanne, &secret("sanne wachtwoord"), now);
+    assert!(
+        matches!(right, Err(VaultError::AdminNeeded { failures: 10 })),
+        "{right:?}"
+    );
+    // A restart changes nothing; the admin's unlock resets the count.
+    drop(vault);
+    let vault = Vault::open(&dir).unwrap();
+    let again = vault.unlock(&sanne, &secret("sanne wachtwoord"), now + 1);
+    assert!(
+        matches!(again, Err(VaultError::AdminNeeded { .. })),
+        "{again:?}"
+    );
+    vault
+        .unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), now + 2)
+        .unwrap()
+        .lock(now + 2)
+        .unwrap();
+    vault
+        .unlock(&sanne, &secret("sanne wachtwoord"), now + 3)
+        .unwrap()
+        .lock(now + 3)
+        .unwrap();
+    drop(vault);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn failed_attempts_survive_a_restart_wait_longer_and_reach_the_audit_log() {
     let (dir, vault, session, _) = new_vault("attempts");
     session.lock(NOW).unwrap();

@@ -123,7 +123,7 @@ author: string | null,
  */
 text: string, };
 
-export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "vault", message: string, };
+export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "adminNeeded", failures: number, } | { "kind": "vault", message: string, };
 
 export type ImportEvent = { "kind": "dropHover", over: boolean, } | { "kind": "imported" } & ImportBatch | { "kind": "inboxProblem", message: string, };
 
