@@ -30,10 +30,18 @@ pub enum AuditAction {
     Purge,
     /// A key slot was added, changed or removed.
     KeyChange,
+    /// The closing procedure started.
+    Closing,
+    /// The day was closed (sealed, or the hard lock at the end of the day).
+    DayClosed,
+    /// A new day began after a closed one.
+    NewDay,
+    /// The laptop's clock read before the latest time seen.
+    ClockSetBack,
 }
 
 impl AuditAction {
-    const ALL: [Self; 11] = [
+    const ALL: [Self; 15] = [
         Self::Init,
         Self::Unlock,
         Self::FailedUnlock,
@@ -45,6 +53,10 @@ impl AuditAction {
         Self::Override,
         Self::Purge,
         Self::KeyChange,
+        Self::Closing,
+        Self::DayClosed,
+        Self::NewDay,
+        Self::ClockSetBack,
     ];
 
     pub fn name(self) -> &'static str {
@@ -60,10 +72,14 @@ impl AuditAction {
             Self::Override => "override",
             Self::Purge => "purge",
             Self::KeyChange => "key_change",
+            Self::Closing => "closing",
+            Self::DayClosed => "day_closed",
+            Self::NewDay => "new_day",
+            Self::ClockSetBack => "clock_set_back",
         }
     }
 
-    fn from_name(name: &str) -> Option<Self> {
+    pub(crate) fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|a| a.name() == name)
     }
 }

@@ -14,6 +14,7 @@ pub mod calibrate;
 mod hex;
 pub mod keys;
 pub mod local_time;
+mod outside;
 pub mod recovery;
 pub mod store;
 mod vault;

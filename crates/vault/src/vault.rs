@@ -6,8 +6,11 @@
 //! DIR/kluis.db (+ -wal)      the SQLCipher store
 //! DIR/blobs/ab/ab…           encrypted media and original exports
 //! DIR/kluis.lock             held by the one process that has the vault open
+//! DIR/outside.json           notes for while it is locked, and audit entries
+//!                            waiting for the next unlock (nothing secret)
 //! ```
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io;
@@ -23,7 +26,7 @@ use crate::audit::{AuditAction, NewEntry};
 use crate::blob::Blobs;
 use crate::keys::{DataKey, KdfParams, KeySlot, SlotOwner};
 use crate::store::{Keying, Store, Writer};
-use crate::{VaultError, atomic, recovery};
+use crate::{VaultError, atomic, outside, recovery};
 
 const SLOTS_FILE: &str = "keyslots.json";
 const ATTEMPTS_FILE: &str = "unlock-attempts.json";
@@ -144,6 +147,28 @@ impl Vault {
         &self.dir
     }
 
+    /// The notes kept outside the encryption (see [`crate::outside`]).
+    pub fn notes(&self) -> Result<BTreeMap<String, String>, VaultError> {
+        Ok(outside::read(&self.dir)?.notes)
+    }
+
+    /// Sets notes outside the encryption; the others stay.
+    pub fn set_notes(&self, notes: &[(&str, String)]) -> Result<(), VaultError> {
+        let mut file = outside::read(&self.dir)?;
+        for (key, value) in notes {
+            file.notes.insert((*key).to_owned(), value.clone());
+        }
+        outside::write(&self.dir, file)
+    }
+
+    /// Keeps an audit entry for something that happened while locked; it
+    /// joins the audit log at the next unlock.
+    pub fn defer_audit(&self, entry: &NewEntry<'_>) -> Result<(), VaultError> {
+        let mut file = outside::read(&self.dir)?;
+        file.deferred.push(outside::DeferredEntry::new(entry));
+        outside::write(&self.dir, file)
+    }
+
     /// What can be seen without a passphrase.
     pub fn outside(&self, now: i64) -> Result<Outside, VaultError> {
         let slots = read_slots(&self.dir)?;
@@ -206,9 +231,28 @@ impl Vault {
             Err(other) => return Err(other),
         };
         let mut session = Session::open(self, key, who.clone())?;
-        // The failures reach the audit log in the same transaction as the
-        // unlock; the counter is reset only once that is committed.
+        // A damaged notes file must not keep anyone out: it is set aside.
+        let (mut outside, damaged) = match outside::read(&self.dir) {
+            Ok(file) => (file, None),
+            Err(VaultError::DamagedFile(_, why)) => (outside::OutsideFile::default(), Some(why)),
+            Err(e) => return Err(e),
+        };
+        // The failures and what happened while locked reach the audit log
+        // in the same transaction as the unlock; both are cleared only once
+        // that is committed.
         session.record(|tx| {
+            if let Some(why) = &damaged {
+                tx.audit(&NewEntry {
+                    at: now,
+                    operator: &who.to_string(),
+                    action: AuditAction::Edit,
+                    subject: outside::OUTSIDE_FILE,
+                    detail: &format!("damaged, set aside: {why}"),
+                })?;
+            }
+            for entry in &outside.deferred {
+                entry.with_entry(|e| tx.audit(e))?;
+            }
             for failure in &attempts.failures {
                 tx.audit(&NewEntry {
                     at: failure.at,
@@ -238,6 +282,14 @@ impl Vault {
         })?;
         if attempts.count > 0 {
             self.write_attempts(&Attempts::default())?;
+        }
+        if damaged.is_some() {
+            let path = self.dir.join(outside::OUTSIDE_FILE);
+            let aside = self.dir.join(format!("{}.damaged", outside::OUTSIDE_FILE));
+            fs::rename(&path, &aside).map_err(io_at(&path))?;
+        } else if !outside.deferred.is_empty() {
+            outside.deferred.clear();
+            outside::write(&self.dir, outside)?;
         }
         tracing::info!(who = %who, "unlocked");
         Ok(session)

@@ -81,6 +81,80 @@ fn wrong_key_fails_recovery_key_opens_and_passwd_retires_the_old_passphrase() {
 }
 
 #[test]
+fn notes_outside_and_entries_deferred_while_locked_join_the_audit_log_at_unlock() {
+    let (dir, vault, session, _) = new_vault("outside");
+    session.lock(NOW).unwrap();
+    assert!(vault.notes().unwrap().is_empty());
+    vault
+        .set_notes(&[
+            ("lock.seen", "1795000100".into()),
+            ("lock.shifts", "ma 08:00-17:00".into()),
+        ])
+        .unwrap();
+    vault
+        .set_notes(&[("lock.seen", "1795000200".into())])
+        .unwrap();
+    let notes = vault.notes().unwrap();
+    assert_eq!(notes["lock.seen"], "1795000200");
+    assert_eq!(notes["lock.shifts"], "ma 08:00-17:00");
+    for (at, action) in [
+        (NOW + 1, AuditAction::DayClosed),
+        (NOW + 2, AuditAction::NewDay),
+    ] {
+        vault
+            .defer_audit(&kluis_vault::audit::NewEntry {
+                at,
+                operator: "kluis",
+                action,
+                subject: "day 2026-11-18",
+                detail: "end of day",
+            })
+            .unwrap();
+    }
+    let session = vault
+        .unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), NOW + 3)
+        .unwrap();
+    let log = kluis_vault::audit::recent(session.store(), 3).unwrap();
+    let actions: Vec<(AuditAction, i64)> = log.iter().rev().map(|e| (e.action, e.at)).collect();
+    assert_eq!(
+        actions,
+        [
+            (AuditAction::DayClosed, NOW + 1),
+            (AuditAction::NewDay, NOW + 2),
+            (AuditAction::Unlock, NOW + 3)
+        ]
+    );
+    session.lock(NOW + 4).unwrap();
+    // Moved, not copied: the next unlock brings them no second time.
+    let session = vault
+        .unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), NOW + 5)
+        .unwrap();
+    let log = kluis_vault::audit::recent(session.store(), 3).unwrap();
+    assert_eq!(log[1].action, AuditAction::Lock);
+    session.lock(NOW + 6).unwrap();
+    assert_eq!(vault.notes().unwrap()["lock.seen"], "1795000200");
+
+    // A damaged file keeps nobody out: it is set aside, and that is logged.
+    std::fs::write(dir.join("outside.json"), b"{ nonsense").unwrap();
+    assert!(matches!(vault.notes(), Err(VaultError::DamagedFile(..))));
+    let session = vault
+        .unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), NOW + 7)
+        .unwrap();
+    let log = kluis_vault::audit::recent(session.store(), 2).unwrap();
+    assert_eq!(log[1].action, AuditAction::Edit);
+    assert!(
+        log[1].detail.starts_with("damaged, set aside"),
+        "{}",
+        log[1].detail
+    );
+    assert!(dir.join("outside.json.damaged").is_file());
+    assert!(vault.notes().unwrap().is_empty());
+    session.lock(NOW + 8).unwrap();
+    drop(vault);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
 fn after_ten_failures_only_the_admin_or_recovery_key_opens() {
     let (dir, vault, mut session, _) = new_vault("operator-limit");
     session
