@@ -207,13 +207,37 @@ fn settings_are_checked_listed_and_audited() {
         "",
     );
     check(
-        &kluis(&vault, &["settings"]),
+        &kluis(
+            &vault,
+            &["set", "lock.shifts", "ma-do 08:00-17:00, vr 08:00-12:00"],
+        ),
         0,
-        "inbox.dir = (not set)\n    the inbox folder (an absolute path); its quarantine is beside it\n\
-         municipality.account = Gemeente Voorbeeld\n    the municipality's name as its own messages \
-         show it in exports",
+        "",
         "",
     );
+    check(
+        &kluis(&vault, &["set", "lock.shifts", "ma-vr 8-17"]),
+        2,
+        "",
+        "lock.shifts must be days and hours like \"ma-vr 08:00-17:00, za 09:00-12:00\"",
+    );
+    let listing = kluis(&vault, &["settings"]);
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    for line in [
+        "inbox.dir = (not set)\n    the inbox folder (an absolute path); its quarantine is beside it\n",
+        "municipality.account = Gemeente Voorbeeld\n",
+        "lock.shifts = ma-do 08:00-17:00, vr 08:00-12:00\n",
+        "lock.idle_minutes = (not set)\n    minutes without input before Kluis locks (default 10)\n",
+    ] {
+        assert!(listing.contains(line), "{line:?} not in:\n{listing}");
+    }
+    // The lock's settings are also where the lock screen can read them.
+    let outside = std::fs::read_to_string(vault.join("outside.json")).unwrap();
+    assert!(
+        outside.contains("\"lock.shifts\": \"ma-do 08:00-17:00, vr 08:00-12:00\""),
+        "{outside}"
+    );
+    assert!(!outside.contains("Gemeente Voorbeeld"), "{outside}");
     // The chain still verifies with the change's entry in it.
     let verify = kluis(&vault, &["audit", "verify"]);
     assert!(

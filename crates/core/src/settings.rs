@@ -7,6 +7,10 @@ use kluis_vault::store::StoreError;
 
 use crate::console::ACCOUNT_SETTING;
 use crate::import::inbox::DIR_SETTING;
+use crate::lock::persist::{
+    EXCEPTIONS, GRACE_MINUTES, GRACE_RANGE, IDLE_MINUTES, IDLE_RANGE, SHIFTS,
+};
+use crate::lock::shifts::Shifts;
 
 /// A setting Kluis knows.
 #[derive(Debug)]
@@ -28,6 +32,49 @@ pub const KNOWN: &[Known] = &[
             } else {
                 Err("an absolute path, starting with /")
             }
+        },
+    },
+    Known {
+        key: SHIFTS,
+        about: "shift hours per weekday, e.g. \"ma-vr 08:00-17:00, za 09:00-12:00\" \
+                (default ma-vr 08:00-17:00); operators unlock only inside them",
+        check: |value| {
+            Shifts::parse(value, "")
+                .map(|_| ())
+                .map_err(|_| "days and hours like \"ma-vr 08:00-17:00, za 09:00-12:00\"")
+        },
+    },
+    Known {
+        key: EXCEPTIONS,
+        about: "days that differ, e.g. \"2026-12-25 dicht, 2026-12-24 08:00-13:00\"",
+        check: |value| {
+            Shifts::parse("", value)
+                .map(|_| ())
+                .map_err(|_| "dates with hours or \"dicht\", like \"2026-12-25 dicht\"")
+        },
+    },
+    Known {
+        key: IDLE_MINUTES,
+        about: "minutes without input before Kluis locks (default 10)",
+        check: |value| {
+            value
+                .parse::<u32>()
+                .ok()
+                .filter(|m| IDLE_RANGE.contains(m))
+                .map(|_| ())
+                .ok_or("a number of minutes from 1 to 240")
+        },
+    },
+    Known {
+        key: GRACE_MINUTES,
+        about: "minutes after closing time before the hard lock closes the day (default 15)",
+        check: |value| {
+            value
+                .parse::<u32>()
+                .ok()
+                .filter(|m| GRACE_RANGE.contains(m))
+                .map(|_| ())
+                .ok_or("a number of minutes from 0 to 120")
         },
     },
     Known {
@@ -55,6 +102,8 @@ pub enum SettingError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Vault(#[from] kluis_vault::VaultError),
 }
 
 /// Sets `key` to `value` after checking it, with an audit entry (which
@@ -79,6 +128,10 @@ pub fn set(session: &mut Session, key: &str, value: &str, now: i64) -> Result<()
         detail: "changed",
     })?;
     tx.commit()?;
+    // The lock screen reads the lock's settings while the store is closed.
+    if known.key.starts_with("lock.") {
+        session.set_notes(&[(known.key, value.to_owned())])?;
+    }
     Ok(())
 }
 
@@ -98,5 +151,14 @@ mod tests {
         check(ACCOUNT_SETTING, "Gemeente Voorbeeld", true);
         check(ACCOUNT_SETTING, " Gemeente", false);
         check(ACCOUNT_SETTING, "", false);
+        check(SHIFTS, "ma-vr 08:00-17:00, za 09:00-12:00", true);
+        check(SHIFTS, "maandag 08:00-17:00", false);
+        check(EXCEPTIONS, "2026-12-25 dicht", true);
+        check(EXCEPTIONS, "25-12-2026 dicht", false);
+        check(IDLE_MINUTES, "10", true);
+        check(IDLE_MINUTES, "0", false);
+        check(IDLE_MINUTES, "tien", false);
+        check(GRACE_MINUTES, "0", true);
+        check(GRACE_MINUTES, "121", false);
     }
 }

@@ -97,3 +97,11 @@ pub(crate) fn write(dir: &Path, mut file: OutsideFile) -> Result<(), VaultError>
     let bytes = serde_json::to_vec_pretty(&file).map_err(|_| VaultError::Crypto)?;
     atomic::write(&path, &bytes).map_err(|source| VaultError::Io { path, source })
 }
+
+pub(crate) fn set_notes(dir: &Path, notes: &[(&str, String)]) -> Result<(), VaultError> {
+    let mut file = read(dir)?;
+    for (key, value) in notes {
+        file.notes.insert((*key).to_owned(), value.clone());
+    }
+    write(dir, file)
+}

@@ -154,11 +154,7 @@ impl Vault {
 
     /// Sets notes outside the encryption; the others stay.
     pub fn set_notes(&self, notes: &[(&str, String)]) -> Result<(), VaultError> {
-        let mut file = outside::read(&self.dir)?;
-        for (key, value) in notes {
-            file.notes.insert((*key).to_owned(), value.clone());
-        }
-        outside::write(&self.dir, file)
+        outside::set_notes(&self.dir, notes)
     }
 
     /// Keeps an audit entry for something that happened while locked; it
@@ -545,6 +541,11 @@ impl Session {
         write_slots(&self.dir, &slots)?;
         self.audit(now, AuditAction::KeyChange, &owner.to_string(), detail)?;
         Ok(())
+    }
+
+    /// Sets notes outside the encryption, as [`Vault::set_notes`] does.
+    pub fn set_notes(&self, notes: &[(&str, String)]) -> Result<(), VaultError> {
+        outside::set_notes(&self.dir, notes)
     }
 
     /// Logs the lock, closes the store and wipes the key.

@@ -4,6 +4,7 @@
 
 pub mod clock;
 pub mod machine;
+pub mod persist;
 pub mod shifts;
 
 pub use clock::{Clock, Now, Reading, Watermark};
