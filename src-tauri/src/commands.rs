@@ -5,6 +5,7 @@
 //! Logging here follows the rule in [`crate::logging`]: names and counts only.
 
 use kluis_core::import::inbox::Inbox;
+use kluis_core::lock::{Event, Refusal, Role};
 use kluis_core::{ConversationId, console};
 use kluis_vault::{SlotOwner, VaultError};
 use secrecy::SecretString;
@@ -14,11 +15,11 @@ use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
 
 use crate::dto::{
-    AppInfo, ConsoleState, ConversationSummary, ConversationView, ImportEvent, InboxView,
+    AppInfo, ConsoleState, ConversationSummary, ConversationView, InboxView, PageEvent,
     QuarantinedFile, UnlockAs,
 };
-use crate::imports;
 use crate::state::{AppState, Console, now};
+use crate::{imports, locking};
 
 /// An error a command returns to the webview. Its message is shown to the
 /// operator as is, so it must never contain citizen data either.
@@ -48,6 +49,15 @@ pub enum CommandError {
         #[ts(type = "number")]
         seconds: u64,
     },
+    /// Outside the shift hours: only the admin or recovery key, with a reason.
+    #[error("buiten de diensttijden")]
+    OutsideShift,
+    /// The admin or recovery key outside the shift needs a reason.
+    #[error("buiten de diensttijden is een reden nodig")]
+    ReasonNeeded,
+    /// Today is closed (`YYYY-MM-DD`): nobody unlocks until tomorrow.
+    #[error("de dag {day} is afgesloten")]
+    DayClosed { day: String },
     /// Too many failures: only the admin or recovery key opens now.
     #[error("alleen de beheerder kan nu ontgrendelen")]
     AdminNeeded { failures: u32 },
@@ -83,6 +93,18 @@ impl From<VaultError> for CommandError {
     }
 }
 
+impl From<Refusal> for CommandError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::OutsideShift => Self::OutsideShift,
+            Refusal::ReasonNeeded => Self::ReasonNeeded,
+            Refusal::DayClosed { day } => Self::DayClosed {
+                day: day.to_string(),
+            },
+        }
+    }
+}
+
 impl From<kluis_vault::store::StoreError> for CommandError {
     fn from(e: kluis_vault::store::StoreError) -> Self {
         Self::from(VaultError::Store(e))
@@ -94,6 +116,7 @@ impl From<kluis_vault::store::StoreError> for CommandError {
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     tracing::debug!(command = "app_info");
     let console = state.console();
+    let lock_outlook = locking::outlook(&state);
     let (console_state, municipality) = match &*console {
         Console::Demo(_) => (
             ConsoleState::Demo,
@@ -111,6 +134,9 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
                     },
                     failed_unlocks: outside.failed_unlocks,
                     wait_seconds: outside.wait_seconds,
+                    shifts: lock_outlook.0.clone(),
+                    outside_shift: lock_outlook.1,
+                    day_closed: lock_outlook.2.clone(),
                 },
                 None,
             ),
@@ -141,19 +167,22 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     }
 }
 
-/// Opens the vault with `who`'s passphrase (or the recovery key) and starts
-/// watching the inbox. Runs off the main thread: Argon2id takes a second.
+/// Opens the vault with `who`'s passphrase (or the recovery key), if the
+/// lock allows it now (`reason`: why the admin or recovery key opens
+/// outside the shift), and starts watching the inbox. Runs off the main
+/// thread: Argon2id takes a second.
 #[tauri::command(async)]
 pub fn unlock<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     who: UnlockAs,
     passphrase: SecretString,
+    reason: Option<String>,
 ) -> Result<(), CommandError> {
-    let owner = match &who {
-        UnlockAs::Operator(name) => SlotOwner::operator(name)?,
-        UnlockAs::Admin => SlotOwner::Admin,
-        UnlockAs::Recovery => SlotOwner::Recovery,
+    let (owner, role) = match &who {
+        UnlockAs::Operator(name) => (SlotOwner::operator(name)?, Role::Operator),
+        UnlockAs::Admin => (SlotOwner::Admin, Role::Admin),
+        UnlockAs::Recovery => (SlotOwner::Recovery, Role::Recovery),
     };
     let mut console = state.console();
     let session = match &*console {
@@ -174,6 +203,11 @@ pub fn unlock<R: Runtime>(
         unreachable!("checked above while holding the lock");
     };
     *console = Console::Open { vault, session };
+    // The passphrase was right; now the lock decides (shift, closed day).
+    if let Err(refusal) = locking::admit(&state, &mut console, role, reason) {
+        tracing::info!(command = "unlock", ok = false, "unlock refused by the lock");
+        return Err(refusal.into());
+    }
     drop(console);
     let generation = state.next_generation();
     tracing::info!(command = "unlock", ok = true);
@@ -183,21 +217,15 @@ pub fn unlock<R: Runtime>(
 
 /// Locks the vault: the data key leaves memory and the store closes.
 #[tauri::command]
-pub fn lock(state: State<'_, AppState>) -> Result<(), CommandError> {
-    state.next_generation();
-    let mut console = state.console();
-    if !matches!(&*console, Console::Open { .. }) {
-        return Ok(());
-    }
-    let Console::Open { vault, session } =
-        std::mem::replace(&mut *console, Console::Demo(Default::default()))
-    else {
-        unreachable!("checked above while holding the lock");
-    };
-    *console = Console::Locked(vault);
-    drop(console);
+pub fn lock(state: State<'_, AppState>) {
     tracing::info!(command = "lock");
-    session.lock(now()).map_err(CommandError::from)
+    locking::apply(&state, Event::Lock);
+}
+
+/// The operator is at work (typed, clicked, scrolled): the idle lock waits.
+#[tauri::command]
+pub fn activity(state: State<'_, AppState>) {
+    locking::apply(&state, Event::Input);
 }
 
 /// The conversation list, filtered by `query` (empty: all), most recent first.
@@ -278,7 +306,7 @@ pub fn inbox(state: State<'_, AppState>) -> Result<InboxView, CommandError> {
 
 /// The page's channel for what happens to imports (a drop, the inbox).
 #[tauri::command]
-pub fn import_events(state: State<'_, AppState>, channel: Channel<ImportEvent>) {
-    tracing::debug!(command = "import_events");
+pub fn page_events(state: State<'_, AppState>, channel: Channel<PageEvent>) {
+    tracing::debug!(command = "page_events");
     state.set_events(channel);
 }

@@ -41,6 +41,12 @@ pub enum ConsoleState {
         failed_unlocks: u32,
         #[ts(type = "number")]
         wait_seconds: u64,
+        /// The shift hours, as IT wrote them.
+        shifts: String,
+        /// Now is outside them: only the admin or recovery key, with a reason.
+        outside_shift: bool,
+        /// Today is closed (`YYYY-MM-DD`): nobody unlocks until tomorrow.
+        day_closed: Option<String>,
     },
     /// Unlocked by `who`.
     Open { who: UnlockAs },
@@ -155,7 +161,7 @@ pub struct MessageView {
 /// What the page hears of imports, as they happen.
 #[derive(Clone, Debug, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
-pub enum ImportEvent {
+pub enum PageEvent {
     /// Files are being dragged over the window (`over`), or no longer.
     DropHover { over: bool },
     /// Exports were taken in (or refused): dropped on the window, or found
@@ -163,6 +169,14 @@ pub enum ImportEvent {
     Imported(ImportBatch),
     /// The inbox cannot be watched; nothing in it is imported until fixed.
     InboxProblem { message: String },
+    /// The lock closed the vault (`why`, in Dutch): the page forgets every
+    /// citizen's data and shows the lock screen.
+    Locked { why: String },
+    /// Closing time comes at `closing_at` (`HH:MM`).
+    #[serde(rename_all = "camelCase")]
+    ClosingSoon { closing_at: String },
+    /// The laptop's clock was set back; Kluis's time runs on regardless.
+    ClockSetBack { minutes: i64 },
 }
 
 /// The exports of one drop, or of one look at the inbox.

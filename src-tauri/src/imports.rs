@@ -8,7 +8,7 @@ use kluis_core::import::import_paths;
 use kluis_core::import::inbox::{Inbox, Watch};
 use tauri::{AppHandle, DragDropEvent, Manager, Runtime};
 
-use crate::dto::{ExportOutcome, ExportResult, ImportBatch, ImportEvent, ImportVia};
+use crate::dto::{ExportOutcome, ExportResult, ImportBatch, ImportVia, PageEvent};
 use crate::state::{AppState, Console, now};
 
 /// Handles the window's drag-and-drop events: shows that a drop is
@@ -16,10 +16,10 @@ use crate::state::{AppState, Console, now};
 pub fn on_drag_drop<R: Runtime>(app: &AppHandle<R>, event: &DragDropEvent) {
     let state = app.state::<AppState>();
     match event {
-        DragDropEvent::Enter { .. } => state.send(ImportEvent::DropHover { over: true }),
-        DragDropEvent::Leave => state.send(ImportEvent::DropHover { over: false }),
+        DragDropEvent::Enter { .. } => state.send(PageEvent::DropHover { over: true }),
+        DragDropEvent::Leave => state.send(PageEvent::DropHover { over: false }),
         DragDropEvent::Drop { paths, .. } => {
-            state.send(ImportEvent::DropHover { over: false });
+            state.send(PageEvent::DropHover { over: false });
             let app = app.clone();
             let paths = paths.clone();
             let spawned = std::thread::Builder::new()
@@ -27,7 +27,7 @@ pub fn on_drag_drop<R: Runtime>(app: &AppHandle<R>, event: &DragDropEvent) {
                 .spawn(move || {
                     let state = app.state::<AppState>();
                     let batch = import_dropped(&state, &paths);
-                    state.send(ImportEvent::Imported(batch));
+                    state.send(PageEvent::Imported(batch));
                 });
             if let Err(e) = spawned {
                 tracing::error!(error = %e, "no thread for the drop");
@@ -95,7 +95,7 @@ pub fn watch_inbox<R: Runtime>(app: AppHandle<R>, generation: u64) {
             let state = app.state::<AppState>();
             if let Err(message) = run_inbox(&state, generation) {
                 tracing::error!("the inbox is not watched");
-                state.send(ImportEvent::InboxProblem { message });
+                state.send(PageEvent::InboxProblem { message });
             }
         });
     if let Err(e) = spawned {
@@ -148,7 +148,7 @@ pub fn run_inbox(state: &AppState, generation: u64) -> Result<(), String> {
                     let exports: Vec<ExportResult> =
                         outcomes.iter().flat_map(ExportResult::from_inbox).collect();
                     tracing::info!(via = "inbox", exports = exports.len(), "import done");
-                    state.send(ImportEvent::Imported(ImportBatch {
+                    state.send(PageEvent::Imported(ImportBatch {
                         via: ImportVia::Inbox,
                         exports,
                     }));
@@ -159,7 +159,7 @@ pub fn run_inbox(state: &AppState, generation: u64) -> Result<(), String> {
                 let message = format!("De inbox kan niet worden gelezen: {e}");
                 if last_problem.as_ref() != Some(&message) {
                     tracing::warn!("the inbox cannot be read");
-                    state.send(ImportEvent::InboxProblem {
+                    state.send(PageEvent::InboxProblem {
                         message: message.clone(),
                     });
                     last_problem = Some(message);

@@ -5,9 +5,11 @@
 //! ([`dto`]), and keeps the webview closed to everything but the app itself
 //! ([`navigation`], the CSP and the capability files).
 
+pub mod clock;
 pub mod commands;
 pub mod dto;
 pub mod imports;
+pub mod locking;
 pub mod logging;
 pub mod navigation;
 pub mod state;
@@ -24,10 +26,11 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::app_info,
         commands::unlock,
         commands::lock,
+        commands::activity,
         commands::list_conversations,
         commands::open_conversation,
         commands::inbox,
-        commands::import_events,
+        commands::page_events,
     ])
 }
 
@@ -59,7 +62,9 @@ pub fn run() {
             app.manage(state::AppState::vault(
                 &vault_dir,
                 state::today_from_system_clock(),
+                Box::new(clock::SystemClock),
             ));
+            locking::start_ticker(app.handle().clone());
             open_main_window(app)?;
             Ok(())
         })

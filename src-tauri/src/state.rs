@@ -7,11 +7,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use kluis_core::lock::{Clock, Lock, persist};
 use kluis_core::{Conversations, LocalDate};
 use kluis_vault::{Session, Vault, VaultError};
 use tauri::ipc::Channel;
 
-use crate::dto::ImportEvent;
+use crate::dto::PageEvent;
 
 /// Where the conversations on screen come from.
 #[derive(Debug)]
@@ -28,15 +29,22 @@ pub enum Console {
 }
 
 /// The state behind every command.
+///
+/// Two mutexes: the console and the lock's state machine. Whoever needs
+/// both takes the console first.
 pub struct AppState {
     console: Mutex<Console>,
+    /// The lock; `None` for the demo, which has nothing to lock.
+    lock: Mutex<Option<Lock>>,
+    /// The lock's clock.
+    pub clock: Box<dyn Clock + Send + Sync>,
     /// Counts unlocks and locks, so that an inbox watcher started for one
     /// session stops when it ends, even if another begins meanwhile.
     generation: AtomicU64,
     /// Where the inbox is when the vault names none: the user's home.
     pub home: PathBuf,
-    /// The page's channel for [`ImportEvent`]s, once it has asked for them.
-    events: Mutex<Option<Channel<ImportEvent>>>,
+    /// The page's channel for [`PageEvent`]s, once it has asked for them.
+    events: Mutex<Option<Channel<PageEvent>>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -54,9 +62,24 @@ impl AppState {
     }
 
     /// The vault in `dir`, locked; the demo if there is none there yet.
-    pub fn vault(dir: &Path, today: LocalDate) -> Self {
+    /// The lock starts from the vault's notes (the store is closed).
+    pub fn vault(dir: &Path, today: LocalDate, clock: Box<dyn Clock + Send + Sync>) -> Self {
         match Vault::open(dir) {
-            Ok(vault) => Self::with(Console::Locked(vault)),
+            Ok(vault) => {
+                let notes = vault.notes().unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "the vault's notes are unreadable; default shift hours until unlock");
+                    Default::default()
+                });
+                let lock = persist::lock_from(|k| notes.get(k).cloned(), clock.now().utc)
+                    .unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "the noted shift hours are unreadable; defaults until unlock");
+                        persist::lock_from(|_| None, clock.now().utc).expect("the default hours parse")
+                    });
+                let mut state = Self::with(Console::Locked(vault));
+                state.lock = Mutex::new(Some(lock));
+                state.clock = clock;
+                state
+            }
             Err(VaultError::NotAVault(_)) => Self::demo(today),
             Err(VaultError::InUse(_)) => Self::with(Console::Unavailable(
                 "De kluis is al geopend door een ander Kluis-programma. Sluit dat eerst.".into(),
@@ -73,6 +96,8 @@ impl AppState {
     fn with(console: Console) -> Self {
         Self {
             console: Mutex::new(console),
+            lock: Mutex::new(None),
+            clock: Box::new(crate::clock::SystemClock),
             generation: AtomicU64::new(0),
             home: std::env::var_os("HOME").map_or_else(|| PathBuf::from("/"), PathBuf::from),
             events: Mutex::new(None),
@@ -88,6 +113,13 @@ impl AppState {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The lock's state machine (take [`AppState::console`] first).
+    pub fn lock(&self) -> MutexGuard<'_, Option<Lock>> {
+        self.lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// The current session's number; see [`AppState::next_generation`].
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
@@ -99,7 +131,7 @@ impl AppState {
     }
 
     /// Keeps the page's channel (a reloaded page sends a new one).
-    pub fn set_events(&self, channel: Channel<ImportEvent>) {
+    pub fn set_events(&self, channel: Channel<PageEvent>) {
         *self
             .events
             .lock()
@@ -107,7 +139,7 @@ impl AppState {
     }
 
     /// Tells the page, if it listens.
-    pub fn send(&self, event: ImportEvent) {
+    pub fn send(&self, event: PageEvent) {
         let events = self
             .events
             .lock()

@@ -5,8 +5,8 @@
 use kluis_app::commands::CommandError;
 use kluis_app::dto::{
     AppInfo, CaseStatusDto, ConsoleState, ConversationHeader, ConversationSummary,
-    ConversationView, ExportOutcome, ExportResult, ImportBatch, ImportEvent, ImportVia, InboxView,
-    MessageView, QuarantinedFile, SenderDto, UnlockAs,
+    ConversationView, ExportOutcome, ExportResult, ImportBatch, ImportVia, InboxView, MessageView,
+    PageEvent, QuarantinedFile, SenderDto, UnlockAs,
 };
 use ts_rs::{Config, TS};
 
@@ -23,7 +23,7 @@ fn generated() -> String {
         ConversationView::decl(&cfg),
         MessageView::decl(&cfg),
         CommandError::decl(&cfg),
-        ImportEvent::decl(&cfg),
+        PageEvent::decl(&cfg),
         ImportBatch::decl(&cfg),
         ImportVia::decl(&cfg),
         ExportResult::decl(&cfg),

@@ -6,79 +6,13 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{TestApp, app_with, some_day};
+use common::{CAROL, OPERATOR, TestClock, fixture, unlock_as_sanne, vault_app, world};
 use kluis_app::imports::import_dropped;
 use kluis_app::state::AppState;
-use kluis_vault::{KdfParams, Vault};
-use secrecy::SecretString;
 use serde_json::{Value, json};
 use tauri::Manager;
-use tauri::ipc::{Channel, InvokeResponseBody};
-
-const ADMIN: &str = "beheerder wachtwoord";
-const OPERATOR: &str = "sanne wachtwoord";
-
-fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/whatsapp/public")
-        .join(path)
-}
-
-const CAROL: &str =
-    "minvws-DSA-WhatsApp-merger/Carol Christmas/Export Carol/WhatsApp-chat met Test export.txt";
-
-/// A vault with an operator, Sanne, in a fresh folder; `home/` beside it.
-fn world(name: &str) -> PathBuf {
-    let root = std::env::temp_dir().join(format!("kluis-app-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&root);
-    fs::create_dir_all(root.join("home")).unwrap();
-    let (_vault, mut session, _recovery) = Vault::create(
-        &root.join("vault"),
-        &SecretString::from(ADMIN.to_owned()),
-        KdfParams::FLOOR,
-        1_795_000_000,
-    )
-    .unwrap();
-    session
-        .add_operator(
-            "Sanne",
-            &SecretString::from(OPERATOR.to_owned()),
-            KdfParams::FLOOR,
-            1_795_000_000,
-        )
-        .unwrap();
-    session.lock(1_795_000_000).unwrap();
-    root
-}
-
-/// The app over the vault in `root`, with every import event it sends.
-fn app(root: &Path) -> (TestApp, Arc<Mutex<Vec<Value>>>) {
-    let mut state = AppState::vault(&root.join("vault"), some_day());
-    state.home = root.join("home");
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let sink = events.clone();
-    state.set_events(Channel::new(move |body| {
-        if let InvokeResponseBody::Json(json) = body {
-            sink.lock()
-                .unwrap()
-                .push(serde_json::from_str(&json).unwrap());
-        }
-        Ok(())
-    }));
-    (app_with(state), events)
-}
-
-fn unlock_as_sanne(app: &TestApp) {
-    app.invoke(
-        "unlock",
-        json!({ "who": { "kind": "operator", "name": "Sanne" }, "passphrase": OPERATOR }),
-    )
-    .unwrap();
-}
 
 fn names(list: &Value) -> Vec<String> {
     list.as_array()
@@ -103,7 +37,7 @@ fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
 #[test]
 fn locked_the_console_shows_nothing_and_a_wrong_passphrase_is_counted() {
     let root = world("locked");
-    let (app, _) = app(&root);
+    let (app, _) = vault_app(&root, TestClock::monday_morning());
     let info = app.invoke("app_info", json!({})).unwrap();
     assert_eq!(info["console"]["state"], "locked");
     assert_eq!(
@@ -146,7 +80,7 @@ fn locked_the_console_shows_nothing_and_a_wrong_passphrase_is_counted() {
 #[test]
 fn a_drop_imports_in_place_and_the_list_shows_it_until_locked() {
     let root = world("drop");
-    let (app, _) = app(&root);
+    let (app, _) = vault_app(&root, TestClock::monday_morning());
     let state = app.app.state::<AppState>();
 
     // Locked, a drop reads nothing and says why.
@@ -245,7 +179,7 @@ fn a_drop_imports_in_place_and_the_list_shows_it_until_locked() {
 #[test]
 fn unlocked_the_inbox_is_watched_and_refused_files_show_in_the_quarantine() {
     let root = world("inbox");
-    let (app, events) = app(&root);
+    let (app, events) = vault_app(&root, TestClock::monday_morning());
     unlock_as_sanne(&app);
     let inbox = root.join("home/Kluis-inbox");
     let view = app.invoke("inbox", json!({})).unwrap();

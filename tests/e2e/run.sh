@@ -20,6 +20,9 @@ export XDG_DATA_HOME="$out/home/.local/share" XDG_CONFIG_HOME="$out/home/.config
        XDG_CACHE_HOME="$out/home/.cache" XDG_STATE_HOME="$out/home/.local/state"
 export KLUIS_LOG_DIR="$out/logs" KLUIS_LOG=trace
 export KLUIS_E2E_APP="$app" KLUIS_E2E_CLI="$cli" KLUIS_E2E_OUT="$out"
+# The lock's clock, moved by the tests (read only by debug builds; without
+# the file the app runs on the system clock).
+export KLUIS_TEST_CLOCK="$out/clock"
 # tauri-driver may live in cargo's bin directory, which a fresh shell may lack on PATH.
 export PATH="$PATH:$cargo_bin"
 

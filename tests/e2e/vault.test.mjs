@@ -22,6 +22,14 @@ const home = process.env.HOME;
 assert.ok(app && cli && out && logDir && home, "run through tests/e2e/run.sh");
 
 const vault = path.join(out, "vault");
+const clockFile = process.env.KLUIS_TEST_CLOCK;
+assert.ok(clockFile, "run through tests/e2e/run.sh");
+
+/** Sets the app's clock to `local` (YYYY-MM-DDTHH:MM, Amsterdam winter time). */
+function setClock(local) {
+  const utc = Date.parse(`${local}:00+01:00`) / 1000;
+  writeFileSync(clockFile, `${utc} 3600\n`);
+}
 const inbox = path.join(home, "Kluis-inbox");
 const ADMIN = "beheerder wachtwoord";
 const SANNE = "sanne wachtwoord";
@@ -60,6 +68,8 @@ async function typePassphrase(value) {
 }
 
 before(async () => {
+  // Monday 23 November 2026, in the default shift (ma-vr 08:00-17:00).
+  setClock("2026-11-23T09:00");
   const kdf = ["--kdf-memory", "64", "--kdf-passes", "3"];
   const run = (args, env) => execFileSync(cli, ["--vault", vault, ...args], { env: { ...process.env, ...env }, stdio: "pipe" });
   run(["init", ...kdf], { KLUIS_NEW_PASSPHRASE: ADMIN });
@@ -144,5 +154,36 @@ describe("a vault on the laptop", () => {
     for (const secret of ["Test export", "Alice", "Carol", "notities", SANNE]) {
       assert.ok(!log.includes(secret), `the log contains "${secret}"`);
     }
+  });
+
+  it("locks by itself after ten minutes without input, on the clock the test moves", async () => {
+    await typePassphrase(SANNE);
+    await (await browser.$('[data-testid="unlock-submit"]')).click();
+    await waitFor("the console", async () => (await text("conversation-count").catch(() => "")) === "1 gesprek");
+    setClock("2026-11-23T09:11");
+    await waitFor("the idle lock", async () => (await text("lock-why").catch(() => "")).includes("geen activiteit"));
+    assert.ok(!(await pageText()).includes("Test export"), "the locked page still holds a name");
+  });
+
+  it("warns before closing time, then closes the day, and nobody reopens it", async () => {
+    setClock("2026-11-23T16:46");
+    await typePassphrase(SANNE);
+    await (await browser.$('[data-testid="unlock-submit"]')).click();
+    await waitFor("the warning", async () => (await text("notice").catch(() => "")).includes("Om 17:00 sluit Kluis"));
+    await screenshot("lock-closing-soon.png");
+    setClock("2026-11-23T17:15");
+    await waitFor("the end of the day", async () => (await text("lock-why").catch(() => "")).includes("De dag is afgesloten"));
+    assert.match(await text("day-closed"), /De dag is afgesloten/);
+    assert.ok(!(await pageText()).includes("Test export"), "the locked page still holds a name");
+    // The clock set back to the morning changes nothing.
+    setClock("2026-11-23T10:00");
+    await browser.pause(2000);
+    await browser.refresh();
+    await waitFor("the lock screen after a reload", async () => (await text("day-closed").catch(() => "")).length > 0);
+    const submit = await browser.$('[data-testid="unlock-submit"]');
+    await typePassphrase(SANNE);
+    assert.equal(await submit.isEnabled(), false, "the day closed, yet unlocking is offered");
+    await screenshot("lock-day-closed.png");
+    assert.match(readLog(), /clock was set back/);
   });
 });

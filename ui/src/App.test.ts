@@ -19,6 +19,9 @@ const lockedInfo: AppInfo = {
     whoCanUnlock: [{ kind: "operator", name: "Sanne" }, { kind: "admin" }, { kind: "recovery" }],
     failedUnlocks: 0,
     waitSeconds: 0,
+    shifts: "ma 08:00-17:00",
+    outsideShift: false,
+    dayClosed: null,
   },
   municipality: null,
 };
@@ -66,7 +69,7 @@ const standard: Handler = (cmd, args) => {
     return all.filter((s) => s.chatName.toLowerCase().includes(q));
   }
   if (cmd === "open_conversation") return view(Number(args.id), args.id === 1 ? "Anna Voorbeeld" : "Bram Testman");
-  if (cmd === "import_events") return null;
+  if (cmd === "page_events") return null;
   if (cmd === "inbox") return { dir: "/home/kcc/Kluis-inbox", quarantineDir: "/home/kcc/Kluis-quarantine", quarantined: [] };
   throw new Error(`unexpected command ${cmd}`);
 };
@@ -170,6 +173,7 @@ describe("a vault", () => {
     await fireEvent.click(screen.getByTestId("unlock-submit"));
     expect(await screen.findByText("2 gesprekken")).toBeTruthy();
     expect(screen.getByTestId("who").textContent).toBe("Sanne");
+    expect(calls.filter((c) => c.cmd === "unlock").map((c) => c.args.reason)).toEqual([null, null]);
     expect(calls.filter((c) => c.cmd === "unlock").map((c) => c.args.who)).toEqual([
       { kind: "operator", name: "Sanne" },
       { kind: "operator", name: "Sanne" },
@@ -195,7 +199,7 @@ describe("a vault", () => {
     let channel: { onmessage: (e: unknown) => void } | null = null;
     withIpc((cmd, args) => {
       if (cmd === "app_info") return locked ? lockedInfo : openInfo;
-      if (cmd === "import_events") {
+      if (cmd === "page_events") {
         channel = args.channel as typeof channel;
         return null;
       }
@@ -250,7 +254,7 @@ describe("a vault", () => {
     let channel: { onmessage: (e: unknown) => void } | null = null;
     withIpc((cmd, args) => {
       if (cmd === "app_info") return openInfo;
-      if (cmd === "import_events") {
+      if (cmd === "page_events") {
         channel = args.channel as typeof channel;
         return null;
       }
@@ -263,5 +267,61 @@ describe("a vault", () => {
     expect((await screen.findByTestId("drop-overlay")).textContent).toContain("Laat los om de export in te lezen");
     channel!.onmessage({ kind: "dropHover", over: false });
     await waitFor(() => expect(screen.queryByTestId("drop-overlay")).toBeNull());
+  });
+
+  it("outside the shift asks the admin for a reason, and sends it", async () => {
+    const calls = withIpc((cmd, args) => {
+      if (cmd === "app_info") return { ...lockedInfo, console: { ...lockedInfo.console, outsideShift: true } };
+      if (cmd === "unlock") throw { kind: "dayClosed", day: "2026-11-23" };
+      return standard(cmd, args);
+    });
+    render(App);
+    expect((await screen.findByTestId("outside-shift")).textContent).toContain("(ma 08:00-17:00)");
+    expect(screen.queryByTestId("unlock-reason")).toBeNull();
+    await fireEvent.change(screen.getByTestId("unlock-who"), { target: { value: "1" } });
+    const reason = await screen.findByTestId("unlock-reason");
+    await fireEvent.input(screen.getByTestId("unlock-passphrase"), { target: { value: "beheer" } });
+    expect((screen.getByTestId("unlock-submit") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(reason, { target: { value: "storing" } });
+    await fireEvent.click(screen.getByTestId("unlock-submit"));
+    expect((await screen.findByTestId("unlock-error")).textContent).toContain("De dag is afgesloten.");
+    expect(calls.find((c) => c.cmd === "unlock")?.args).toEqual({
+      who: { kind: "admin" },
+      passphrase: "beheer",
+      reason: "storing",
+    });
+  });
+
+  it("when the lock closes the vault, the page forgets everything and says why", async () => {
+    let locked = false;
+    let channel: { onmessage: (e: unknown) => void } | null = null;
+    withIpc((cmd, args) => {
+      if (cmd === "app_info") return locked ? lockedInfo : openInfo;
+      if (cmd === "page_events") {
+        channel = args.channel as typeof channel;
+        return null;
+      }
+      return standard(cmd, args);
+    });
+    render(App);
+    await screen.findByText("Anna Voorbeeld");
+    await waitFor(() => expect(channel).not.toBeNull());
+    channel!.onmessage({ kind: "closingSoon", closingAt: "17:00" });
+    expect((await screen.findByTestId("notice")).textContent).toContain("Om 17:00 sluit Kluis.");
+    locked = true;
+    channel!.onmessage({ kind: "locked", why: "Vergrendeld: een tijd geen activiteit." });
+    expect((await screen.findByTestId("lock-why")).textContent).toBe("Vergrendeld: een tijd geen activiteit.");
+    expect(document.body.textContent).not.toContain("Anna Voorbeeld");
+    expect(screen.queryByTestId("notice")).toBeNull();
+  });
+
+  it("tells the lock about activity, at most every 15 seconds", async () => {
+    const calls = withIpc((cmd, args) => (cmd === "app_info" ? openInfo : standard(cmd, args)));
+    render(App);
+    await screen.findByText("Anna Voorbeeld");
+    await fireEvent.keyDown(window, { key: "a" });
+    await fireEvent.pointerDown(window);
+    await fireEvent.wheel(window);
+    expect(calls.filter((c) => c.cmd === "activity")).toHaveLength(1);
   });
 });

@@ -55,3 +55,104 @@ impl TestApp {
 pub fn some_day() -> LocalDate {
     LocalDate::new(2026, 11, 23).expect("valid date")
 }
+
+// A real vault for the shell's tests.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use kluis_core::lock::{Clock, Now};
+use kluis_vault::{KdfParams, Vault};
+use secrecy::SecretString;
+use tauri::ipc::{Channel, InvokeResponseBody};
+
+pub const ADMIN: &str = "beheerder wachtwoord";
+pub const OPERATOR: &str = "sanne wachtwoord";
+
+pub const CAROL: &str =
+    "minvws-DSA-WhatsApp-merger/Carol Christmas/Export Carol/WhatsApp-chat met Test export.txt";
+
+pub fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/whatsapp/public")
+        .join(path)
+}
+
+/// A vault with an operator, Sanne, in a fresh folder; `home/` beside it.
+pub fn world(name: &str) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("kluis-app-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("home")).unwrap();
+    let (_vault, mut session, _recovery) = Vault::create(
+        &root.join("vault"),
+        &SecretString::from(ADMIN.to_owned()),
+        KdfParams::FLOOR,
+        TestClock::MONDAY_MORNING.utc,
+    )
+    .unwrap();
+    session
+        .add_operator(
+            "Sanne",
+            &SecretString::from(OPERATOR.to_owned()),
+            KdfParams::FLOOR,
+            TestClock::MONDAY_MORNING.utc,
+        )
+        .unwrap();
+    session.lock(TestClock::MONDAY_MORNING.utc).unwrap();
+    root
+}
+
+/// A clock the test moves (the real app's is the system's).
+#[derive(Clone, Debug)]
+pub struct TestClock(Arc<Mutex<Now>>);
+
+impl TestClock {
+    /// Monday 23 November 2026, 09:00 CET: inside the default shift.
+    pub const MONDAY_MORNING: Now = Now {
+        utc: 1_795_392_000 + 8 * 3600,
+        offset: 3600,
+    };
+
+    pub fn monday_morning() -> Self {
+        Self(Arc::new(Mutex::new(Self::MONDAY_MORNING)))
+    }
+
+    /// Moves the clock by `minutes` (back for a negative number).
+    pub fn advance(&self, minutes: i64) {
+        self.0.lock().unwrap().utc += minutes * 60;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> Now {
+        *self.0.lock().unwrap()
+    }
+}
+
+/// Every page event the app sends.
+pub type Events = Arc<Mutex<Vec<Value>>>;
+
+/// The app over the vault in `root`, its lock on `clock`.
+pub fn vault_app(root: &Path, clock: TestClock) -> (TestApp, Events) {
+    let mut state = AppState::vault(&root.join("vault"), some_day(), Box::new(clock));
+    state.home = root.join("home");
+    let events: Events = Arc::new(Mutex::new(Vec::new()));
+    let sink = events.clone();
+    state.set_events(Channel::new(move |body| {
+        if let InvokeResponseBody::Json(json) = body {
+            sink.lock()
+                .unwrap()
+                .push(serde_json::from_str(&json).unwrap());
+        }
+        Ok(())
+    }));
+    (app_with(state), events)
+}
+
+pub fn unlock_as_sanne(app: &TestApp) {
+    app.invoke(
+        "unlock",
+        serde_json::json!({ "who": { "kind": "operator", "name": "Sanne" }, "passphrase": OPERATOR }),
+    )
+    .unwrap();
+}

@@ -5,17 +5,20 @@ import type {
   AppInfo,
   ConversationSummary,
   ConversationView,
-  ImportEvent,
+  PageEvent,
   InboxView,
   UnlockAs,
 } from "./bindings";
 
 export const appInfo = (): Promise<AppInfo> => invoke("app_info");
 
-export const unlock = (who: UnlockAs, passphrase: string): Promise<void> =>
-  invoke("unlock", { who, passphrase });
+export const unlock = (who: UnlockAs, passphrase: string, reason: string | null): Promise<void> =>
+  invoke("unlock", { who, passphrase, reason });
 
 export const lock = (): Promise<void> => invoke("lock");
+
+/** The operator is at work: the idle lock waits. */
+export const activity = (): Promise<void> => invoke("activity");
 
 export const listConversations = (query: string): Promise<ConversationSummary[]> =>
   invoke("list_conversations", { query });
@@ -26,8 +29,8 @@ export const openConversation = (id: number): Promise<ConversationView> =>
 export const inbox = (): Promise<InboxView> => invoke("inbox");
 
 /** Hands Rust a channel on which it reports drops and inbox imports. */
-export function importEvents(onEvent: (event: ImportEvent) => void): Promise<void> {
-  const channel = new Channel<ImportEvent>();
+export function pageEvents(onEvent: (event: PageEvent) => void): Promise<void> {
+  const channel = new Channel<PageEvent>();
   channel.onmessage = onEvent;
-  return invoke("import_events", { channel });
+  return invoke("page_events", { channel });
 }

@@ -15,7 +15,19 @@ console: ConsoleState,
  */
 municipality: string | null, };
 
-export type ConsoleState = { "state": "demo" } | { "state": "locked", whoCanUnlock: Array<UnlockAs>, failedUnlocks: number, waitSeconds: number, } | { "state": "open", who: UnlockAs, } | { "state": "unavailable", reason: string, };
+export type ConsoleState = { "state": "demo" } | { "state": "locked", whoCanUnlock: Array<UnlockAs>, failedUnlocks: number, waitSeconds: number, 
+/**
+ * The shift hours, as IT wrote them.
+ */
+shifts: string, 
+/**
+ * Now is outside them: only the admin or recovery key, with a reason.
+ */
+outsideShift: boolean, 
+/**
+ * Today is closed (`YYYY-MM-DD`): nobody unlocks until tomorrow.
+ */
+dayClosed: string | null, } | { "state": "open", who: UnlockAs, } | { "state": "unavailable", reason: string, };
 
 export type UnlockAs = { "kind": "operator", "name": string } | { "kind": "admin" } | { "kind": "recovery" };
 
@@ -123,9 +135,9 @@ author: string | null,
  */
 text: string, };
 
-export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "adminNeeded", failures: number, } | { "kind": "vault", message: string, };
+export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "outsideShift" } | { "kind": "reasonNeeded" } | { "kind": "dayClosed", day: string, } | { "kind": "adminNeeded", failures: number, } | { "kind": "vault", message: string, };
 
-export type ImportEvent = { "kind": "dropHover", over: boolean, } | { "kind": "imported" } & ImportBatch | { "kind": "inboxProblem", message: string, };
+export type PageEvent = { "kind": "dropHover", over: boolean, } | { "kind": "imported" } & ImportBatch | { "kind": "inboxProblem", message: string, } | { "kind": "locked", why: string, } | { "kind": "closingSoon", closingAt: string, } | { "kind": "clockSetBack", minutes: bigint, };
 
 export type ImportBatch = { via: ImportVia, exports: Array<ExportResult>, };
 

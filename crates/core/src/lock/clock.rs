@@ -58,6 +58,11 @@ impl Watermark {
         self.seen
     }
 
+    /// Raises the latest time seen to `seen` if that is later.
+    pub fn raise(&mut self, seen: i64) {
+        self.seen = self.seen.max(seen);
+    }
+
     /// Takes a reading: the watermark moves forward, never back.
     pub fn observe(&mut self, now: Now) -> Reading {
         let mut set_back_by = None;

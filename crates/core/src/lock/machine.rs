@@ -197,12 +197,12 @@ pub struct Lock {
 }
 
 impl Lock {
-    /// Starts locked (or with the day closed, if `closed_day` is today; the
-    /// first event sees to that).
+    /// Starts locked, or with the last closed day closed (the first event
+    /// after it begins a new day).
     pub fn new(policy: Policy, seen: i64, closed_day: Option<LocalDate>) -> Self {
         Self {
             policy,
-            state: State::Locked,
+            state: closed_day.map_or(State::Locked, |day| State::DayClosed { day }),
             watermark: Watermark::new(seen),
             closed_day,
             effective: Now {
@@ -211,6 +211,16 @@ impl Lock {
             },
             local_floor: i64::MIN,
         }
+    }
+
+    /// Takes the policy and memory the store holds, after an unlock: the
+    /// notes outside it may be stale or edited. Memory only moves forward.
+    pub fn adopt(&mut self, policy: Policy, seen: Option<i64>, closed_day: Option<LocalDate>) {
+        self.policy = policy;
+        if let Some(seen) = seen {
+            self.watermark.raise(seen);
+        }
+        self.closed_day = self.closed_day.max(closed_day);
     }
 
     pub fn state(&self) -> &State {

@@ -2,6 +2,7 @@
 //! that cannot be set back to cheat them. Pure: the shell feeds events with
 //! clock readings and carries out the effects.
 
+pub mod audit;
 pub mod clock;
 pub mod machine;
 pub mod persist;
