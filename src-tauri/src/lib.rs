@@ -12,6 +12,7 @@ pub mod imports;
 pub mod locking;
 pub mod logging;
 pub mod navigation;
+pub mod os_lock;
 pub mod state;
 
 use tauri::Manager;
@@ -65,6 +66,7 @@ pub fn run() {
                 Box::new(clock::SystemClock),
             ));
             locking::start_ticker(app.handle().clone());
+            os_lock::watch(app.handle());
             open_main_window(app)?;
             Ok(())
         })

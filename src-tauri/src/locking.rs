@@ -3,7 +3,7 @@
 //! the store closed), tell the page to forget everything, keep the lock's
 //! memory. The rules are the core's; this is the hands.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use kluis_core::lock::{self, Effect, Event, Lock, Now, Refusal, State, Why, persist};
 use kluis_vault::audit::NewEntry;
@@ -55,6 +55,7 @@ pub fn carry_out(
     now: Now,
     effects: &[Effect],
 ) {
+    let started = Instant::now();
     let mut changed = false;
     for effect in effects {
         if let Some((action, detail)) = lock::audit::entry(effect) {
@@ -99,6 +100,11 @@ pub fn carry_out(
         && let Console::Open { .. } = console
     {
         close(state, console, effects);
+        // The bound is 100 ms from the decision to the page told.
+        tracing::info!(
+            micros = started.elapsed().as_micros() as u64,
+            "locked: key wiped, store closed, page told"
+        );
     }
 }
 

@@ -23,6 +23,9 @@ export KLUIS_E2E_APP="$app" KLUIS_E2E_CLI="$cli" KLUIS_E2E_OUT="$out"
 # The lock's clock, moved by the tests (read only by debug builds; without
 # the file the app runs on the system clock).
 export KLUIS_TEST_CLOCK="$out/clock"
+# logind's suspend and lock signals, sent by the tests on the private session
+# bus (this machine's system bus has no logind; debug builds only).
+export KLUIS_TEST_LOGIND_ON_SESSION_BUS=1
 # tauri-driver may live in cargo's bin directory, which a fresh shell may lack on PATH.
 export PATH="$PATH:$cargo_bin"
 

@@ -165,6 +165,22 @@ describe("a vault on the laptop", () => {
     assert.ok(!(await pageText()).includes("Test export"), "the locked page still holds a name");
   });
 
+  it("locks when the screen saver locks the session, and when the laptop goes to sleep", async () => {
+    const signal = (path, member, ...args) => execFileSync("dbus-send", ["--session", "--type=signal", path, member, ...args]);
+    for (const [send, why] of [
+      [() => signal("/org/freedesktop/ScreenSaver", "org.freedesktop.ScreenSaver.ActiveChanged", "boolean:true"), "scherm"],
+      [() => signal("/org/freedesktop/login1", "org.freedesktop.login1.Manager.PrepareForSleep", "boolean:true"), "slaapstand"],
+      [() => signal("/org/freedesktop/login1/session/auto", "org.freedesktop.login1.Session.Lock"), "scherm"],
+    ]) {
+      await typePassphrase(SANNE);
+      await (await browser.$('[data-testid="unlock-submit"]')).click();
+      await waitFor("the console", async () => (await text("conversation-count").catch(() => "")) === "1 gesprek");
+      send();
+      await waitFor(`the lock (${why})`, async () => (await text("lock-why").catch(() => "")).includes(why));
+    }
+    assert.match(readLog(), /OS lock signal meaning=Sleep event=Suspend/);
+  });
+
   it("warns before closing time, then closes the day, and nobody reopens it", async () => {
     setClock("2026-11-23T16:46");
     await typePassphrase(SANNE);
