@@ -74,6 +74,24 @@ const standard: Handler = (cmd, args) => {
   throw new Error(`unexpected command ${cmd}`);
 };
 
+type PageChannel = { onmessage: (e: unknown) => void };
+
+/** The IPC of `handler`, keeping the page's event channel when it asks for one. */
+function withChannel(handler: Handler): () => PageChannel {
+  let channel: PageChannel | null = null;
+  withIpc((cmd, args) => {
+    if (cmd === "page_events") {
+      channel = args.channel as PageChannel;
+      return null;
+    }
+    return handler(cmd, args);
+  });
+  return () => {
+    if (!channel) throw new Error("the page asked for no channel yet");
+    return channel;
+  };
+}
+
 afterEach(() => {
   cleanup();
   clearMocks();
@@ -196,13 +214,8 @@ describe("a vault", () => {
 
   it("shows what an import did, and forgets it all on lock", async () => {
     let locked = false;
-    let channel: { onmessage: (e: unknown) => void } | null = null;
-    withIpc((cmd, args) => {
+    const channel = withChannel((cmd, args) => {
       if (cmd === "app_info") return locked ? lockedInfo : openInfo;
-      if (cmd === "page_events") {
-        channel = args.channel as typeof channel;
-        return null;
-      }
       if (cmd === "lock") {
         locked = true;
         return null;
@@ -211,8 +224,8 @@ describe("a vault", () => {
     });
     render(App);
     await screen.findByText("2 gesprekken");
-    await waitFor(() => expect(channel).not.toBeNull());
-    channel!.onmessage({
+    await waitFor(() => expect(channel).not.toThrow());
+    channel().onmessage({
       kind: "imported",
       via: "inbox",
       exports: [
@@ -251,21 +264,16 @@ describe("a vault", () => {
   });
 
   it("shows a drop target while files are dragged over the window", async () => {
-    let channel: { onmessage: (e: unknown) => void } | null = null;
-    withIpc((cmd, args) => {
+    const channel = withChannel((cmd, args) => {
       if (cmd === "app_info") return openInfo;
-      if (cmd === "page_events") {
-        channel = args.channel as typeof channel;
-        return null;
-      }
       return standard(cmd, args);
     });
     render(App);
     await screen.findByText("2 gesprekken");
-    await waitFor(() => expect(channel).not.toBeNull());
-    channel!.onmessage({ kind: "dropHover", over: true });
+    await waitFor(() => expect(channel).not.toThrow());
+    channel().onmessage({ kind: "dropHover", over: true });
     expect((await screen.findByTestId("drop-overlay")).textContent).toContain("Laat los om de export in te lezen");
-    channel!.onmessage({ kind: "dropHover", over: false });
+    channel().onmessage({ kind: "dropHover", over: false });
     await waitFor(() => expect(screen.queryByTestId("drop-overlay")).toBeNull());
   });
 
@@ -294,22 +302,17 @@ describe("a vault", () => {
 
   it("when the lock closes the vault, the page forgets everything and says why", async () => {
     let locked = false;
-    let channel: { onmessage: (e: unknown) => void } | null = null;
-    withIpc((cmd, args) => {
+    const channel = withChannel((cmd, args) => {
       if (cmd === "app_info") return locked ? lockedInfo : openInfo;
-      if (cmd === "page_events") {
-        channel = args.channel as typeof channel;
-        return null;
-      }
       return standard(cmd, args);
     });
     render(App);
     await screen.findByText("Anna Voorbeeld");
-    await waitFor(() => expect(channel).not.toBeNull());
-    channel!.onmessage({ kind: "closingSoon", closingAt: "17:00" });
+    await waitFor(() => expect(channel).not.toThrow());
+    channel().onmessage({ kind: "closingSoon", closingAt: "17:00" });
     expect((await screen.findByTestId("notice")).textContent).toContain("Om 17:00 sluit Kluis.");
     locked = true;
-    channel!.onmessage({ kind: "locked", why: "Vergrendeld: een tijd geen activiteit." });
+    channel().onmessage({ kind: "locked", why: "Vergrendeld: een tijd geen activiteit." });
     expect((await screen.findByTestId("lock-why")).textContent).toBe("Vergrendeld: een tijd geen activiteit.");
     expect(document.body.textContent).not.toContain("Anna Voorbeeld");
     expect(screen.queryByTestId("notice")).toBeNull();

@@ -56,26 +56,12 @@ pub const KNOWN: &[Known] = &[
     Known {
         key: IDLE_MINUTES,
         about: "minutes without input before Kluis locks (default 10)",
-        check: |value| {
-            value
-                .parse::<u32>()
-                .ok()
-                .filter(|m| IDLE_RANGE.contains(m))
-                .map(|_| ())
-                .ok_or("a number of minutes from 1 to 240")
-        },
+        check: |value| minutes_in(value, IDLE_RANGE, "a number of minutes from 1 to 240"),
     },
     Known {
         key: GRACE_MINUTES,
         about: "minutes after closing time before the hard lock closes the day (default 15)",
-        check: |value| {
-            value
-                .parse::<u32>()
-                .ok()
-                .filter(|m| GRACE_RANGE.contains(m))
-                .map(|_| ())
-                .ok_or("a number of minutes from 0 to 120")
-        },
+        check: |value| minutes_in(value, GRACE_RANGE, "a number of minutes from 0 to 120"),
     },
     Known {
         key: ACCOUNT_SETTING,
@@ -89,6 +75,17 @@ pub const KNOWN: &[Known] = &[
         },
     },
 ];
+
+fn minutes_in(
+    value: &str,
+    range: std::ops::RangeInclusive<u32>,
+    expected: &'static str,
+) -> Result<(), &'static str> {
+    match value.parse::<u32>() {
+        Ok(minutes) if range.contains(&minutes) => Ok(()),
+        _ => Err(expected),
+    }
+}
 
 /// Why a setting was not changed.
 #[derive(Debug, thiserror::Error)]
