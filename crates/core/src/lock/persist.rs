@@ -78,6 +78,17 @@ pub fn to_keep(lock: &Lock, get: impl Fn(&str) -> Option<String>) -> Vec<(&'stat
     keep
 }
 
+/// After an unlock: the store's policy and memory replace what the notes
+/// said (they may be stale, or edited by hand). Unreadable hours in the
+/// store leave the noted ones in force.
+pub fn adopt(lock: &mut Lock, store: &Store) -> Result<(), ShiftError> {
+    let get = from_store(store);
+    let policy = policy(&get)?;
+    let (seen, closed_day) = remembered(&get);
+    lock.adopt(policy, seen, closed_day);
+    Ok(())
+}
+
 /// Reads a setting from the store, as the functions above want it.
 pub fn from_store(store: &Store) -> impl Fn(&str) -> Option<String> + '_ {
     |key| store.setting(key).ok().flatten()
