@@ -165,17 +165,10 @@ pub fn admit(
     let Some(lock) = guard.as_mut() else {
         return Ok(());
     };
-    if let Console::Open { session, .. } = &*console {
-        let get = persist::from_store(session.store());
-        match persist::policy(&get) {
-            Ok(policy) => {
-                let (seen, closed_day) = persist::remembered(&get);
-                lock.adopt(policy, seen, closed_day);
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "the vault's shift hours are unreadable; the noted ones apply")
-            }
-        }
+    if let Console::Open { session, .. } = &*console
+        && let Err(e) = persist::adopt(lock, session.store())
+    {
+        tracing::error!(error = %e, "the vault's shift hours are unreadable; the noted ones apply");
     }
     let now = state.clock.now();
     let effects = lock.handle(now, Event::Unlock { role, reason });
