@@ -12,8 +12,9 @@ APT_BUILD := libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev lib
 # What the app needs at run time beyond WebKit: colour emoji (citizens use
 # them in about one message in ten; without the font they show as boxes).
 APT_RUN := fonts-noto-color-emoji
-# The real app under a virtual display, driven over WebDriver.
-APT_TEST := xvfb xauth webkit2gtk-driver dbus
+# The real app under a virtual display, driven over WebDriver; and the
+# archivist's own tools, which must accept Kluis's packages.
+APT_TEST := xvfb xauth webkit2gtk-driver dbus age minisign libxml2-utils python3-venv
 LOGS := target/test-logs
 
 .PHONY: help run test bench fuzz deps deps-test ui app lint test-rust test-ui test-e2e clean
@@ -37,6 +38,7 @@ deps:
 deps-test: deps
 	@scripts/ensure-apt.sh $(APT_TEST)
 	@scripts/ensure-tauri-driver.sh
+	@scripts/ensure-bagit.sh > /dev/null
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -59,11 +61,14 @@ run: app
 lint: deps
 	cargo fmt --all -- --check
 	npm run check
-	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets --features kluis-seal/interop -- -D warnings
 
+# `interop` adds the tests against the archivist's tools (bagit.py, age,
+# minisign, xmllint), which deps-test installs.
 test-rust: ui
 	@mkdir -p $(LOGS)
-	cargo test --workspace --no-fail-fast 2>&1 | tee $(LOGS)/rust.log
+	KLUIS_BAGIT_PY="$$(scripts/ensure-bagit.sh)" \
+	  cargo test --workspace --features kluis-seal/interop --no-fail-fast 2>&1 | tee $(LOGS)/rust.log
 
 test-ui: deps
 	@mkdir -p $(LOGS)

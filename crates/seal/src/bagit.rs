@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::fs;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use unicode_normalization::UnicodeNormalization;
@@ -17,12 +17,17 @@ use unicode_normalization::UnicodeNormalization;
 /// Files that desktops leave in folders by themselves.
 const SYSTEM_FILES: [&str; 4] = [".DS_Store", "Thumbs.db", "desktop.ini", ".directory"];
 
-/// Where a bag's files are.
+/// Where a bag's files are: a folder, or the tar inside a package, read
+/// once as it streams past (see [`crate::tar`]).
 pub trait BagFiles {
     /// Every regular file, as a path relative to the bag's root with `/`.
     fn files(&self) -> Result<Vec<String>, BagError>;
-    /// One of them.
-    fn open(&self, path: &str) -> Result<Box<dyn Read + '_>, BagError>;
+    /// A tag file's bytes (tag files are small).
+    fn read(&self, path: &str) -> Result<Vec<u8>, BagError>;
+    /// A file's checksum, lowercase hex.
+    fn digest(&self, path: &str, algorithm: Algorithm) -> Result<String, BagError>;
+    /// A file's size in bytes.
+    fn size(&self, path: &str) -> Result<u64, BagError>;
 }
 
 /// A bag in a folder.
@@ -56,11 +61,24 @@ impl BagFiles for Folder {
         Ok(found)
     }
 
-    fn open(&self, path: &str) -> Result<Box<dyn Read + '_>, BagError> {
+    fn read(&self, path: &str) -> Result<Vec<u8>, BagError> {
         let full = self.0.join(path);
-        Ok(Box::new(
-            fs::File::open(&full).map_err(|e| BagError::io(&full, e))?,
-        ))
+        fs::read(&full).map_err(|e| BagError::io(&full, e))
+    }
+
+    fn digest(&self, path: &str, algorithm: Algorithm) -> Result<String, BagError> {
+        let full = self.0.join(path);
+        let mut file = fs::File::open(&full).map_err(|e| BagError::io(&full, e))?;
+        let mut hasher = Hasher::new(algorithm);
+        io::copy(&mut file, &mut hasher).map_err(|e| BagError::io(&full, e))?;
+        Ok(hasher.hex())
+    }
+
+    fn size(&self, path: &str) -> Result<u64, BagError> {
+        let full = self.0.join(path);
+        Ok(fs::metadata(&full)
+            .map_err(|e| BagError::io(&full, e))?
+            .len())
     }
 }
 
@@ -99,31 +117,79 @@ impl Algorithm {
         })
     }
 
-    fn hex_of(self, reader: &mut dyn Read) -> io::Result<String> {
-        use sha2::Digest;
-        fn run<D: Digest>(mut digest: D, reader: &mut dyn Read) -> io::Result<String> {
-            let mut buffer = vec![0; 64 * 1024];
-            loop {
-                let n = reader.read(&mut buffer)?;
-                if n == 0 {
-                    break;
-                }
-                digest.update(&buffer[..n]);
-            }
-            Ok(digest
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect())
-        }
+    /// The name a manifest's file name carries.
+    pub fn name(self) -> &'static str {
         match self {
-            Self::Md5 => run(md5::Md5::new(), reader),
-            Self::Sha1 => run(sha1::Sha1::new(), reader),
-            Self::Sha224 => run(sha2::Sha224::new(), reader),
-            Self::Sha256 => run(sha2::Sha256::new(), reader),
-            Self::Sha384 => run(sha2::Sha384::new(), reader),
-            Self::Sha512 => run(sha2::Sha512::new(), reader),
+            Self::Md5 => "md5",
+            Self::Sha1 => "sha1",
+            Self::Sha224 => "sha224",
+            Self::Sha256 => "sha256",
+            Self::Sha384 => "sha384",
+            Self::Sha512 => "sha512",
         }
+    }
+}
+
+/// A running checksum of any of the algorithms; `Write` feeds it.
+pub enum Hasher {
+    Md5(md5::Md5),
+    Sha1(sha1::Sha1),
+    Sha224(sha2::Sha224),
+    Sha256(sha2::Sha256),
+    Sha384(sha2::Sha384),
+    Sha512(sha2::Sha512),
+}
+
+impl Hasher {
+    pub fn new(algorithm: Algorithm) -> Self {
+        use sha2::Digest;
+        match algorithm {
+            Algorithm::Md5 => Self::Md5(md5::Md5::new()),
+            Algorithm::Sha1 => Self::Sha1(sha1::Sha1::new()),
+            Algorithm::Sha224 => Self::Sha224(sha2::Sha224::new()),
+            Algorithm::Sha256 => Self::Sha256(sha2::Sha256::new()),
+            Algorithm::Sha384 => Self::Sha384(sha2::Sha384::new()),
+            Algorithm::Sha512 => Self::Sha512(sha2::Sha512::new()),
+        }
+    }
+
+    /// The checksum so far, lowercase hex.
+    pub fn hex(self) -> String {
+        use sha2::Digest;
+        let bytes: Vec<u8> = match self {
+            Self::Md5(d) => d.finalize().to_vec(),
+            Self::Sha1(d) => d.finalize().to_vec(),
+            Self::Sha224(d) => d.finalize().to_vec(),
+            Self::Sha256(d) => d.finalize().to_vec(),
+            Self::Sha384(d) => d.finalize().to_vec(),
+            Self::Sha512(d) => d.finalize().to_vec(),
+        };
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl io::Write for Hasher {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        use sha2::Digest;
+        match self {
+            Self::Md5(d) => d.update(buf),
+            Self::Sha1(d) => d.update(buf),
+            Self::Sha224(d) => d.update(buf),
+            Self::Sha256(d) => d.update(buf),
+            Self::Sha384(d) => d.update(buf),
+            Self::Sha512(d) => d.update(buf),
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Hasher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Hasher(..)")
     }
 }
 
@@ -214,7 +280,7 @@ pub fn check(bag: &impl BagFiles) -> Result<Checked, BagError> {
 
     let info = match names.exact("bag-info.txt") {
         Some(_) => parse_bag_info(&decode(
-            &read_all(bag, "bag-info.txt")?,
+            &bag.read("bag-info.txt")?,
             encoding,
             "bag-info.txt",
         )?)?,
@@ -222,7 +288,7 @@ pub fn check(bag: &impl BagFiles) -> Result<Checked, BagError> {
     };
     let fetched = match names.exact("fetch.txt") {
         Some(_) => parse_fetch(
-            &decode(&read_all(bag, "fetch.txt")?, encoding, "fetch.txt")?,
+            &decode(&bag.read("fetch.txt")?, encoding, "fetch.txt")?,
             version,
         )?,
         None => Vec::new(),
@@ -261,7 +327,7 @@ pub fn check(bag: &impl BagFiles) -> Result<Checked, BagError> {
     }
     let mut hashes: HashMap<(String, Algorithm), String> = HashMap::new();
     for (manifest, algorithm) in &payload_manifests {
-        let text = decode(&read_all(bag, manifest)?, encoding, manifest)?;
+        let text = decode(&bag.read(manifest)?, encoding, manifest)?;
         let entries = parse_manifest(&text, manifest, version, true, &mut warnings)?;
         let mut listed = Vec::new();
         for (path, checksum) in &entries {
@@ -290,7 +356,7 @@ pub fn check(bag: &impl BagFiles) -> Result<Checked, BagError> {
     }
 
     for (manifest, algorithm) in &tag_manifests {
-        let text = decode(&read_all(bag, manifest)?, encoding, manifest)?;
+        let text = decode(&bag.read(manifest)?, encoding, manifest)?;
         for (path, checksum) in parse_manifest(&text, manifest, version, false, &mut warnings)? {
             let Some(actual) = names.find(&path, &mut warnings) else {
                 return Err(BagError::Missing {
@@ -304,11 +370,7 @@ pub fn check(bag: &impl BagFiles) -> Result<Checked, BagError> {
 
     let mut payload_bytes = 0u64;
     for file in &payload {
-        payload_bytes +=
-            io::copy(&mut bag.open(file)?, &mut io::sink()).map_err(|e| BagError::Io {
-                path: (*file).clone(),
-                source: e,
-            })?;
+        payload_bytes += bag.size(file)?;
     }
     let payload_files = payload.len() as u64;
     // A holey bag's oxum counts files still to fetch: it can only be checked whole.
@@ -353,12 +415,7 @@ fn verify(
     let actual = match hashes.get(&key) {
         Some(hex) => hex.clone(),
         None => {
-            let hex = algorithm
-                .hex_of(&mut bag.open(path)?)
-                .map_err(|source| BagError::Io {
-                    path: path.to_owned(),
-                    source,
-                })?;
+            let hex = bag.digest(path, algorithm)?;
             hashes.insert(key, hex.clone());
             hex
         }
@@ -381,22 +438,11 @@ enum Encoding {
     Utf16,
 }
 
-fn read_all(bag: &impl BagFiles, path: &str) -> Result<Vec<u8>, BagError> {
-    let mut bytes = Vec::new();
-    bag.open(path)?
-        .read_to_end(&mut bytes)
-        .map_err(|source| BagError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-    Ok(bytes)
-}
-
 fn read_bagit_txt(bag: &impl BagFiles, files: &[String]) -> Result<(Version, Encoding), BagError> {
     if !files.iter().any(|f| f == "bagit.txt") {
         return Err(BagError::NoBagitTxt);
     }
-    let bytes = read_all(bag, "bagit.txt")?;
+    let bytes = bag.read("bagit.txt")?;
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF])
         || bytes.starts_with(&[0xFE, 0xFF])
         || bytes.starts_with(&[0xFF, 0xFE])

@@ -2,8 +2,11 @@
 //!
 //! This crate needs no vault: the archivist's tools (`kluis verify`,
 //! `kluis open`) link only this. It grows by issue 8: the BagIt check
-//! ([`bagit`]) comes first, then the writer, MDTO, the signatures, age and
-//! the chain.
+//! ([`bagit`]), the bag writer ([`bag`]) and its deterministic tar
+//! ([`tar`], read back in one pass) come first; MDTO, the signatures, age
+//! and the chain follow.
 #![forbid(unsafe_code)]
 
+pub mod bag;
 pub mod bagit;
+pub mod tar;
