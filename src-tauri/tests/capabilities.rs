@@ -181,7 +181,14 @@ fn no_networking_crate_and_no_risky_plugin_is_built_in() {
         "tungstenite",
         "quinn",
     ];
-    for package in ["kluis-app", "kluis-core", "kluis-cli", "whatsapp-export"] {
+    for package in [
+        "kluis-app",
+        "kluis-core",
+        "kluis-cli",
+        "kluis-seal",
+        "kluis-vault",
+        "whatsapp-export",
+    ] {
         let built = built_packages(package);
         assert!(built.contains(package), "cargo tree listed {built:?}");
         let networking: Vec<_> = NETWORKING.iter().filter(|n| built.contains(**n)).collect();

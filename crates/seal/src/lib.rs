@@ -9,4 +9,6 @@
 
 pub mod bag;
 pub mod bagit;
+pub mod encrypt;
+pub mod sign;
 pub mod tar;

@@ -64,3 +64,125 @@ fn bagit_py_validates_a_bag_kluis_wrote_and_refuses_it_damaged() {
     assert!(!out.status.success(), "bagit.py accepted a changed file");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+fn run(dir: &std::path::Path, program: &str, args: &[&str]) -> std::process::Output {
+    Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn minisign_verifies_what_kluis_signs_and_refuses_it_changed() {
+    use kluis_seal::sign::{SignError, SigningKey, verify};
+    let dir = temp("minisign");
+    let key = SigningKey::generate().unwrap();
+    std::fs::write(dir.join("kluis.pub"), key.public_key_file()).unwrap();
+    std::fs::write(dir.join("package"), b"the package's bytes").unwrap();
+    let comment = "kluis-seal v1 id=KLUIS-gm0000-WP01-20261123-000001 seq=1";
+    let signature = key.sign(&b"the package's bytes"[..], comment).unwrap();
+    std::fs::write(dir.join("package.minisig"), &signature).unwrap();
+
+    let out = run(
+        &dir,
+        "minisign",
+        &["-V", "-H", "-p", "kluis.pub", "-m", "package"],
+    );
+    assert!(
+        out.status.success(),
+        "minisign: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains(comment));
+    // Ours agrees, and a key round-trips through its bytes.
+    let again = SigningKey::from_bytes(&key.to_bytes()).unwrap();
+    assert_eq!(again.id(), key.id());
+    let trusted = verify(
+        &again.public_key_file(),
+        std::io::Cursor::new(b"the package's bytes"),
+        &signature,
+    )
+    .unwrap();
+    assert_eq!(trusted, comment);
+
+    std::fs::write(dir.join("package"), b"the package's bytez").unwrap();
+    assert!(
+        !run(
+            &dir,
+            "minisign",
+            &["-V", "-H", "-p", "kluis.pub", "-m", "package"]
+        )
+        .status
+        .success()
+    );
+    assert!(matches!(
+        verify(
+            &key.public_key_file(),
+            std::io::Cursor::new(b"the package's bytez"),
+            &signature
+        ),
+        Err(SignError::Mismatch)
+    ));
+    let other = SigningKey::generate().unwrap();
+    assert!(matches!(
+        verify(
+            &other.public_key_file(),
+            std::io::Cursor::new(b"the package's bytes"),
+            &signature
+        ),
+        Err(SignError::OtherKey { .. })
+    ));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn age_decrypts_what_kluis_encrypts_and_kluis_decrypts_what_age_encrypts() {
+    use kluis_seal::encrypt::{Opener, Recipients, decrypt, encrypt_to, identity, recipient};
+    use std::io::{Read, Write};
+    let dir = temp("age");
+    assert!(
+        run(&dir, "age-keygen", &["-o", "archive.key"])
+            .status
+            .success()
+    );
+    let key_file = std::fs::read_to_string(dir.join("archive.key")).unwrap();
+    let public = key_file
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .unwrap()
+        .to_owned();
+
+    let mut writer = encrypt_to(
+        &Recipients::Keys(vec![recipient(&public).unwrap()]),
+        Vec::new(),
+    )
+    .unwrap();
+    writer.write_all(b"a day of records").unwrap();
+    std::fs::write(dir.join("package.age"), writer.finish().unwrap()).unwrap();
+    let out = run(&dir, "age", &["-d", "-i", "archive.key", "package.age"]);
+    assert!(
+        out.status.success(),
+        "age: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, b"a day of records");
+
+    std::fs::write(dir.join("plain"), b"from the archive").unwrap();
+    assert!(
+        run(&dir, "age", &["-r", &public, "-o", "from-age.age", "plain"])
+            .status
+            .success()
+    );
+    let keys = [identity(&key_file).unwrap()];
+    let mut plain = Vec::new();
+    decrypt(
+        std::fs::File::open(dir.join("from-age.age")).unwrap(),
+        Opener::Keys(&keys),
+    )
+    .unwrap()
+    .read_to_end(&mut plain)
+    .unwrap();
+    assert_eq!(plain, b"from the archive");
+    std::fs::remove_dir_all(dir).unwrap();
+}
