@@ -87,13 +87,24 @@ pub fn import_dropped(state: &AppState, paths: &[PathBuf]) -> ImportBatch {
 }
 
 /// Watches the inbox on a thread of its own until the session of
-/// `generation` ends (a lock, or another unlock).
+/// `generation` ends (a lock, or another unlock). The folders exist when
+/// this returns, so a file put there at once is not lost in a race.
 pub fn watch_inbox<R: Runtime>(app: AppHandle<R>, generation: u64) {
+    let inbox = match prepare_inbox(&app.state::<AppState>()) {
+        Ok(Some(inbox)) => inbox,
+        Ok(None) => return,
+        Err(message) => {
+            tracing::error!("the inbox is not watched");
+            app.state::<AppState>()
+                .send(PageEvent::InboxProblem { message });
+            return;
+        }
+    };
     let spawned = std::thread::Builder::new()
         .name("inbox".into())
         .spawn(move || {
             let state = app.state::<AppState>();
-            if let Err(message) = run_inbox(&state, generation) {
+            if let Err(message) = run_inbox(&state, inbox, generation) {
                 tracing::error!("the inbox is not watched");
                 state.send(PageEvent::InboxProblem { message });
             }
@@ -103,14 +114,12 @@ pub fn watch_inbox<R: Runtime>(app: AppHandle<R>, generation: u64) {
     }
 }
 
-/// The watcher's loop: a pass whenever the inbox changes (and every tick
-/// while something settles), each under the console's lock, so that a
-/// lock waits for the import under way and ends the loop.
-pub fn run_inbox(state: &AppState, generation: u64) -> Result<(), String> {
+/// The open vault's inbox, its folders made; `None` when nothing is open.
+fn prepare_inbox(state: &AppState) -> Result<Option<Inbox>, String> {
     let inbox = {
         let console = state.console();
         let Console::Open { session, .. } = &*console else {
-            return Ok(());
+            return Ok(None);
         };
         Inbox::configured_dir(session.store(), &state.home)
             .map(|dir| Inbox::at(&dir))
@@ -122,6 +131,13 @@ pub fn run_inbox(state: &AppState, generation: u64) -> Result<(), String> {
             inbox.dir().display()
         )
     })?;
+    Ok(Some(inbox))
+}
+
+/// The watcher's loop: a pass whenever the inbox changes (and every tick
+/// while something settles), each under the console's lock, so that a
+/// lock waits for the import under way and ends the loop.
+pub fn run_inbox(state: &AppState, inbox: Inbox, generation: u64) -> Result<(), String> {
     let mut watch = Watch::new(inbox);
     let wakeups = watch.wakeups().map_err(|e| {
         format!(

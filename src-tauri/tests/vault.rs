@@ -182,6 +182,9 @@ fn unlocked_the_inbox_is_watched_and_refused_files_show_in_the_quarantine() {
     let (app, events) = vault_app(&root, TestClock::monday_morning());
     unlock_as_sanne(&app);
     let inbox = root.join("home/Kluis-inbox");
+    // There when the unlock returns: a file put there at once is not lost
+    // to a race with the watcher's thread (it was, on a busy machine).
+    assert!(inbox.is_dir() && root.join("home/Kluis-quarantine").is_dir());
     let view = app.invoke("inbox", json!({})).unwrap();
     assert_eq!(view["dir"], inbox.display().to_string());
     assert_eq!(view["quarantined"], json!([]));
