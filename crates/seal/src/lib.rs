@@ -10,5 +10,6 @@
 pub mod bag;
 pub mod bagit;
 pub mod encrypt;
+pub mod mdto;
 pub mod sign;
 pub mod tar;

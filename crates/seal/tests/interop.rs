@@ -186,3 +186,169 @@ fn age_decrypts_what_kluis_encrypts_and_kluis_decrypts_what_age_encrypts() {
     assert_eq!(plain, b"from the archive");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// A conversation part's and a file's sidecars, as a seal would write them.
+fn sample_sidecars() -> (String, String) {
+    use kluis_seal::mdto::{
+        Event, File, Identification, InformationObject, Reference, Retention, Term, pronom,
+    };
+    let source = "Kluis gm0000/WP01";
+    let id = |k: &str| Identification {
+        kenmerk: k.to_owned(),
+        bron: source.to_owned(),
+    };
+    let part = "WA-gm0000-WP01-7f3c2a9e0b1c-000001";
+    let object = InformationObject {
+        id: id(part),
+        name: "WhatsApp-gesprek KCC 23-11-2026 (deel 1) <met & zonder>".into(),
+        level: Term::new("Dossier", None, "Begrippenlijst Aggregatieniveaus MDTO"),
+        description: Some("Melding lantaarnpaal".into()),
+        consultation: Some(Reference {
+            name: "DMS Voorbeeld".into(),
+            id: None,
+        }),
+        period: Some(("2026-11-23".into(), "2026-11-23".into())),
+        language: Some("nl".into()),
+        events: vec![
+            Event {
+                kind: "Ontvangst".into(),
+                time: Some("2026-11-23T09:12:00".into()),
+                actor: None,
+                result: None,
+            },
+            Event {
+                kind: "Export".into(),
+                time: Some("2026-11-23T17:02:11".into()),
+                actor: Some(Reference {
+                    name: "op03".into(),
+                    id: None,
+                }),
+                result: Some("KLUIS-gm0000-WP01-20261123-000001".into()),
+            },
+        ],
+        appraisal: Term::new(
+            "Tijdelijk te bewaren",
+            Some("V"),
+            "Begrippenlijst Waarderingen MDTO",
+        ),
+        retention: Some(Retention {
+            trigger: Term::new("Bevriezing", None, "Begrippenlijst EventTypeLijst MDTO"),
+            start: "2026-11-23".into(),
+            period: "P1Y".into(),
+            end: "2027-11-23".into(),
+        }),
+        category: Some(Term::new(
+            "Ingewilligd - Informatieverzoek",
+            Some("6.1.3"),
+            "Selectielijst gemeenten en intergemeentelijke organen 2020",
+        )),
+        part_of: Some(Reference {
+            name: "WhatsApp KCC".into(),
+            id: Some(id("DMS-serie-1")),
+        }),
+        parts: vec![Reference {
+            name: "IMG-20261123-WA0001.jpg".into(),
+            id: Some(id(&format!("{part}-B01"))),
+        }],
+        representations: vec![Reference {
+            name: "G001.txt".into(),
+            id: None,
+        }],
+        related: vec![(
+            Reference {
+                name: "deel 0".into(),
+                id: Some(id("WA-gm0000-WP01-7f3c2a9e0b1c-000000")),
+            },
+            Term::new("Refereert aan", None, "Begrippenlijst Relatietypen MDTO"),
+        )],
+        creator: Reference {
+            name: "Gemeente Voorbeeld".into(),
+            id: Some(Identification {
+                kenmerk: "gm0000".into(),
+                bron: "TOOI register gemeenten compleet".into(),
+            }),
+        },
+        involved: vec![(
+            Term::new(
+                "Indiener",
+                None,
+                "Begrippenlijst Relatietypen (betrokkene) MDTO",
+            ),
+            Reference {
+                name: "Eva".into(),
+                id: Some(Identification {
+                    kenmerk: "+31600000001".into(),
+                    bron: "WhatsApp-telefoonnummer".into(),
+                }),
+            },
+        )],
+        activity: Some(Reference {
+            name: "Klantcontact via WhatsApp (KCC)".into(),
+            id: None,
+        }),
+        restriction: (
+            Term::new(
+                "Overig",
+                Some("Overig"),
+                "Begrippenlijst BeperkingGebruik Kluis",
+            ),
+            Some("Bevat persoonsgegevens (AVG)".into()),
+        ),
+    };
+    let file = File {
+        id: id(&format!("{part}/G001.txt")),
+        name: "transcript WhatsApp-gesprek 23-11-2026 (deel 1).txt".into(),
+        size: 119,
+        format: pronom("G001.txt", b"Gesprek"),
+        sha256: "de6768".repeat(10) + "0609",
+        checksum_date: "2026-11-23T17:02:11".into(),
+        represents: Reference {
+            name: "WhatsApp-gesprek KCC 23-11-2026 (deel 1)".into(),
+            id: Some(id(part)),
+        },
+    };
+    (object.to_xml(), file.to_xml())
+}
+
+#[test]
+fn xmllint_validates_the_sidecars_against_the_mdto_schema() {
+    let dir = temp("mdto");
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/archive/mdto/MDTO-XML1.0.1.xsd");
+    let (object, file) = sample_sidecars();
+    std::fs::write(dir.join("G001.mdto.xml"), &object).unwrap();
+    std::fs::write(dir.join("G001.txt.bestand.mdto.xml"), &file).unwrap();
+    for name in ["G001.mdto.xml", "G001.txt.bestand.mdto.xml"] {
+        let out = Command::new("xmllint")
+            .args(["--noout", "--schema"])
+            .arg(&schema)
+            .arg(dir.join(name))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(object.contains(
+        "<naam>WhatsApp-gesprek KCC 23-11-2026 (deel 1) &lt;met &amp; zonder&gt;</naam>"
+    ));
+    // An element out of order is refused: the check can fail.
+    let broken = file.replace("<omvang>119</omvang>\n", "").replace(
+        "</naam>",
+        "</naam>\n    <omvang>119</omvang>\n    <omvang>1</omvang>",
+    );
+    std::fs::write(dir.join("broken.xml"), broken).unwrap();
+    let out = Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(&schema)
+        .arg(dir.join("broken.xml"))
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "xmllint accepted two omvang elements"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
