@@ -11,5 +11,6 @@ pub mod bag;
 pub mod bagit;
 pub mod encrypt;
 pub mod mdto;
+pub mod package;
 pub mod sign;
 pub mod tar;

@@ -175,7 +175,7 @@ pub struct StreamedBag {
 impl StreamedBag {
     /// Reads the whole tar. Refuses links, devices, names outside the one
     /// root folder and tag files beyond what memory should hold.
-    pub fn read(input: impl Read) -> Result<Self, BagError> {
+    pub fn from_tar(input: impl Read) -> Result<Self, BagError> {
         let mut archive = tar::Archive::new(input);
         let mut bag = Self::default();
         let mut tag_bytes = 0u64;

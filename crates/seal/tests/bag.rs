@@ -47,7 +47,7 @@ const DAY: &[(&str, &[u8])] = &[
 #[test]
 fn a_bag_reads_back_in_one_pass_and_from_a_folder_the_real_tar_unpacked() {
     let (tar, digest) = write_bag(DAY);
-    let streamed = StreamedBag::read(Cursor::new(&tar)).unwrap();
+    let streamed = StreamedBag::from_tar(Cursor::new(&tar)).unwrap();
     assert_eq!(streamed.root, ROOT);
     let checked = check(&streamed).unwrap();
     assert_eq!(
@@ -109,7 +109,7 @@ fn a_changed_byte_or_a_bad_name_is_named() {
     let (mut tar, _) = write_bag(DAY);
     let at = tar.windows(10).position(|w| w == b"transcript").unwrap();
     tar[at] = b'T';
-    let streamed = StreamedBag::read(Cursor::new(&tar)).unwrap();
+    let streamed = StreamedBag::from_tar(Cursor::new(&tar)).unwrap();
     match check(&streamed) {
         Err(BagError::ChecksumMismatch { path, .. }) => assert_eq!(path, "data/G001/G001.txt"),
         other => panic!("{other:?}"),
@@ -149,7 +149,7 @@ fn a_tar_that_leaves_its_folder_is_refused() {
         .unwrap();
     let bytes = builder.into_inner().unwrap();
     assert!(matches!(
-        StreamedBag::read(Cursor::new(bytes)),
+        StreamedBag::from_tar(Cursor::new(bytes)),
         Err(BagError::OutsideScope { .. })
     ));
 }

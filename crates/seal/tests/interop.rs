@@ -352,3 +352,141 @@ fn xmllint_validates_the_sidecars_against_the_mdto_schema() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// The archivist's whole routine (archive.md §0), with Debian's and PyPI's
+/// tools only, on a package Kluis sealed.
+#[test]
+fn the_archivist_checks_a_sealed_package_without_kluis() {
+    use kluis_seal::encrypt::{Recipients, recipient};
+    use kluis_seal::package::{Meta, package_id, seal_to};
+    use kluis_seal::sign::SigningKey;
+    let dir = temp("archivist");
+    assert!(
+        run(&dir, "age-keygen", &["-o", "archive.key"])
+            .status
+            .success()
+    );
+    let key_file = std::fs::read_to_string(dir.join("archive.key")).unwrap();
+    let public = key_file
+        .lines()
+        .find_map(|l| l.strip_prefix("# public key: "))
+        .unwrap();
+    let key = SigningKey::generate().unwrap();
+    std::fs::write(dir.join("kluis.pub"), key.public_key_file()).unwrap();
+    let stick = dir.join("stick");
+    std::fs::create_dir_all(&stick).unwrap();
+    let id = package_id("gm0000", "WP01", "2026-11-23", 1);
+    let meta = Meta {
+        id: id.clone(),
+        organization: "Gemeente Voorbeeld".into(),
+        group: "KLUIS-gm0000-WP01".into(),
+        seq: 1,
+        period_start: "2026-11-22T17:00:00+01:00".into(),
+        period_end: "2026-11-23T17:00:00+01:00".into(),
+        previous: None,
+        audit_previous_head: "00".repeat(32),
+        audit_head: "ab".repeat(32),
+        conversations: 1,
+        bagging_date: "2026-11-23".into(),
+        sealed_at: 1_795_453_200,
+    };
+    let (object, file) = sample_sidecars();
+    let sealed = seal_to(
+        &stick,
+        meta,
+        &key,
+        &Recipients::Keys(vec![recipient(public).unwrap()]),
+        |p| {
+            p.payload("G001/G001.mdto.xml", object.len() as u64, object.as_bytes())?;
+            p.payload("G001/G001.txt", 8, &b"gesprek\n"[..])?;
+            p.payload(
+                "G001/G001.txt.bestand.mdto.xml",
+                file.len() as u64,
+                file.as_bytes(),
+            )?;
+            p.tag("kluis/audit.jsonl", b"{\"n\":1}\n")?;
+            Ok(())
+        },
+    )
+    .unwrap();
+    let package = format!("stick/{id}.tar.age");
+
+    let out = run(
+        &dir,
+        "minisign",
+        &["-V", "-H", "-p", "kluis.pub", "-m", &package],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        said.contains(&format!(
+            "kluis-seal v1 id={id} seq=1 bag=sha256:{}",
+            sealed.digest.hex()
+        )),
+        "{said}"
+    );
+
+    let out = run(
+        &dir,
+        "age",
+        &["-d", "-i", "archive.key", "-o", "package.tar", &package],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(run(&dir, "tar", &["-xf", "package.tar"]).status.success());
+    let out = Command::new(bagit_py())
+        .args(["--validate", "--quiet"])
+        .arg(dir.join(&id))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "bagit.py: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tag_manifest = format!("{id}/tagmanifest-sha256.txt");
+    let out = run(
+        &dir,
+        "minisign",
+        &[
+            "-V",
+            "-H",
+            "-p",
+            "kluis.pub",
+            "-m",
+            &tag_manifest,
+            "-x",
+            &format!("{tag_manifest}.minisig"),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&dir, "sha256sum", &[&tag_manifest]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with(&sealed.digest.hex()));
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/archive/mdto/MDTO-XML1.0.1.xsd");
+    for sidecar in ["G001.mdto.xml", "G001.txt.bestand.mdto.xml"] {
+        let out = Command::new("xmllint")
+            .args(["--noout", "--schema"])
+            .arg(&schema)
+            .arg(dir.join(&id).join("data/G001").join(sidecar))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{sidecar}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

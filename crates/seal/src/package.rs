@@ -1,0 +1,587 @@
+//! One sealed package: the bag as a deterministic tar, encrypted with age,
+//! signed inside (over the tag manifest) and outside (over the encrypted
+//! file), and chained to the previous package by its bag digest. Also the
+//! archivist's check of a package and of a row of them.
+//!
+//! ```text
+//! <id>.tar.age           the encrypted bag
+//! <id>.tar.age.minisig   kluis-seal v1 id=… seq=… bag=sha256:… prev=sha256:… start=… end=…
+//! ```
+
+use std::fs::{self, File};
+use std::io::{self, BufReader, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::Digest;
+
+use crate::bag::{BagDigest, BagWriter};
+use crate::bagit::{self, BagError, BagFiles, Checked};
+use crate::encrypt::{self, CryptError, Opener, Recipients};
+use crate::sign::{self, SignError, SigningKey};
+use crate::tar::{StreamedBag, TarError};
+
+/// The inner signature, beside the tag manifest it signs (not listed: it
+/// cannot list itself).
+pub const INNER_SIGNATURE: &str = "tagmanifest-sha256.txt.minisig";
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// `KLUIS-<gemeentecode>-<werkplek>-<YYYYMMDD>-<seq>`: ASCII, no personal
+/// data, sortable.
+pub fn package_id(municipality: &str, workplace: &str, date: &str, seq: u64) -> String {
+    format!(
+        "KLUIS-{municipality}-{workplace}-{}-{seq:06}",
+        date.replace('-', "")
+    )
+}
+
+/// What a package says about itself, outside its payload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Meta {
+    pub id: String,
+    /// The municipality, as `Source-Organization`.
+    pub organization: String,
+    /// `KLUIS-<gemeentecode>-<werkplek>`, as `Bag-Group-Identifier`.
+    pub group: String,
+    pub seq: u64,
+    /// ISO 8601 with offset: the previous package's end, and now.
+    pub period_start: String,
+    pub period_end: String,
+    /// The previous package's id and bag digest; `None` for the first.
+    pub previous: Option<(String, BagDigest)>,
+    /// The audit log's head before and after this package's excerpt.
+    pub audit_previous_head: String,
+    pub audit_head: String,
+    pub conversations: u64,
+    /// `YYYY-MM-DD`.
+    pub bagging_date: String,
+    /// Unix seconds: every tar entry's mtime.
+    pub sealed_at: u64,
+}
+
+impl Meta {
+    fn previous_digest(&self) -> String {
+        self.previous
+            .as_ref()
+            .map_or_else(|| GENESIS.to_owned(), |(_, d)| d.hex())
+    }
+
+    fn bag_info(&self, key_id: &str) -> Vec<(&'static str, String)> {
+        vec![
+            ("Source-Organization", self.organization.clone()),
+            ("External-Identifier", self.id.clone()),
+            ("Bagging-Date", self.bagging_date.clone()),
+            ("Bag-Group-Identifier", self.group.clone()),
+            ("Bag-Count", format!("{} of ?", self.seq)),
+            (
+                "BagIt-Profile-Identifier",
+                "urn:kluis:bagit-profile:v1".into(),
+            ),
+            ("Kluis-Sequence", self.seq.to_string()),
+            ("Kluis-Period-Start", self.period_start.clone()),
+            ("Kluis-Period-End", self.period_end.clone()),
+            (
+                "Kluis-Previous-Package",
+                self.previous
+                    .as_ref()
+                    .map_or_else(|| "-".to_owned(), |(id, _)| id.clone()),
+            ),
+            (
+                "Kluis-Previous-Bag-Digest",
+                format!("sha256:{}", self.previous_digest()),
+            ),
+            (
+                "Kluis-Audit-Previous-Head",
+                format!("sha256:{}", self.audit_previous_head),
+            ),
+            ("Kluis-Audit-Head", format!("sha256:{}", self.audit_head)),
+            ("Kluis-Signing-Key-Id", key_id.to_owned()),
+            ("Kluis-Conversations", self.conversations.to_string()),
+        ]
+    }
+
+    fn inner_comment(&self) -> String {
+        format!(
+            "kluis-bag v1 id={} seq={} prev=sha256:{}",
+            self.id,
+            self.seq,
+            self.previous_digest()
+        )
+    }
+
+    fn outer_comment(&self, digest: &BagDigest) -> String {
+        format!(
+            "kluis-seal v1 id={} seq={} bag=sha256:{} prev=sha256:{} start={} end={}",
+            self.id,
+            self.seq,
+            digest.hex(),
+            self.previous_digest(),
+            self.period_start,
+            self.period_end
+        )
+    }
+}
+
+/// Why a package could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum SealError {
+    #[error(transparent)]
+    Tar(#[from] TarError),
+    #[error(transparent)]
+    Crypt(#[from] CryptError),
+    #[error(transparent)]
+    Sign(#[from] SignError),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error(
+        "{0} is a FAT32 file system, which cannot hold a file over 4 GiB: format the stick as exFAT or NTFS"
+    )]
+    Fat32(PathBuf),
+    #[error("the package did not verify after writing, and was removed: {0}")]
+    ReadBack(Box<VerifyError>),
+}
+
+/// A package being written: an encrypted stream of the bag.
+pub struct PackageWriter<'k, W: Write> {
+    bag: BagWriter<age::stream::StreamWriter<W>>,
+    meta: Meta,
+    key: &'k SigningKey,
+}
+
+impl<W: Write> std::fmt::Debug for PackageWriter<'_, W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PackageWriter")
+            .field("id", &self.meta.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'k, W: Write> PackageWriter<'k, W> {
+    pub fn new(
+        out: W,
+        meta: Meta,
+        key: &'k SigningKey,
+        recipients: &Recipients,
+    ) -> Result<Self, SealError> {
+        let encrypted = encrypt::encrypt_to(recipients, out)?;
+        Ok(Self {
+            bag: BagWriter::new(encrypted, &meta.id, meta.sealed_at)?,
+            meta,
+            key,
+        })
+    }
+
+    /// A payload file `data/<path>`; returns its SHA-256.
+    pub fn payload(
+        &mut self,
+        path: &str,
+        size: u64,
+        content: impl Read,
+    ) -> Result<String, SealError> {
+        Ok(self.bag.payload(path, size, content)?)
+    }
+
+    /// A tag file (e.g. `kluis/audit.jsonl`), listed in the tag manifest.
+    pub fn tag(&mut self, path: &str, bytes: &[u8]) -> Result<(), SealError> {
+        Ok(self.bag.tag(path, bytes)?)
+    }
+
+    /// Writes the tag files and the inner signature, ends the encryption,
+    /// and returns the output, the bag digest and the outer signature's
+    /// trusted comment.
+    pub fn finish(self) -> Result<(W, BagDigest, String), SealError> {
+        let info = self.meta.bag_info(&self.key.id());
+        let comment = self.meta.inner_comment();
+        let key = self.key;
+        let mut signing_error = None;
+        let (encrypted, digest) = self.bag.finish(&info, |tag_manifest| {
+            match key.sign(tag_manifest, &comment) {
+                Ok(signature) => vec![(INNER_SIGNATURE.to_owned(), signature.into_bytes())],
+                Err(e) => {
+                    signing_error = Some(e);
+                    Vec::new()
+                }
+            }
+        })?;
+        if let Some(e) = signing_error {
+            return Err(e.into());
+        }
+        let out = encrypted
+            .finish()
+            .map_err(|e| SealError::Crypt(CryptError::Io(e)))?;
+        Ok((out, digest, self.meta.outer_comment(&digest)))
+    }
+}
+
+/// A package written to a folder, and checked there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sealed {
+    pub package: PathBuf,
+    pub signature: PathBuf,
+    pub digest: BagDigest,
+    /// The SHA-256 of the encrypted file, for the packing slip.
+    pub ciphertext_sha256: String,
+}
+
+/// Writes the package into `dir` (a USB stick), fsyncs it, reads it back
+/// and verifies it completely, and only then gives it its final name and
+/// its outer signature. On any failure nothing with the final name exists.
+/// `fill` adds the payload and the tag files.
+pub fn seal_to(
+    dir: &Path,
+    meta: Meta,
+    key: &SigningKey,
+    recipients: &Recipients,
+    fill: impl FnOnce(&mut PackageWriter<'_, io::BufWriter<File>>) -> Result<(), SealError>,
+) -> Result<Sealed, SealError> {
+    let io_at = |path: &Path| {
+        let path = path.to_owned();
+        move |source| SealError::Io { path, source }
+    };
+    if is_fat32(dir) {
+        // A day's media can pass 4 GiB; a package is never split.
+        return Err(SealError::Fat32(dir.to_owned()));
+    }
+    let id = meta.id.clone();
+    let previous = meta.previous.clone();
+    let seq = meta.seq;
+    let partial = dir.join(format!("{id}.tar.age.partial"));
+    let package = dir.join(format!("{id}.tar.age"));
+    let signature_path = dir.join(format!("{id}.tar.age.minisig"));
+
+    // An ephemeral key, in memory only, lets Kluis read back what only the
+    // archive could otherwise open (not with a passphrase: scrypt stands alone).
+    let ephemeral = age::x25519::Identity::generate();
+    let (recipients, opener_keys, passphrase) = match recipients {
+        Recipients::Keys(keys) => {
+            let mut all = keys.clone();
+            all.push(ephemeral.to_public());
+            (Recipients::Keys(all), vec![ephemeral], None)
+        }
+        Recipients::Passphrase(p) => (
+            Recipients::Passphrase(p.clone()),
+            Vec::new(),
+            Some(p.clone()),
+        ),
+    };
+
+    let file = File::create(&partial).map_err(io_at(&partial))?;
+    let written = (|| {
+        let mut writer = PackageWriter::new(io::BufWriter::new(file), meta, key, &recipients)?;
+        fill(&mut writer)?;
+        let (out, digest, comment) = writer.finish()?;
+        let file = out.into_inner().map_err(|e| SealError::Io {
+            path: partial.clone(),
+            source: e.into_error(),
+        })?;
+        file.sync_all().map_err(io_at(&partial))?;
+        Ok::<_, SealError>((digest, comment))
+    })();
+    let (digest, comment) = match written {
+        Ok(done) => done,
+        Err(e) => {
+            let _ = fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
+
+    // Read back from the stick itself, as the archive will.
+    let opener = match &passphrase {
+        Some(p) => Opener::Passphrase(p),
+        None => Opener::Keys(&opener_keys),
+    };
+    let check = (|| {
+        let mut encrypted = File::open(&partial).map_err(io_at(&partial))?;
+        let ciphertext_sha256 = sha256_of(&mut encrypted).map_err(io_at(&partial))?;
+        encrypted.rewind().map_err(io_at(&partial))?;
+        let outer = key.sign(BufReader::new(&mut encrypted), &comment)?;
+        encrypted.rewind().map_err(io_at(&partial))?;
+        let expect = Expect {
+            public_key: key.public_key_file(),
+            previous: previous.clone().map(|(id, digest)| (id, digest, seq - 1)),
+        };
+        let verified = open_and_check(BufReader::new(encrypted), opener, &expect)
+            .map_err(|e| SealError::ReadBack(Box::new(e)))?;
+        if verified.digest != digest {
+            return Err(SealError::ReadBack(Box::new(VerifyError::BagInfo(
+                "the bag read back is not the bag written".into(),
+            ))));
+        }
+        Ok::<_, SealError>((ciphertext_sha256, outer))
+    })();
+    let (ciphertext_sha256, outer) = match check {
+        Ok(done) => done,
+        Err(e) => {
+            let _ = fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
+    write_synced(&signature_path, outer.as_bytes()).map_err(io_at(&signature_path))?;
+    fs::rename(&partial, &package).map_err(io_at(&package))?;
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_at(dir))?;
+    Ok(Sealed {
+        package,
+        signature: signature_path,
+        digest,
+        ciphertext_sha256,
+    })
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+fn sha256_of(reader: &mut impl Read) -> io::Result<String> {
+    let mut hash = sha2::Sha256::new();
+    let mut buffer = vec![0; 256 * 1024];
+    loop {
+        let n = reader.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hash.update(&buffer[..n]);
+    }
+    Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Whether `dir` lies on a FAT (vfat/msdos) file system, by the kernel's
+/// mount table (the longest mount point that contains it).
+fn is_fat32(dir: &Path) -> bool {
+    let Ok(dir) = fs::canonicalize(dir) else {
+        return false;
+    };
+    let Ok(mounts) = fs::read_to_string("/proc/self/mounts") else {
+        return false;
+    };
+    mounts
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace();
+            let (_, point, kind) = (fields.next()?, fields.next()?, fields.next()?);
+            Some((point.replace("\\040", " "), kind.to_owned()))
+        })
+        .filter(|(point, _)| dir.starts_with(point))
+        .max_by_key(|(point, _)| point.len())
+        .is_some_and(|(_, kind)| matches!(kind.as_str(), "vfat" | "msdos" | "fat"))
+}
+
+/// What the archivist expects of a package.
+#[derive(Clone, Debug)]
+pub struct Expect {
+    /// The workstation's public key (`.pub` file), handed over at install.
+    pub public_key: String,
+    /// The package before it (id, bag digest, seq), if the archive holds it.
+    pub previous: Option<(String, BagDigest, u64)>,
+}
+
+/// What a verified package is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    pub id: String,
+    pub seq: u64,
+    pub digest: BagDigest,
+    pub previous_id: Option<String>,
+    pub previous_digest: String,
+    pub period_start: String,
+    pub period_end: String,
+    pub bag: Checked,
+}
+
+/// Why a package does not verify; each kind has its own exit code in
+/// `kluis verify`.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("the outer signature does not hold: {0}")]
+    OuterSignature(SignError),
+    #[error("the package cannot be decrypted: {0}")]
+    Decrypt(CryptError),
+    #[error("the bag is not valid: {0}")]
+    Bag(BagError),
+    #[error("the signature inside the bag does not hold: {0}")]
+    InnerSignature(SignError),
+    #[error("bag-info.txt: {0}")]
+    BagInfo(String),
+    #[error("the chain is broken: {0}")]
+    Chain(String),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+impl VerifyError {
+    /// The process exit code `kluis verify` gives this failure.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::OuterSignature(_) => 10,
+            Self::Decrypt(_) => 11,
+            Self::Bag(_) => 12,
+            Self::InnerSignature(_) => 13,
+            Self::BagInfo(_) => 14,
+            Self::Chain(_) => 15,
+            Self::Io { .. } => 2,
+        }
+    }
+}
+
+/// Checks the package at `package` with its outer signature at
+/// `signature`: origin first (before decrypting anything), then the bag
+/// inside, its inner signature, its bag-info and its link to `expect`'s
+/// previous package.
+pub fn verify(
+    package: &Path,
+    signature: &Path,
+    opener: Opener<'_>,
+    expect: &Expect,
+) -> Result<Verified, VerifyError> {
+    let io_at = |path: &Path| {
+        let path = path.to_owned();
+        move |source| VerifyError::Io { path, source }
+    };
+    let signature_text = match fs::read_to_string(signature) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(VerifyError::OuterSignature(SignError::BadSignature(
+                format!("{} is missing", signature.display()),
+            )));
+        }
+        Err(e) => return Err(io_at(signature)(e)),
+    };
+    let file = File::open(package).map_err(io_at(package))?;
+    let outer = sign::verify(&expect.public_key, BufReader::new(file), &signature_text)
+        .map_err(VerifyError::OuterSignature)?;
+    let file = File::open(package).map_err(io_at(package))?;
+    let verified = open_and_check(BufReader::new(file), opener, expect)?;
+    // The outer comment must say what the bag says.
+    let said = format!(
+        "kluis-seal v1 id={} seq={} bag=sha256:{} prev=sha256:{} start={} end={}",
+        verified.id,
+        verified.seq,
+        verified.digest.hex(),
+        verified.previous_digest,
+        verified.period_start,
+        verified.period_end
+    );
+    if outer != said {
+        return Err(VerifyError::BagInfo(format!(
+            "the outer signature's comment ({outer}) does not match the bag ({said})"
+        )));
+    }
+    Ok(verified)
+}
+
+/// Decrypts, reads the bag in one pass and checks it.
+fn open_and_check(
+    input: impl Read,
+    opener: Opener<'_>,
+    expect: &Expect,
+) -> Result<Verified, VerifyError> {
+    let plain = encrypt::decrypt(input, opener).map_err(VerifyError::Decrypt)?;
+    let mut failed_read = None;
+    let bag = StreamedBag::from_tar(ReadErrors {
+        inner: plain,
+        error: &mut failed_read,
+    });
+    if let Some(e) = failed_read {
+        return Err(VerifyError::Decrypt(encrypt::read_error(e)));
+    }
+    let bag = bag.map_err(VerifyError::Bag)?;
+    let checked = bagit::check(&bag).map_err(VerifyError::Bag)?;
+    let tag_manifest = bag
+        .read("tagmanifest-sha256.txt")
+        .map_err(VerifyError::Bag)?;
+    let digest = BagDigest(sha2::Sha256::digest(&tag_manifest).into());
+    let inner = bag
+        .read(INNER_SIGNATURE)
+        .map_err(|_| VerifyError::InnerSignature(SignError::BadSignature("missing".into())))?;
+    let inner = String::from_utf8(inner)
+        .map_err(|_| VerifyError::InnerSignature(SignError::BadSignature("not text".into())))?;
+    let inner_comment = sign::verify(&expect.public_key, io::Cursor::new(&tag_manifest), &inner)
+        .map_err(VerifyError::InnerSignature)?;
+
+    let field = |label: &str| {
+        checked
+            .info(label)
+            .map(str::to_owned)
+            .ok_or_else(|| VerifyError::BagInfo(format!("no {label}")))
+    };
+    let id = field("External-Identifier")?;
+    if id != bag.root {
+        return Err(VerifyError::BagInfo(format!(
+            "External-Identifier {id} is not the bag's folder {}",
+            bag.root
+        )));
+    }
+    let seq: u64 = field("Kluis-Sequence")?
+        .parse()
+        .map_err(|_| VerifyError::BagInfo("Kluis-Sequence is not a number".into()))?;
+    let previous_digest = field("Kluis-Previous-Bag-Digest")?
+        .strip_prefix("sha256:")
+        .map(str::to_owned)
+        .ok_or_else(|| VerifyError::BagInfo("Kluis-Previous-Bag-Digest lacks sha256:".into()))?;
+    let previous_id = Some(field("Kluis-Previous-Package")?).filter(|p| p != "-");
+    let expected_inner = format!("kluis-bag v1 id={id} seq={seq} prev=sha256:{previous_digest}");
+    if inner_comment != expected_inner {
+        return Err(VerifyError::BagInfo(format!(
+            "the inner signature's comment ({inner_comment}) does not match bag-info"
+        )));
+    }
+    match (&expect.previous, &previous_id) {
+        (Some((prev_id, prev_digest, prev_seq)), _) => {
+            if seq != prev_seq + 1 {
+                return Err(VerifyError::Chain(format!(
+                    "package {seq} follows {prev_seq}: {}",
+                    if seq <= *prev_seq {
+                        "doubled or out of order"
+                    } else {
+                        "packages are missing in between"
+                    }
+                )));
+            }
+            if previous_id.as_deref() != Some(prev_id.as_str())
+                || previous_digest != prev_digest.hex()
+            {
+                return Err(VerifyError::Chain(format!(
+                    "package {seq} names another predecessor than {prev_id}"
+                )));
+            }
+        }
+        (None, None) if seq != 1 || previous_digest != GENESIS => {
+            return Err(VerifyError::Chain(format!(
+                "package {seq} names no predecessor, yet is not the first"
+            )));
+        }
+        (None, _) => {}
+    }
+    Ok(Verified {
+        id,
+        seq,
+        digest,
+        previous_id,
+        previous_digest,
+        period_start: field("Kluis-Period-Start")?,
+        period_end: field("Kluis-Period-End")?,
+        bag: checked,
+    })
+}
+
+/// Keeps the first read error, which the tar reader would otherwise turn
+/// into a vaguer one of its own.
+struct ReadErrors<'e, R> {
+    inner: R,
+    error: &'e mut Option<io::Error>,
+}
+
+impl<R: Read> Read for ReadErrors<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(n) => Ok(n),
+            Err(e) => {
+                let copy = io::Error::new(e.kind(), e.to_string());
+                self.error.get_or_insert(e);
+                Err(copy)
+            }
+        }
+    }
+}
