@@ -1,6 +1,7 @@
 //! `kluis`: the command line. Glue between the library crates and a shell.
 #![forbid(unsafe_code)]
 
+mod archive;
 mod import;
 mod parse;
 mod vault;
@@ -26,6 +27,11 @@ struct Cli {
 enum Command {
     /// Parse WhatsApp chat exports and print their messages.
     Parse(parse::Args),
+    /// Check sealed packages as the archive does (signature, decryption,
+    /// bag, chain); exit 10–15 names the kind of failure.
+    Verify(archive::VerifyArgs),
+    /// Verify a sealed package, then unpack its bag.
+    Open(archive::OpenArgs),
     #[command(flatten)]
     Vault(vault::VaultCommand),
 }
@@ -34,6 +40,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Parse(args) => parse::run(&args),
+        Command::Verify(args) => archive::verify_packages(&args),
+        Command::Open(args) => archive::open_package(&args),
         Command::Vault(command) => vault::run(&cli.target, &command),
     };
     match result {

@@ -1,0 +1,188 @@
+//! `kluis verify` and `kluis open`: the archivist's side. These need only
+//! `kluis-seal`, never a vault.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+use clap::Args;
+use kluis_seal::encrypt::{self, Opener};
+use kluis_seal::package::{Expect, Verified, VerifyError, verify};
+use secrecy::SecretString;
+
+use crate::vault::out;
+
+const PASSPHRASE_VAR: &str = "KLUIS_ARCHIVE_PASSPHRASE";
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Packages (`….tar.age`), their signatures beside them; given in
+    /// order, each is checked as the successor of the one before.
+    #[arg(required = true)]
+    packages: Vec<PathBuf>,
+    #[command(flatten)]
+    keys: Keys,
+}
+
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// The package (`….tar.age`).
+    package: PathBuf,
+    #[command(flatten)]
+    keys: Keys,
+    /// Where to unpack the bag (a new or empty folder).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct Keys {
+    /// The workstation's public key (`.pub`), handed over at installation.
+    #[arg(long, value_name = "FILE")]
+    pubkey: PathBuf,
+    /// The archive's age key file; without it (and without
+    /// KLUIS_ARCHIVE_PASSPHRASE) only the outer signature is checked.
+    #[arg(long, value_name = "FILE")]
+    identity: Option<PathBuf>,
+}
+
+enum Opening {
+    Keys(Vec<age::x25519::Identity>),
+    Passphrase(SecretString),
+    Nothing,
+}
+
+impl Keys {
+    fn public_key(&self) -> anyhow::Result<String> {
+        std::fs::read_to_string(&self.pubkey)
+            .with_context(|| format!("cannot read the public key {}", self.pubkey.display()))
+    }
+
+    fn opening(&self) -> anyhow::Result<Opening> {
+        if let Some(path) = &self.identity {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the identity {}", path.display()))?;
+            return Ok(Opening::Keys(vec![encrypt::identity(&text)?]));
+        }
+        Ok(match std::env::var(PASSPHRASE_VAR) {
+            Ok(p) if !p.is_empty() => Opening::Passphrase(SecretString::from(p)),
+            _ => Opening::Nothing,
+        })
+    }
+}
+
+impl Opening {
+    fn opener(&self) -> Option<Opener<'_>> {
+        match self {
+            Self::Keys(keys) => Some(Opener::Keys(keys)),
+            Self::Passphrase(p) => Some(Opener::Passphrase(p)),
+            Self::Nothing => None,
+        }
+    }
+}
+
+fn signature_of(package: &Path) -> PathBuf {
+    let mut name = package.as_os_str().to_owned();
+    name.push(".minisig");
+    PathBuf::from(name)
+}
+
+/// Checks each package; the exit code is the first failure's (10 outer
+/// signature, 11 decryption, 12 bag, 13 inner signature, 14 bag-info,
+/// 15 chain).
+pub fn verify_packages(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
+    let public_key = args.keys.public_key()?;
+    let opening = args.keys.opening()?;
+    let mut previous: Option<Verified> = None;
+    let mut first_failure: Option<u8> = None;
+    let mut stdout = out();
+    for package in &args.packages {
+        let name = package.display();
+        let signature = signature_of(package);
+        let Some(opener) = opening.opener() else {
+            // Origin and integrity only: what the intake desk checks first.
+            let text = std::fs::read_to_string(&signature)
+                .map_err(|e| anyhow!("{name}: no signature beside it ({e})"))?;
+            let file = std::fs::File::open(package).with_context(|| format!("{name}"))?;
+            match kluis_seal::sign::verify(&public_key, std::io::BufReader::new(file), &text) {
+                Ok(comment) => writeln!(
+                    stdout,
+                    "{name}: signature ok ({comment}); not decrypted: give --identity to check the bag"
+                )?,
+                Err(e) => {
+                    let e = VerifyError::OuterSignature(e);
+                    writeln!(stdout, "{name}: FAILED: {e}")?;
+                    first_failure.get_or_insert(e.exit_code());
+                }
+            }
+            continue;
+        };
+        let expect = Expect {
+            public_key: public_key.clone(),
+            previous: previous.as_ref().map(|p| (p.id.clone(), p.digest, p.seq)),
+        };
+        match verify(package, &signature, opener, &expect) {
+            Ok(verified) => {
+                writeln!(
+                    stdout,
+                    "{name}: ok: {} seq {} bag sha256:{}, {} files, {} bytes, {} to {}",
+                    verified.id,
+                    verified.seq,
+                    verified.digest.hex(),
+                    verified.bag.payload_files,
+                    verified.bag.payload_bytes,
+                    verified.period_start,
+                    verified.period_end
+                )?;
+                for warning in &verified.bag.warnings {
+                    writeln!(stdout, "  warning: {warning}")?;
+                }
+                previous = Some(verified);
+            }
+            Err(e) => {
+                writeln!(stdout, "{name}: FAILED: {e}")?;
+                first_failure.get_or_insert(e.exit_code());
+                previous = None;
+            }
+        }
+    }
+    Ok(first_failure.map_or(ExitCode::SUCCESS, ExitCode::from))
+}
+
+/// Verifies the package, then unpacks its bag into `--out`.
+pub fn open_package(args: &OpenArgs) -> anyhow::Result<ExitCode> {
+    let public_key = args.keys.public_key()?;
+    let opening = args.keys.opening()?;
+    let opener = opening.opener().ok_or_else(|| {
+        anyhow!("give --identity FILE (or set {PASSPHRASE_VAR}) to open a package")
+    })?;
+    let expect = Expect {
+        public_key,
+        previous: None,
+    };
+    let verified = match verify(&args.package, &signature_of(&args.package), opener, &expect) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("kluis: {}: not opened: {e}", args.package.display());
+            return Ok(ExitCode::from(e.exit_code()));
+        }
+    };
+    if std::fs::read_dir(&args.out).is_ok_and(|mut d| d.next().is_some()) {
+        return Err(anyhow!("{} is not empty", args.out.display()));
+    }
+    std::fs::create_dir_all(&args.out)?;
+    let opener = opening.opener().expect("checked above");
+    let file = std::fs::File::open(&args.package)?;
+    let plain = encrypt::decrypt(std::io::BufReader::new(file), opener)?;
+    tar::Archive::new(plain)
+        .unpack(&args.out)
+        .with_context(|| format!("unpacking into {}", args.out.display()))?;
+    writeln!(
+        out(),
+        "{}: verified and unpacked into {}",
+        verified.id,
+        args.out.join(&verified.id).display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
