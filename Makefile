@@ -25,7 +25,7 @@ BENCH_DIR ?= ../shared/bench
 help:
 	@echo "make run    install what is missing, build, and open Kluis (demo data without a vault)"
 	@echo "make test   install test tools, then lint and run every Rust, UI and end-to-end test"
-	@echo "make bench  the parser against the public peers, the field check, the vault's store and unlock, import of a month (not part of test)"
+	@echo "make bench  the parser against the public peers, the field check, the vault's store and unlock, import of a month, sealing a day (not part of test)"
 	@echo "make fuzz   ten minutes of libFuzzer on the parser and the zip reader (not part of test)"
 
 ## Set-up ---------------------------------------------------------------------
@@ -97,6 +97,7 @@ bench:
 	KLUIS_CMD='$(CURDIR)/target/release/kluis parse --count {file}' $(BENCH_DIR)/run_peers.sh
 	BENCH_DIR=$(BENCH_DIR) scripts/bench-vault.sh
 	BENCH_DIR=$(BENCH_DIR) scripts/bench-import.sh
+	scripts/bench-seal.sh
 
 ## Fuzzing --------------------------------------------------------------------
 
