@@ -175,24 +175,36 @@ pub(crate) fn head(conn: &Connection) -> Result<Option<(i64, [u8; 32])>, StoreEr
     Ok(row.map(|(seq, hash)| (seq, hash.try_into().unwrap_or([0xff; 32]))))
 }
 
+/// The entries after `seq`, oldest first (a package's audit excerpt).
+pub fn after(store: &Store, seq: i64) -> Result<Vec<AuditEntry>, StoreError> {
+    let mut stmt = store.connection().prepare_cached(
+        "SELECT seq, at, operator, action, subject, detail FROM audit
+         WHERE seq > ?1 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([seq], entry_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    let action: String = row.get(3)?;
+    Ok(AuditEntry {
+        seq: row.get(0)?,
+        at: row.get(1)?,
+        operator: row.get(2)?,
+        // An unknown name fails verification; here it shows as an edit.
+        action: AuditAction::from_name(&action).unwrap_or(AuditAction::Edit),
+        subject: row.get(4)?,
+        detail: row.get(5)?,
+    })
+}
+
 /// The newest `limit` entries, newest first.
 pub fn recent(store: &Store, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
     let mut stmt = store.connection().prepare_cached(
         "SELECT seq, at, operator, action, subject, detail FROM audit
          ORDER BY seq DESC LIMIT ?1",
     )?;
-    let rows = stmt.query_map([limit as i64], |row| {
-        let action: String = row.get(3)?;
-        Ok(AuditEntry {
-            seq: row.get(0)?,
-            at: row.get(1)?,
-            operator: row.get(2)?,
-            // An unknown name fails verification; here it shows as an edit.
-            action: AuditAction::from_name(&action).unwrap_or(AuditAction::Edit),
-            subject: row.get(4)?,
-            detail: row.get(5)?,
-        })
-    })?;
+    let rows = stmt.query_map([limit as i64], entry_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

@@ -8,6 +8,7 @@
 
 mod cases;
 mod conversations;
+mod packages;
 mod schema;
 mod search;
 
@@ -22,6 +23,7 @@ use crate::keys::DataKey;
 use crate::local_time::LocalTime;
 
 pub use cases::{Case, CaseId, CaseStatus};
+pub use packages::{MediaFile, PackageRecord};
 pub use schema::CURRENT as SCHEMA_VERSION;
 pub use search::{Hit, SearchQuery, SearchQueryError};
 

@@ -112,6 +112,29 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX conversations_by_name ON conversations(chat_name);
     CREATE INDEX messages_by_original ON messages(original_id);
     "#,
+    // 3: the sealed packages, which records each carried (NULL: not yet
+    // sealed), and secrets that must never leave the encryption (the
+    // package signing key).
+    r#"
+    CREATE TABLE packages (
+        seq               INTEGER PRIMARY KEY,
+        id                TEXT NOT NULL UNIQUE,
+        digest            BLOB NOT NULL,
+        ciphertext_sha256 TEXT NOT NULL,
+        period_start      TEXT NOT NULL,
+        period_end        TEXT NOT NULL,
+        audit_seq         INTEGER NOT NULL,
+        audit_head        TEXT NOT NULL,
+        sealed_at         INTEGER NOT NULL
+    );
+    ALTER TABLE messages ADD COLUMN package INTEGER REFERENCES packages(seq);
+    ALTER TABLE originals ADD COLUMN package INTEGER REFERENCES packages(seq);
+    CREATE INDEX messages_unsealed ON messages(conversation_id) WHERE package IS NULL;
+    CREATE TABLE secrets (
+        name  TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The version a database of this build has.

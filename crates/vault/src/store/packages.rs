@@ -1,0 +1,262 @@
+//! Sealed packages: which records each carried, the chain's last link, and
+//! the secrets the sealing needs (kept inside the encryption only).
+
+use std::fmt;
+
+use rusqlite::{OptionalExtension, params};
+use zeroize::Zeroizing;
+
+use super::{ConversationId, MessageId, Original, Store, StoreError, StoredMessage, Writer};
+use crate::blob::BlobId;
+
+/// A package as recorded after it was written and verified.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PackageRecord {
+    pub seq: i64,
+    pub id: String,
+    pub digest: [u8; 32],
+    pub ciphertext_sha256: String,
+    /// ISO 8601 with offset.
+    pub period_start: String,
+    pub period_end: String,
+    /// The last audit entry the package's excerpt holds, and the excerpt's
+    /// head (the SHA-256 of its last line, hex).
+    pub audit_seq: i64,
+    pub audit_head: String,
+    pub sealed_at: i64,
+}
+
+impl fmt::Debug for PackageRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PackageRecord")
+            .field("seq", &self.seq)
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A file a message refers to, not yet sealed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MediaFile {
+    pub message: MessageId,
+    pub file_name: String,
+    /// `None`: the export lacked it (marked missing).
+    pub blob: Option<BlobId>,
+    pub size: Option<u64>,
+    pub sha256: Option<[u8; 32]>,
+}
+
+impl fmt::Debug for MediaFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MediaFile")
+            .field("message", &self.message)
+            .field("present", &self.blob.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// The conversations with messages no package carried yet.
+    pub fn unsealed_conversations(&self) -> Result<Vec<ConversationId>, StoreError> {
+        let mut stmt = self.connection().prepare_cached(
+            "SELECT DISTINCT conversation_id FROM messages WHERE package IS NULL
+             ORDER BY conversation_id",
+        )?;
+        let rows = stmt.query_map([], |row| Ok(ConversationId(row.get(0)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A conversation's messages no package carried yet, in order.
+    pub fn unsealed_messages(
+        &self,
+        conversation: ConversationId,
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        let mut stmt = self.connection().prepare_cached(
+            "SELECT id, conversation_id, seq, author, kind, text, attachment FROM messages
+             WHERE conversation_id = ?1 AND package IS NULL ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([conversation.0], StoredMessage::from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The files of those messages.
+    pub fn unsealed_media(
+        &self,
+        conversation: ConversationId,
+    ) -> Result<Vec<MediaFile>, StoreError> {
+        let mut stmt = self.connection().prepare_cached(
+            "SELECT media.message_id, media.file_name, media.blob, media.size, media.sha256
+             FROM media JOIN messages ON messages.id = media.message_id
+             WHERE messages.conversation_id = ?1 AND messages.package IS NULL
+             ORDER BY messages.seq, media.id",
+        )?;
+        let rows = stmt.query_map([conversation.0], |row| {
+            let blob: Option<String> = row.get(2)?;
+            let size: Option<i64> = row.get(3)?;
+            let sha256: Option<Vec<u8>> = row.get(4)?;
+            Ok((MessageId(row.get(0)?), row.get(1)?, blob, size, sha256))
+        })?;
+        rows.map(|row| {
+            let (message, file_name, blob, size, sha256) = row?;
+            let damaged = || StoreError::DamagedRow {
+                table: "media",
+                id: message.0,
+            };
+            Ok(MediaFile {
+                message,
+                file_name,
+                blob: blob
+                    .map(|b| BlobId::parse(&b).ok_or_else(damaged))
+                    .transpose()?,
+                size: size
+                    .map(|s| u64::try_from(s).map_err(|_| damaged()))
+                    .transpose()?,
+                sha256: sha256
+                    .map(|h| h.try_into().map_err(|_| damaged()))
+                    .transpose()?,
+            })
+        })
+        .collect()
+    }
+
+    /// The original export files that brought those messages, not sealed yet.
+    pub fn unsealed_originals(
+        &self,
+        conversation: ConversationId,
+    ) -> Result<Vec<Original>, StoreError> {
+        let ids: Vec<i64> = {
+            let mut stmt = self.connection().prepare_cached(
+                "SELECT DISTINCT originals.id FROM originals
+                 JOIN messages ON messages.original_id = originals.id
+                 WHERE messages.conversation_id = ?1 AND originals.package IS NULL
+                 ORDER BY originals.id",
+            )?;
+            let rows = stmt.query_map([conversation.0], |row| row.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        Ok(self
+            .originals()?
+            .into_iter()
+            .filter(|o| ids.contains(&o.id.0))
+            .collect())
+    }
+
+    /// How many earlier packages carried part of this conversation.
+    pub fn sealed_parts(&self, conversation: ConversationId) -> Result<i64, StoreError> {
+        Ok(self.connection().query_row(
+            "SELECT count(DISTINCT package) FROM messages
+             WHERE conversation_id = ?1 AND package IS NOT NULL",
+            [conversation.0],
+            |row| row.get(0),
+        )?)
+    }
+
+    /// The last package written, the chain's last link.
+    pub fn last_package(&self) -> Result<Option<PackageRecord>, StoreError> {
+        let row = self
+            .connection()
+            .query_row(
+                "SELECT seq, id, digest, ciphertext_sha256, period_start, period_end,
+                        audit_seq, audit_head, sealed_at
+                 FROM packages ORDER BY seq DESC LIMIT 1",
+                [],
+                |row| {
+                    let digest: Vec<u8> = row.get(2)?;
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        row.get(1)?,
+                        digest,
+                        row.get(3)?,
+                        row.get(4)?,
+                        row.get(5)?,
+                        row.get(6)?,
+                        row.get(7)?,
+                        row.get(8)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(
+            |(
+                seq,
+                id,
+                digest,
+                ciphertext_sha256,
+                period_start,
+                period_end,
+                audit_seq,
+                audit_head,
+                sealed_at,
+            )| {
+                Ok(PackageRecord {
+                    seq,
+                    id,
+                    digest: digest.try_into().map_err(|_| StoreError::DamagedRow {
+                        table: "packages",
+                        id: seq,
+                    })?,
+                    ciphertext_sha256,
+                    period_start,
+                    period_end,
+                    audit_seq,
+                    audit_head,
+                    sealed_at,
+                })
+            },
+        )
+        .transpose()
+    }
+
+    /// A secret kept inside the encryption, wiped from memory when dropped.
+    pub fn secret(&self, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError> {
+        Ok(self
+            .connection()
+            .query_row("SELECT value FROM secrets WHERE name = ?1", [name], |row| {
+                row.get::<_, Vec<u8>>(0)
+            })
+            .optional()?
+            .map(Zeroizing::new))
+    }
+}
+
+impl Writer<'_> {
+    /// Records the package and marks every record not sealed before as
+    /// carried by it.
+    pub fn record_package(&mut self, package: &PackageRecord) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO packages (seq, id, digest, ciphertext_sha256, period_start, period_end,
+                                   audit_seq, audit_head, sealed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                package.seq,
+                package.id,
+                package.digest.as_slice(),
+                package.ciphertext_sha256,
+                package.period_start,
+                package.period_end,
+                package.audit_seq,
+                package.audit_head,
+                package.sealed_at
+            ],
+        )?;
+        self.tx.execute(
+            "UPDATE messages SET package = ?1 WHERE package IS NULL",
+            [package.seq],
+        )?;
+        self.tx.execute(
+            "UPDATE originals SET package = ?1 WHERE package IS NULL",
+            [package.seq],
+        )?;
+        Ok(())
+    }
+
+    /// Keeps a secret (replacing one of the same name).
+    pub fn set_secret(&mut self, name: &str, value: &[u8]) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO secrets (name, value) VALUES (?1, ?2)
+             ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            params![name, value],
+        )?;
+        Ok(())
+    }
+}
