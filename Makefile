@@ -61,14 +61,14 @@ run: app
 lint: deps
 	cargo fmt --all -- --check
 	npm run check
-	cargo clippy --workspace --all-targets --features kluis-seal/interop -- -D warnings
+	cargo clippy --workspace --all-targets --features kluis-seal/interop,kluis-cli/interop -- -D warnings
 
 # `interop` adds the tests against the archivist's tools (bagit.py, age,
 # minisign, xmllint), which deps-test installs.
 test-rust: ui
 	@mkdir -p $(LOGS)
 	KLUIS_BAGIT_PY="$$(scripts/ensure-bagit.sh)" \
-	  cargo test --workspace --features kluis-seal/interop --no-fail-fast 2>&1 | tee $(LOGS)/rust.log
+	  cargo test --workspace --features kluis-seal/interop,kluis-cli/interop --no-fail-fast 2>&1 | tee $(LOGS)/rust.log
 
 test-ui: deps
 	@mkdir -p $(LOGS)

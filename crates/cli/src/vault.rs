@@ -80,12 +80,37 @@ pub enum VaultCommand {
     Settings,
     /// Change a setting (see `settings`); the change is audited.
     Set { key: String, value: String },
+    /// Make the package signing key (if none) and set the archive's recipients.
+    SealSetup(SealSetupArgs),
+    /// Seal everything not sealed yet into a package for the archive, as
+    /// the evening's closing does: written, read back, verified.
+    Seal(SealArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
     #[command(flatten)]
     kdf: KdfArgs,
+    #[command(flatten)]
+    seal: SealSetupArgs,
+}
+
+/// The package signing key and the archive's recipients.
+#[derive(Debug, Args)]
+pub struct SealSetupArgs {
+    /// The archive's age recipient (age1…); repeat for an escrow key.
+    #[arg(long = "archive-recipient", value_name = "AGE_RECIPIENT")]
+    recipients: Vec<String>,
+    /// Where to write the package signing key's public half, for the archive.
+    #[arg(long, value_name = "FILE")]
+    pubkey_out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SealArgs {
+    /// The folder (the USB stick) the package and its signature go to.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
 }
 
 /// Argon2id's cost for new slots; without these it is calibrated here.
@@ -160,6 +185,8 @@ pub fn run(target: &Target, command: &VaultCommand) -> anyhow::Result<ExitCode> 
         VaultCommand::Merge(args) => crate::import::merge(dir, target, args),
         VaultCommand::Settings => settings(dir, target),
         VaultCommand::Set { key, value } => set(dir, target, key, value),
+        VaultCommand::SealSetup(args) => seal_setup(dir, target, args),
+        VaultCommand::Seal(args) => seal(dir, target, args),
     };
     result.or_else(|err| match err.downcast_ref::<VaultError>() {
         Some(
@@ -290,7 +317,8 @@ fn init(dir: &Path, args: &InitArgs) -> anyhow::Result<ExitCode> {
     };
     let params = kdf(&args.kdf)?;
     let cost = calibrate::time(params)?;
-    let (vault, session, recovery) = Vault::create(dir, &admin, params, now())?;
+    let (vault, mut session, recovery) = Vault::create(dir, &admin, params, now())?;
+    let public_key = kluis_core::closing::prepare(&mut session, &args.seal.recipients, now())?;
     session.lock(now())?;
     drop(vault);
     let mut out = out();
@@ -314,7 +342,68 @@ fn init(dir: &Path, args: &InitArgs) -> anyhow::Result<ExitCode> {
         cost.as_secs_f64(),
         describe(&params)
     )?;
+    write_public_key(&mut out, &public_key, args.seal.pubkey_out.as_deref())?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn write_public_key(
+    out: &mut impl Write,
+    public_key: &str,
+    to: Option<&Path>,
+) -> anyhow::Result<()> {
+    match to {
+        Some(path) => {
+            std::fs::write(path, public_key)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            writeln!(
+                out,
+                "The packages' public key is in {}: hand it to the archive.",
+                path.display()
+            )?;
+        }
+        None => {
+            writeln!(out, "The packages' public key, for the archive:")?;
+            write!(out, "{public_key}")?;
+        }
+    }
+    Ok(())
+}
+
+fn seal_setup(dir: &Path, target: &Target, args: &SealSetupArgs) -> anyhow::Result<ExitCode> {
+    let mut session = open_and_unlock(dir, target)?;
+    let public_key = kluis_core::closing::prepare(&mut session, &args.recipients, now())?;
+    session.lock(now())?;
+    write_public_key(&mut out(), &public_key, args.pubkey_out.as_deref())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn seal(dir: &Path, target: &Target, args: &SealArgs) -> anyhow::Result<ExitCode> {
+    let mut session = open_and_unlock(dir, target)?;
+    let report = kluis_core::closing::seal_day(&mut session, &args.out, local_now());
+    session.lock(now())?;
+    let report = report?;
+    writeln!(
+        out(),
+        "{} (seq {}): {} conversations, {} messages, {} files; bag sha256:{}\n  {}\n  {}",
+        report.id,
+        report.seq,
+        report.conversations,
+        report.messages,
+        report.files,
+        report.digest,
+        report.package.display(),
+        report.signature.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Now, with the local time zone's offset (for the package's times).
+fn local_now() -> kluis_core::lock::Now {
+    let local = chrono::Local::now();
+    kluis_core::lock::Now {
+        utc: local.timestamp(),
+        offset: local.offset().local_minus_utc(),
+    }
 }
 
 fn unlock_check(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {

@@ -242,3 +242,179 @@ fn open_unpacks_only_a_verified_package() {
     assert!(!a.dir.join("uit3").exists());
     std::fs::remove_dir_all(&a.dir).unwrap();
 }
+
+/// The whole way, from a shell: a vault made with an archive recipient,
+/// an export imported, the day sealed to a stick, then an empty day; the
+/// archive's `kluis verify` accepts both as a chain; the package holds the
+/// transcript and the original, and its audit excerpt no citizen's name.
+#[test]
+fn a_vault_seals_its_days_and_the_archive_verifies_them() {
+    use age::secrecy::ExposeSecret;
+    let dir = std::env::temp_dir().join(format!("kluis-cli-seal-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("stick")).unwrap();
+    let archive = age::x25519::Identity::generate();
+    std::fs::write(dir.join("archive.key"), archive.to_string().expose_secret()).unwrap();
+    let recipient = archive.to_public().to_string();
+    let vault = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_kluis"))
+            .arg("--vault")
+            .arg(dir.join("vault"))
+            .args(args)
+            .current_dir(&dir)
+            .env("KLUIS_PASSPHRASE", "beheerder wachtwoord")
+            .output()
+            .unwrap()
+    };
+    let ok = |out: Output| {
+        assert!(
+            out.status.success(),
+            "{}{}",
+            stdout(&out),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout(&out)
+    };
+    ok(vault(&[
+        "init",
+        "--kdf-memory",
+        "64",
+        "--kdf-passes",
+        "3",
+        "--archive-recipient",
+        &recipient,
+        "--pubkey-out",
+        "kluis.pub",
+    ]));
+    // Sealing before the municipality is named says what to set.
+    let out = vault(&["seal", "--out", "stick"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("set municipality.code first"));
+    for (key, value) in [
+        ("municipality.code", "gm0000"),
+        ("municipality.name", "Gemeente Voorbeeld"),
+        ("workplace", "WP01"),
+    ] {
+        ok(vault(&["set", key, value]));
+    }
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/whatsapp/public/minvws-DSA-WhatsApp-merger/Carol Christmas/Export Carol/WhatsApp-chat met Test export.txt");
+    ok(vault(&["import", fixture.to_str().unwrap()]));
+
+    let first = ok(vault(&["seal", "--out", "stick"]));
+    assert!(
+        first.contains("(seq 1): 1 conversations, 78 messages, 3 files"),
+        "{first}"
+    );
+    let second = ok(vault(&["seal", "--out", "stick"]));
+    assert!(
+        second.contains("(seq 2): 0 conversations, 0 messages, 0 files"),
+        "{second}"
+    );
+
+    let mut packages: Vec<String> = std::fs::read_dir(dir.join("stick"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tar.age"))
+        .map(|n| format!("stick/{n}"))
+        .collect();
+    packages.sort();
+    assert_eq!(packages.len(), 2);
+    let mut args = vec!["verify"];
+    args.extend(packages.iter().map(String::as_str));
+    args.extend(["--pubkey", "kluis.pub", "--identity", "archive.key"]);
+    let verified = ok(kluis(&dir, &args));
+    assert_eq!(verified.matches(": ok: ").count(), 2, "{verified}");
+
+    ok(kluis(
+        &dir,
+        &[
+            "open",
+            &packages[0],
+            "--pubkey",
+            "kluis.pub",
+            "--identity",
+            "archive.key",
+            "--out",
+            "open",
+        ],
+    ));
+    let bag = std::fs::read_dir(dir.join("open"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let transcript = std::fs::read_to_string(bag.join("data/G001/G001.txt")).unwrap();
+    assert!(
+        transcript.contains("Hoi, ik heb de chat gemaakt"),
+        "{transcript}"
+    );
+    let original = std::fs::read(bag.join("data/G001/G001-export1.txt")).unwrap();
+    assert_eq!(
+        original,
+        std::fs::read(&fixture).unwrap(),
+        "the original is not byte-exact"
+    );
+    assert!(bag.join("data/G001/G001.mdto.xml").is_file());
+    assert!(bag.join("data/G001/G001.html.bestand.mdto.xml").is_file());
+    let audit = std::fs::read_to_string(bag.join("kluis/audit.jsonl")).unwrap();
+    assert!(audit.contains("\"ev\":\"import\""), "{audit}");
+    assert!(
+        audit.contains("\"op\":\"op-"),
+        "operators by pseudonym: {audit}"
+    );
+    #[cfg(feature = "interop")]
+    archivists_tools_accept(&bag);
+    for name in ["Test export", "Alice", "Carol", "Dave"] {
+        assert!(
+            !audit.contains(name),
+            "the audit excerpt names {name:?}: {audit}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The archivist's own tools on a bag a vault sealed from a real export:
+/// `bagit.py --validate`, and `xmllint --schema` on every MDTO sidecar.
+/// (Built with `--features interop`, as `make test` does.)
+#[cfg(feature = "interop")]
+fn archivists_tools_accept(bag: &Path) {
+    let bagit_py = std::env::var_os("KLUIS_BAGIT_PY").expect("KLUIS_BAGIT_PY (make test sets it)");
+    let out = Command::new(bagit_py)
+        .args(["--validate", "--quiet"])
+        .arg(bag)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "bagit.py: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/archive/mdto/MDTO-XML1.0.1.xsd");
+    let mut sidecars = Vec::new();
+    let mut stack = vec![bag.join("data")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.to_string_lossy().ends_with(".mdto.xml") {
+                sidecars.push(path);
+            }
+        }
+    }
+    assert!(sidecars.len() >= 4, "{sidecars:?}");
+    let out = Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(&schema)
+        .args(&sidecars)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "xmllint: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

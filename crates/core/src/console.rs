@@ -129,13 +129,17 @@ pub const ACCOUNT_SETTING: &str = "municipality.account";
 /// citizen. The municipality is the author with the account's name, or in a
 /// chat of two, the other one. In a group nobody else can be told apart:
 /// all of them show as the citizen's side, with their names.
-struct Sides<'a> {
+pub(crate) struct Sides<'a> {
     chat_name: &'a str,
     municipality: Option<&'a str>,
 }
 
 impl<'a> Sides<'a> {
-    fn of(messages: &'a [StoredMessage], chat_name: &'a str, account: Option<&'a str>) -> Self {
+    pub(crate) fn of(
+        messages: &'a [StoredMessage],
+        chat_name: &'a str,
+        account: Option<&'a str>,
+    ) -> Self {
         let authors: HashSet<&str> = messages
             .iter()
             .filter(|m| m.kind != MessageKind::System)
@@ -162,7 +166,7 @@ impl<'a> Sides<'a> {
         }
     }
 
-    fn sender(&self, kind: MessageKind, author: Option<&str>) -> Sender {
+    pub(crate) fn sender(&self, kind: MessageKind, author: Option<&str>) -> Sender {
         match author {
             _ if kind == MessageKind::System => Sender::System,
             None => Sender::System,

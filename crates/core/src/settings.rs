@@ -5,6 +5,7 @@ use kluis_vault::Session;
 use kluis_vault::audit::{AuditAction, NewEntry};
 use kluis_vault::store::StoreError;
 
+use crate::closing::{CODE_SETTING, NAME_SETTING, RECIPIENTS_SETTING, WORKPLACE_SETTING};
 use crate::console::ACCOUNT_SETTING;
 use crate::import::inbox::DIR_SETTING;
 use crate::lock::persist::{
@@ -62,6 +63,56 @@ pub const KNOWN: &[Known] = &[
         key: GRACE_MINUTES,
         about: "minutes after closing time before the hard lock closes the day (default 15)",
         check: |value| minutes_in(value, GRACE_RANGE, "a number of minutes from 0 to 120"),
+    },
+    Known {
+        key: NAME_SETTING,
+        about: "the municipality's name, as the archive's packages name their source",
+        check: |value| {
+            if value.trim().is_empty() || value.trim() != value {
+                Err("a name, without spaces at either end")
+            } else {
+                Ok(())
+            }
+        },
+    },
+    Known {
+        key: CODE_SETTING,
+        about: "the municipality's code in the TOOI register, e.g. gm0363 (in package names)",
+        check: |value| {
+            let digits = value.strip_prefix("gm").unwrap_or_default();
+            if digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()) {
+                Ok(())
+            } else {
+                Err("gm and four digits, like gm0363")
+            }
+        },
+    },
+    Known {
+        key: WORKPLACE_SETTING,
+        about: "this laptop's name among the municipality's Kluis workplaces, e.g. WP01",
+        check: |value| {
+            if (1..=8).contains(&value.len()) && value.chars().all(|c| c.is_ascii_alphanumeric()) {
+                Ok(())
+            } else {
+                Err("1 to 8 letters and digits, like WP01")
+            }
+        },
+    },
+    Known {
+        key: RECIPIENTS_SETTING,
+        about: "the archive's age recipients (age1…), one per line; packages are encrypted to them",
+        check: |value| {
+            let lines: Vec<&str> = value.lines().filter(|l| !l.trim().is_empty()).collect();
+            if !lines.is_empty()
+                && lines
+                    .iter()
+                    .all(|l| kluis_seal::encrypt::recipient(l).is_ok())
+            {
+                Ok(())
+            } else {
+                Err("one or more age recipients (age1…), one per line")
+            }
+        },
     },
     Known {
         key: ACCOUNT_SETTING,
@@ -157,5 +208,12 @@ mod tests {
         check(IDLE_MINUTES, "tien", false);
         check(GRACE_MINUTES, "0", true);
         check(GRACE_MINUTES, "121", false);
+        check(CODE_SETTING, "gm0363", true);
+        check(CODE_SETTING, "0363", false);
+        check(CODE_SETTING, "gm363", false);
+        check(WORKPLACE_SETTING, "WP01", true);
+        check(WORKPLACE_SETTING, "WP 01", false);
+        check(RECIPIENTS_SETTING, "age1nx5...", false);
+        check(NAME_SETTING, "Gemeente Voorbeeld", true);
     }
 }

@@ -1,0 +1,156 @@
+//! A conversation part as the archive reads it: plain text (the
+//! preservation form: UTF-8, LF, a stable layout) and static HTML (the
+//! human form: inline CSS, no scripts, nothing remote, links to the
+//! attachments beside it).
+
+use std::fmt::Write as _;
+
+use kluis_vault::store::{MessageKind, StoredMessage};
+
+use crate::conversations::Sender;
+
+/// One message as it goes into a transcript.
+#[derive(Clone, Debug)]
+pub struct Line<'m> {
+    pub message: &'m StoredMessage,
+    pub sender: Sender,
+    /// The attachment's file in the package (`G001-B01/G001-B01.jpg`), or
+    /// `None` when the export lacked it.
+    pub attachment_path: Option<String>,
+}
+
+/// What heads a transcript.
+#[derive(Clone, Debug)]
+pub struct Heading<'a> {
+    pub title: &'a str,
+    pub chat_name: &'a str,
+    pub municipality: &'a str,
+    pub package_id: &'a str,
+    pub part: i64,
+    /// (label, value) lines of the case: status, reference, labels, notes.
+    pub case: Vec<(&'static str, String)>,
+}
+
+fn local_time(message: &StoredMessage) -> String {
+    let (y, mo, d, h, mi, s) = message.id.time().parts();
+    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
+}
+
+fn direction(sender: Sender) -> &'static str {
+    match sender {
+        Sender::Citizen => "burger",
+        Sender::Municipality => "gemeente",
+        Sender::System => "WhatsApp",
+    }
+}
+
+fn body(line: &Line<'_>) -> String {
+    let m = line.message;
+    let mut text = match m.kind {
+        MessageKind::Deleted => format!("[verwijderd] {}", m.text),
+        _ => m.text.clone(),
+    };
+    if let Some(file) = &m.attachment {
+        let note = match &line.attachment_path {
+            Some(path) => format!("[bijlage {file}: {path}]"),
+            None => format!("[bijlage {file}: ontbreekt in de export]"),
+        };
+        text = if text.is_empty() {
+            note
+        } else {
+            format!("{note}\n{text}")
+        };
+    }
+    text
+}
+
+/// The plain-text transcript.
+pub fn text(heading: &Heading<'_>, lines: &[Line<'_>]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", heading.title);
+    let _ = writeln!(out, "Gesprek: {}", heading.chat_name);
+    let _ = writeln!(out, "Gemeente: {}", heading.municipality);
+    let _ = writeln!(
+        out,
+        "Pakket: {} (deel {})",
+        heading.package_id, heading.part
+    );
+    for (label, value) in &heading.case {
+        let _ = writeln!(out, "{label}: {}", value.replace('\n', "\n  "));
+    }
+    let _ = writeln!(out, "Tijden: lokale tijd zoals in de WhatsApp-export.");
+    let _ = writeln!(out, "Berichten: {}", lines.len());
+    for line in lines {
+        let _ = writeln!(out);
+        let author = line.message.author.as_deref().unwrap_or("WhatsApp");
+        let _ = writeln!(
+            out,
+            "{} {} {}",
+            local_time(line.message),
+            direction(line.sender),
+            author
+        );
+        let _ = writeln!(out, "{}", body(line));
+    }
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The static HTML transcript.
+pub fn html(heading: &Heading<'_>, lines: &[Line<'_>]) -> String {
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n\
+         <style>body{{font-family:sans-serif;max-width:50em;margin:2em auto;color:#1c2530}}\
+         .m{{margin:.6em 0;padding:.4em .7em;border-radius:6px;white-space:pre-wrap}}\
+         .burger{{background:#f1f3f6}}.gemeente{{background:#dcebfa;margin-left:4em}}\
+         .WhatsApp{{color:#5d6b7a;font-size:.9em}}.t{{font-size:.8em;color:#5d6b7a}}</style>\n</head>\n<body>\n",
+        escape(heading.title)
+    );
+    let _ = writeln!(out, "<h1>{}</h1>", escape(heading.title));
+    let _ = writeln!(out, "<dl>");
+    let mut facts: Vec<(&str, String)> = vec![
+        ("Gesprek", heading.chat_name.to_owned()),
+        ("Gemeente", heading.municipality.to_owned()),
+        (
+            "Pakket",
+            format!("{} (deel {})", heading.package_id, heading.part),
+        ),
+    ];
+    facts.extend(heading.case.iter().map(|(l, v)| (*l, v.clone())));
+    for (label, value) in facts {
+        let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(label), escape(&value));
+    }
+    let _ = writeln!(
+        out,
+        "</dl>\n<p class=\"t\">Tijden: lokale tijd zoals in de WhatsApp-export.</p>"
+    );
+    for line in lines {
+        let class = direction(line.sender);
+        let author = line.message.author.as_deref().unwrap_or("WhatsApp");
+        let mut text = escape(&body(line));
+        if let (Some(file), Some(path)) = (&line.message.attachment, &line.attachment_path) {
+            let note = escape(&format!("[bijlage {file}: {path}]"));
+            text = text.replacen(
+                &note,
+                &format!("<a href=\"{}\">{}</a>", escape(path), escape(file)),
+                1,
+            );
+        }
+        let _ = writeln!(
+            out,
+            "<div class=\"m {class}\"><span class=\"t\">{} · {}</span>\n{text}</div>",
+            escape(&local_time(line.message)),
+            escape(author)
+        );
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
