@@ -150,6 +150,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         Console::Open { session, .. } => (
             ConsoleState::Open {
                 who: session.who().into(),
+                closing_at: locking::closing_soon(&state),
             },
             None,
         ),

@@ -48,8 +48,13 @@ pub enum ConsoleState {
         /// Today is closed (`YYYY-MM-DD`): nobody unlocks until tomorrow.
         day_closed: Option<String>,
     },
-    /// Unlocked by `who`.
-    Open { who: UnlockAs },
+    /// Unlocked by `who`; `closing_at` (`HH:MM`) once the warning before
+    /// closing time was given.
+    #[serde(rename_all = "camelCase")]
+    Open {
+        who: UnlockAs,
+        closing_at: Option<String>,
+    },
     /// A vault is there but cannot be used, for this reason.
     Unavailable { reason: String },
 }

@@ -189,6 +189,15 @@ pub fn admit(
     }
 }
 
+/// Today's closing time (`HH:MM`) once the warning was given.
+pub fn closing_soon(state: &AppState) -> Option<String> {
+    state
+        .lock()
+        .as_ref()
+        .and_then(Lock::closing_soon)
+        .map(|at| at.to_string()[11..16].to_owned())
+}
+
 /// What the lock screen says about the lock, read without a passphrase.
 pub fn outlook(state: &AppState) -> (String, bool, Option<String>) {
     let guard = state.lock();

@@ -169,6 +169,8 @@ fn the_end_of_the_day_warns_then_closes_and_nothing_reopens_it() {
             .unwrap()
             .contains(&json!({ "kind": "closingSoon", "closingAt": "17:00" }))
     );
+    // The state says it too, for a page that missed the event.
+    assert_eq!(console_state(&app)["closingAt"], "17:00");
     for _ in 0..3 {
         clock.advance(9);
         app.invoke("activity", json!({})).unwrap();

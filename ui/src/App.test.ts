@@ -9,7 +9,7 @@ import type { AppInfo, ConversationSummary, ConversationView } from "./lib/bindi
 const info: AppInfo = { version: "0.1.0", console: { state: "demo" }, municipality: "Gemeente Voorbeeld" };
 const openInfo: AppInfo = {
   version: "0.1.0",
-  console: { state: "open", who: { kind: "operator", name: "Sanne" } },
+  console: { state: "open", who: { kind: "operator", name: "Sanne" }, closingAt: null },
   municipality: null,
 };
 const lockedInfo: AppInfo = {
@@ -326,5 +326,13 @@ describe("a vault", () => {
     await fireEvent.pointerDown(window);
     await fireEvent.wheel(window);
     expect(calls.filter((c) => c.cmd === "activity")).toHaveLength(1);
+  });
+
+  it("shows the closing warning from the app's state, so a warning given during the unlock is not lost", async () => {
+    withIpc((cmd, args) =>
+      cmd === "app_info" ? { ...openInfo, console: { ...openInfo.console, closingAt: "17:00" } } : standard(cmd, args),
+    );
+    render(App);
+    expect((await screen.findByTestId("notice")).textContent).toContain("Om 17:00 sluit Kluis.");
   });
 });

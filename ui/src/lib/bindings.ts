@@ -27,7 +27,7 @@ outsideShift: boolean,
 /**
  * Today is closed (`YYYY-MM-DD`): nobody unlocks until tomorrow.
  */
-dayClosed: string | null, } | { "state": "open", who: UnlockAs, } | { "state": "unavailable", reason: string, };
+dayClosed: string | null, } | { "state": "open", who: UnlockAs, closingAt: string | null, } | { "state": "unavailable", reason: string, };
 
 export type UnlockAs = { "kind": "operator", "name": string } | { "kind": "admin" } | { "kind": "recovery" };
 

@@ -236,6 +236,22 @@ impl Lock {
         self.watermark.seen()
     }
 
+    /// Today's closing time, once the warning before it was given (so a
+    /// page loaded after the warning still shows it).
+    pub fn closing_soon(&self) -> Option<LocalDateTime> {
+        match &self.state {
+            State::Unlocked {
+                warned: true,
+                overridden: false,
+                ..
+            }
+            | State::Closing {
+                overridden: false, ..
+            } => self.closing_at(self.local().date()),
+            _ => None,
+        }
+    }
+
     /// The time the rules used for the latest event (never before the
     /// latest time seen).
     pub fn effective(&self) -> Now {
