@@ -97,7 +97,7 @@ fn a_drop_imports_in_place_and_the_list_shows_it_until_locked() {
     let info = app.invoke("app_info", json!({})).unwrap();
     assert_eq!(
         info["console"],
-        json!({ "state": "open", "who": { "kind": "operator", "name": "Sanne" } })
+        json!({ "state": "open", "who": { "kind": "operator", "name": "Sanne" }, "closingAt": null })
     );
 
     let not_an_export = root.join("boodschappen.txt");
