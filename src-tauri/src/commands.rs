@@ -15,8 +15,8 @@ use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
 
 use crate::dto::{
-    AppInfo, ConsoleState, ConversationSummary, ConversationView, InboxView, PageEvent,
-    QuarantinedFile, UnlockAs,
+    AppInfo, ClosingOverview, ConsoleState, ConversationSummary, ConversationView, InboxView,
+    PageEvent, QuarantinedFile, SealedDay, UnlockAs,
 };
 use crate::state::{AppState, Console, now};
 use crate::{imports, locking};
@@ -61,6 +61,9 @@ pub enum CommandError {
     /// Too many failures: only the admin or recovery key opens now.
     #[error("alleen de beheerder kan nu ontgrendelen")]
     AdminNeeded { failures: u32 },
+    /// The seal failed; nothing was recorded and the day is still open.
+    #[error("{message}")]
+    Seal { message: String },
     /// The vault cannot do it; the text names no citizen.
     #[error("{message}")]
     Vault { message: String },
@@ -302,6 +305,86 @@ pub fn inbox(state: State<'_, AppState>) -> Result<InboxView, CommandError> {
                 reason,
             })
             .collect(),
+    })
+}
+
+/// Starts the closing procedure (the lock counts it as closing).
+#[tauri::command]
+pub fn start_closing(state: State<'_, AppState>) {
+    tracing::info!(command = "start_closing");
+    locking::apply(&state, Event::StartClosing);
+}
+
+/// What the closing procedure checks: the inbox emptied, open cases, the
+/// stick in place.
+#[tauri::command]
+pub fn closing_overview(state: State<'_, AppState>) -> Result<ClosingOverview, CommandError> {
+    let console = state.console();
+    let Console::Open { session, .. } = &*console else {
+        return Err(CommandError::Locked);
+    };
+    let store = session.store();
+    let inbox = Inbox::at(&Inbox::configured_dir(store, &state.home)?);
+    let inbox_waiting = std::fs::read_dir(inbox.dir())
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                .count()
+        })
+        .unwrap_or(0);
+    let open_conversations = console::list(store, "")?
+        .iter()
+        .filter(|c| c.status == kluis_core::CaseStatus::Open)
+        .count();
+    let target = store.setting(kluis_core::closing::OUT_SETTING)?;
+    let target_ready = target
+        .as_deref()
+        .is_some_and(|t| std::path::Path::new(t).is_dir());
+    Ok(ClosingOverview {
+        inbox_waiting: u32::try_from(inbox_waiting).unwrap_or(u32::MAX),
+        open_conversations: u32::try_from(open_conversations).unwrap_or(u32::MAX),
+        target,
+        target_ready,
+    })
+}
+
+/// Seals the day to the stick (`archive.out`): written, read back,
+/// verified, recorded; then the day is closed and the vault locks.
+/// Off the main thread: a day's media take seconds.
+#[tauri::command(async)]
+pub fn seal_day(state: State<'_, AppState>) -> Result<SealedDay, CommandError> {
+    let report = {
+        let mut console = state.console();
+        let Console::Open { session, .. } = &mut *console else {
+            return Err(CommandError::Locked);
+        };
+        let target = session
+            .store()
+            .setting(kluis_core::closing::OUT_SETTING)?
+            .ok_or_else(|| CommandError::Seal {
+                message: "Er is geen doelmap voor het pakket ingesteld (archive.out): vraag het de beheerder.".into(),
+            })?;
+        let now = state.clock.now();
+        kluis_core::closing::seal_day(session, std::path::Path::new(&target), now).map_err(|e| {
+            tracing::error!(error = %e, "the seal failed");
+            CommandError::Seal {
+                message: format!(
+                    "Verzegelen is mislukt; de dag is nog open en er is niets vastgelegd ({e})."
+                ),
+            }
+        })?
+    };
+    tracing::info!(command = "seal_day", seq = report.seq, "sealed");
+    // Sealed: the lock closes the day, wipes the keys and tells the page.
+    locking::apply(&state, Event::Sealed);
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(SealedDay {
+        id: report.id,
+        check: report.digest[..8].to_owned(),
+        conversations: count(report.conversations),
+        messages: count(report.messages),
+        files: count(report.files),
     })
 }
 

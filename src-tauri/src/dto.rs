@@ -182,6 +182,9 @@ pub enum PageEvent {
     ClosingSoon { closing_at: String },
     /// The laptop's clock was set back; Kluis's time runs on regardless.
     ClockSetBack { minutes: i64 },
+    /// The lock changed state by itself while locked (the day closed, a
+    /// new day began): the lock screen should ask again what it may offer.
+    LockScreenChanged,
 }
 
 /// The exports of one drop, or of one look at the inbox.
@@ -317,6 +320,32 @@ impl ExportResult {
             Outcome::Failed { entry, error } => vec![Self::new(entry, error.into())],
         }
     }
+}
+
+/// What the closing procedure checks before the seal.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ClosingOverview {
+    /// Exports still in the inbox (waiting to settle, or failing).
+    pub inbox_waiting: u32,
+    /// Conversations whose case is open (or that have none yet).
+    pub open_conversations: u32,
+    /// Where the package goes (`archive.out`), if IT set it.
+    pub target: Option<String>,
+    /// The folder is there (the stick is in).
+    pub target_ready: bool,
+}
+
+/// A sealed day, for the paper log: no citizen data.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SealedDay {
+    pub id: String,
+    /// The first 8 hex digits of the bag digest, for the paper log.
+    pub check: String,
+    pub conversations: u32,
+    pub messages: u32,
+    pub files: u32,
 }
 
 /// The inbox and what lies in its quarantine.

@@ -95,6 +95,9 @@ pub fn carry_out(
     }
     if changed {
         keep(console, lock);
+        if !matches!(console, Console::Open { .. }) {
+            state.send(PageEvent::LockScreenChanged);
+        }
     }
     if !lock.state().is_open()
         && let Console::Open { .. } = console

@@ -4,9 +4,9 @@
 
 use kluis_app::commands::CommandError;
 use kluis_app::dto::{
-    AppInfo, CaseStatusDto, ConsoleState, ConversationHeader, ConversationSummary,
+    AppInfo, CaseStatusDto, ClosingOverview, ConsoleState, ConversationHeader, ConversationSummary,
     ConversationView, ExportOutcome, ExportResult, ImportBatch, ImportVia, InboxView, MessageView,
-    PageEvent, QuarantinedFile, SenderDto, UnlockAs,
+    PageEvent, QuarantinedFile, SealedDay, SenderDto, UnlockAs,
 };
 use ts_rs::{Config, TS};
 
@@ -29,6 +29,8 @@ fn generated() -> String {
         ExportResult::decl(&cfg),
         ExportOutcome::decl(&cfg),
         InboxView::decl(&cfg),
+        ClosingOverview::decl(&cfg),
+        SealedDay::decl(&cfg),
         QuarantinedFile::decl(&cfg),
     ];
     let mut out = String::from(

@@ -219,13 +219,16 @@ fn the_end_of_the_day_warns_then_closes_and_nothing_reopens_it() {
 
     // A restart remembers the closed day before anyone unlocks.
     quit(app);
-    let (app, _) = vault_app(&root, clock.clone());
+    let (app, events) = vault_app(&root, clock.clone());
     assert_eq!(console_state(&app)["dayClosed"], "2026-11-23");
 
     // The next morning opens as usual; what happened while locked is in
     // the audit log.
     clock.advance(24 * 60 - 15); // from Monday 09:15 (set back) to Tuesday 09:00
     tick(&app);
+    // The lock screen hears that it may offer the unlock again.
+    assert!(kinds(&events).contains(&"lockScreenChanged".to_owned()));
+    assert_eq!(console_state(&app)["dayClosed"], serde_json::Value::Null);
     unlock(&app, sanne, common::OPERATOR, None).unwrap();
     app.invoke("lock", json!({})).unwrap();
     let actions = audit_actions(&root, app, clock_now(&clock));

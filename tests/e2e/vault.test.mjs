@@ -10,7 +10,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { remote } from "webdriverio";
 
@@ -22,6 +22,7 @@ const home = process.env.HOME;
 assert.ok(app && cli && out && logDir && home, "run through tests/e2e/run.sh");
 
 const vault = path.join(out, "vault");
+const stick = path.join(out, "stick");
 const clockFile = process.env.KLUIS_TEST_CLOCK;
 assert.ok(clockFile, "run through tests/e2e/run.sh");
 
@@ -72,8 +73,23 @@ before(async () => {
   setClock("2026-11-23T09:00");
   const kdf = ["--kdf-memory", "64", "--kdf-passes", "3"];
   const run = (args, env) => execFileSync(cli, ["--vault", vault, ...args], { env: { ...process.env, ...env }, stdio: "pipe" });
-  run(["init", ...kdf], { KLUIS_NEW_PASSPHRASE: ADMIN });
+  // The archive's key, made as the archive makes it (Debian's age-keygen).
+  execFileSync("age-keygen", ["-o", path.join(out, "archive.key")], { stdio: "pipe" });
+  const archiveKey = readFileSync(path.join(out, "archive.key"), "utf8");
+  const recipient = archiveKey.match(/# public key: (age1\S+)/)[1];
+  run(["init", ...kdf, "--archive-recipient", recipient, "--pubkey-out", path.join(out, "kluis.pub")], {
+    KLUIS_NEW_PASSPHRASE: ADMIN,
+  });
   run(["operator", "add", "Sanne", ...kdf], { KLUIS_PASSPHRASE: ADMIN, KLUIS_NEW_PASSPHRASE: SANNE });
+  for (const [key, value] of [
+    ["municipality.code", "gm0000"],
+    ["municipality.name", "Gemeente Voorbeeld"],
+    ["workplace", "WP01"],
+    ["archive.out", stick],
+  ]) {
+    run(["set", key, value], { KLUIS_PASSPHRASE: ADMIN });
+  }
+  mkdirSync(stick, { recursive: true });
 
   browser = await remote({
     hostname: "127.0.0.1",
@@ -188,8 +204,7 @@ describe("a vault on the laptop", () => {
     await waitFor("the warning", async () => (await text("notice").catch(() => "")).includes("Om 17:00 sluit Kluis"));
     await screenshot("lock-closing-soon.png");
     setClock("2026-11-23T17:15");
-    await waitFor("the end of the day", async () => (await text("lock-why").catch(() => "")).includes("De dag is afgesloten"));
-    assert.match(await text("day-closed"), /De dag is afgesloten/);
+    await waitFor("the end of the day", async () => (await text("day-closed").catch(() => "")).includes("De dag is afgesloten"));
     assert.ok(!(await pageText()).includes("Test export"), "the locked page still holds a name");
     // The clock set back to the morning changes nothing.
     setClock("2026-11-23T10:00");
@@ -201,5 +216,33 @@ describe("a vault on the laptop", () => {
     assert.equal(await submit.isEnabled(), false, "the day closed, yet unlocking is offered");
     await screenshot("lock-day-closed.png");
     assert.match(readLog(), /clock was set back/);
+  });
+
+  it("the next day, the closing seals the day onto the stick, and the archive verifies it", async () => {
+    setClock("2026-11-24T16:50");
+    await waitFor("the new day on the lock screen", async () => !(await browser.$('[data-testid="day-closed"]').isExisting()));
+    await typePassphrase(SANNE);
+    await (await browser.$('[data-testid="unlock-submit"]')).click();
+    await waitFor("the console", async () => (await text("conversation-count").catch(() => "")) === "1 gesprek");
+    await (await browser.$('[data-testid="start-closing"]')).click();
+    await waitFor("the closing's checks", async () => (await text("step-target").catch(() => "")).includes(stick));
+    assert.match(await text("step-inbox"), /De inbox is leeg/);
+    await screenshot("closing.png");
+    await (await browser.$('[data-testid="seal"]')).click();
+    await waitFor("the sealed day", async () => (await text("sealed-note").catch(() => "")).includes("Controlecode"), 60_000);
+    assert.match(await text("day-closed"), /De dag is afgesloten/);
+    assert.ok(!(await pageText()).includes("Test export"), "the locked page still holds a name");
+    await screenshot("sealed.png");
+
+    const packages = readdirSync(stick).filter((n) => n.endsWith(".tar.age"));
+    assert.deepEqual(packages, ["KLUIS-gm0000-WP01-20261124-000001.tar.age"]);
+    const report = execFileSync(
+      cli,
+      ["verify", path.join(stick, packages[0]), "--pubkey", path.join(out, "kluis.pub"), "--identity", path.join(out, "archive.key")],
+      { encoding: "utf8" },
+    );
+    assert.match(report, /: ok: KLUIS-gm0000-WP01-20261124-000001 seq 1 /);
+    const code = (await text("sealed-note")).match(/Controlecode voor het logboek: ([0-9a-f]{8})/)[1];
+    assert.match(report, new RegExp(`bag sha256:${code}`));
   });
 });

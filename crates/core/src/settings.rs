@@ -5,7 +5,9 @@ use kluis_vault::Session;
 use kluis_vault::audit::{AuditAction, NewEntry};
 use kluis_vault::store::StoreError;
 
-use crate::closing::{CODE_SETTING, NAME_SETTING, RECIPIENTS_SETTING, WORKPLACE_SETTING};
+use crate::closing::{
+    CODE_SETTING, NAME_SETTING, OUT_SETTING, RECIPIENTS_SETTING, WORKPLACE_SETTING,
+};
 use crate::console::ACCOUNT_SETTING;
 use crate::import::inbox::DIR_SETTING;
 use crate::lock::persist::{
@@ -27,13 +29,7 @@ pub const KNOWN: &[Known] = &[
     Known {
         key: DIR_SETTING,
         about: "the inbox folder (an absolute path); its quarantine is beside it",
-        check: |value| {
-            if value.starts_with('/') {
-                Ok(())
-            } else {
-                Err("an absolute path, starting with /")
-            }
-        },
+        check: absolute,
     },
     Known {
         key: SHIFTS,
@@ -115,6 +111,11 @@ pub const KNOWN: &[Known] = &[
         },
     },
     Known {
+        key: OUT_SETTING,
+        about: "the folder the evening's closing writes its package to (the USB stick's, an absolute path)",
+        check: absolute,
+    },
+    Known {
         key: ACCOUNT_SETTING,
         about: "the municipality's name as its own messages show it in exports",
         check: |value| {
@@ -126,6 +127,14 @@ pub const KNOWN: &[Known] = &[
         },
     },
 ];
+
+fn absolute(value: &str) -> Result<(), &'static str> {
+    if value.starts_with('/') {
+        Ok(())
+    } else {
+        Err("an absolute path, starting with /")
+    }
+}
 
 fn minutes_in(
     value: &str,

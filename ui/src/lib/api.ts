@@ -3,6 +3,8 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AppInfo,
+  ClosingOverview,
+  SealedDay,
   ConversationSummary,
   ConversationView,
   PageEvent,
@@ -27,6 +29,12 @@ export const openConversation = (id: number): Promise<ConversationView> =>
   invoke("open_conversation", { id });
 
 export const inbox = (): Promise<InboxView> => invoke("inbox");
+
+export const startClosing = (): Promise<void> => invoke("start_closing");
+
+export const closingOverview = (): Promise<ClosingOverview> => invoke("closing_overview");
+
+export const sealDay = (): Promise<SealedDay> => invoke("seal_day");
 
 /** Hands Rust a channel on which it reports drops and inbox imports. */
 export function pageEvents(onEvent: (event: PageEvent) => void): Promise<void> {

@@ -135,9 +135,9 @@ author: string | null,
  */
 text: string, };
 
-export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "outsideShift" } | { "kind": "reasonNeeded" } | { "kind": "dayClosed", day: string, } | { "kind": "adminNeeded", failures: number, } | { "kind": "vault", message: string, };
+export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "outsideShift" } | { "kind": "reasonNeeded" } | { "kind": "dayClosed", day: string, } | { "kind": "adminNeeded", failures: number, } | { "kind": "seal", message: string, } | { "kind": "vault", message: string, };
 
-export type PageEvent = { "kind": "dropHover", over: boolean, } | { "kind": "imported" } & ImportBatch | { "kind": "inboxProblem", message: string, } | { "kind": "locked", why: string, } | { "kind": "closingSoon", closingAt: string, } | { "kind": "clockSetBack", minutes: bigint, };
+export type PageEvent = { "kind": "dropHover", over: boolean, } | { "kind": "imported" } & ImportBatch | { "kind": "inboxProblem", message: string, } | { "kind": "locked", why: string, } | { "kind": "closingSoon", closingAt: string, } | { "kind": "clockSetBack", minutes: bigint, } | { "kind": "lockScreenChanged" };
 
 export type ImportBatch = { via: ImportVia, exports: Array<ExportResult>, };
 
@@ -173,6 +173,30 @@ quarantineDir: string,
  * Oldest first.
  */
 quarantined: Array<QuarantinedFile>, };
+
+export type ClosingOverview = { 
+/**
+ * Exports still in the inbox (waiting to settle, or failing).
+ */
+inboxWaiting: number, 
+/**
+ * Conversations whose case is open (or that have none yet).
+ */
+openConversations: number, 
+/**
+ * Where the package goes (`archive.out`), if IT set it.
+ */
+target: string | null, 
+/**
+ * The folder is there (the stick is in).
+ */
+targetReady: boolean, };
+
+export type SealedDay = { id: string, 
+/**
+ * The first 8 hex digits of the bag digest, for the paper log.
+ */
+check: string, conversations: number, messages: number, files: number, };
 
 export type QuarantinedFile = { name: string, 
 /**

@@ -33,6 +33,8 @@ pub const CODE_SETTING: &str = "municipality.code";
 pub const NAME_SETTING: &str = "municipality.name";
 /// This laptop's name among the municipality's Kluis workplaces (`WP01`).
 pub const WORKPLACE_SETTING: &str = "workplace";
+/// Where the evening's closing writes its package (the USB stick's folder).
+pub const OUT_SETTING: &str = "archive.out";
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
