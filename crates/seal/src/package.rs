@@ -145,6 +145,41 @@ pub struct PackageWriter<'k, W: Write> {
     bag: BagWriter<age::stream::StreamWriter<W>>,
     meta: Meta,
     key: &'k SigningKey,
+    tally: Tally,
+}
+
+/// What a package holds, counted for the packing slip (no personal data).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub information_objects: u64,
+    pub sidecars_of_files: u64,
+    pub content_files: u64,
+    pub content_bytes: u64,
+    /// Formats not on the Nationaal Archief's preferred list, by PRONOM
+    /// code, with how many files have them.
+    pub off_norm: std::collections::BTreeMap<&'static str, u64>,
+}
+
+impl Tally {
+    fn count(&mut self, path: &str, size: u64) {
+        if path.ends_with(".bestand.mdto.xml") {
+            self.sidecars_of_files += 1;
+        } else if path.ends_with(".mdto.xml") {
+            self.information_objects += 1;
+        } else {
+            self.content_files += 1;
+            self.content_bytes += size;
+            let extension = path.rsplit('.').next().unwrap_or_default();
+            if let Some(code) = match extension {
+                "opus" | "ogg" => Some("fmt/946"),
+                "webp" => Some("fmt/566"),
+                "mp4" => Some("fmt/199"),
+                _ => None,
+            } {
+                *self.off_norm.entry(code).or_default() += 1;
+            }
+        }
+    }
 }
 
 impl<W: Write> std::fmt::Debug for PackageWriter<'_, W> {
@@ -167,6 +202,7 @@ impl<'k, W: Write> PackageWriter<'k, W> {
             bag: BagWriter::new(encrypted, &meta.id, meta.sealed_at)?,
             meta,
             key,
+            tally: Tally::default(),
         })
     }
 
@@ -177,7 +213,9 @@ impl<'k, W: Write> PackageWriter<'k, W> {
         size: u64,
         content: impl Read,
     ) -> Result<String, SealError> {
-        Ok(self.bag.payload(path, size, content)?)
+        let sha256 = self.bag.payload(path, size, content)?;
+        self.tally.count(path, size);
+        Ok(sha256)
     }
 
     /// A tag file (e.g. `kluis/audit.jsonl`), listed in the tag manifest.
@@ -186,9 +224,10 @@ impl<'k, W: Write> PackageWriter<'k, W> {
     }
 
     /// Writes the tag files and the inner signature, ends the encryption,
-    /// and returns the output, the bag digest and the outer signature's
-    /// trusted comment.
-    pub fn finish(self) -> Result<(W, BagDigest, String), SealError> {
+    /// and returns the output, the bag digest, the outer signature's
+    /// trusted comment and the count for the packing slip.
+    pub fn finish(self) -> Result<(W, BagDigest, String, Tally), SealError> {
+        let tally = self.tally.clone();
         let info = self.meta.bag_info(&self.key.id());
         let comment = self.meta.inner_comment();
         let key = self.key;
@@ -208,8 +247,75 @@ impl<'k, W: Write> PackageWriter<'k, W> {
         let out = encrypted
             .finish()
             .map_err(|e| SealError::Crypt(CryptError::Io(e)))?;
-        Ok((out, digest, self.meta.outer_comment(&digest)))
+        Ok((out, digest, self.meta.outer_comment(&digest), tally))
     }
+}
+
+fn xml_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The packing slip (archive.md §7): outside the encryption, signed, with
+/// no personal data: what the package is, its hashes and counts.
+pub fn packing_slip(
+    meta: &Meta,
+    digest: &BagDigest,
+    ciphertext_sha256: &str,
+    tally: &Tally,
+) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<pakbon xmlns=\"urn:kluis:pakbon:1\">\n",
+    );
+    let (previous_id, previous_digest) = match &meta.previous {
+        Some((id, d)) => (id.clone(), d.hex()),
+        None => ("-".to_owned(), GENESIS.to_owned()),
+    };
+    let lines = [
+        format!("  <pakket>{}</pakket>", xml_text(&meta.id)),
+        format!("  <volgnummer>{}</volgnummer>", meta.seq),
+        format!(
+            "  <vorigPakket id=\"{}\" bagDigest=\"sha256:{previous_digest}\"/>",
+            xml_text(&previous_id)
+        ),
+        format!(
+            "  <archiefvormer groep=\"{}\">{}</archiefvormer>",
+            xml_text(&meta.group),
+            xml_text(&meta.organization)
+        ),
+        format!(
+            "  <periode van=\"{}\" tot=\"{}\"/>",
+            xml_text(&meta.period_start),
+            xml_text(&meta.period_end)
+        ),
+        format!("  <hashSIP algoritme=\"SHA-256\">{ciphertext_sha256}</hashSIP>"),
+        format!("  <bagDigest>sha256:{}</bagDigest>", digest.hex()),
+        format!(
+            "  <aantallen informatieobjecten=\"{}\" bestanden=\"{}\" inhoudsbestanden=\"{}\" inhoudBytes=\"{}\"/>",
+            tally.information_objects,
+            tally.sidecars_of_files,
+            tally.content_files,
+            tally.content_bytes
+        ),
+    ];
+    for line in lines {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str("  <bijzonderheden>\n");
+    for (code, count) in &tally.off_norm {
+        out.push_str(&format!(
+            "    <formaatBuitenNorm pronom=\"{code}\" aantal=\"{count}\"/>\n"
+        ));
+    }
+    out.push_str("  </bijzonderheden>\n");
+    out.push_str(&format!(
+        "  <software>Kluis {}</software>\n</pakbon>\n",
+        env!("CARGO_PKG_VERSION")
+    ));
+    out
 }
 
 /// A package written to a folder, and checked there.
@@ -242,6 +348,7 @@ pub fn seal_to(
         return Err(SealError::Fat32(dir.to_owned()));
     }
     let id = meta.id.clone();
+    let slip_meta = meta.clone();
     let previous = meta.previous.clone();
     let seq = meta.seq;
     let partial = dir.join(format!("{id}.tar.age.partial"));
@@ -268,15 +375,15 @@ pub fn seal_to(
     let written = (|| {
         let mut writer = PackageWriter::new(io::BufWriter::new(file), meta, key, &recipients)?;
         fill(&mut writer)?;
-        let (out, digest, comment) = writer.finish()?;
+        let (out, digest, comment, tally) = writer.finish()?;
         let file = out.into_inner().map_err(|e| SealError::Io {
             path: partial.clone(),
             source: e.into_error(),
         })?;
         file.sync_all().map_err(io_at(&partial))?;
-        Ok::<_, SealError>((digest, comment))
+        Ok::<_, SealError>((digest, comment, tally))
     })();
-    let (digest, comment) = match written {
+    let (digest, comment, tally) = match written {
         Ok(done) => done,
         Err(e) => {
             let _ = fs::remove_file(&partial);
@@ -316,6 +423,13 @@ pub fn seal_to(
         }
     };
     write_synced(&signature_path, outer.as_bytes()).map_err(io_at(&signature_path))?;
+    let slip_path = dir.join(format!("{id}.pakbon.xml"));
+    let slip = packing_slip(&slip_meta, &digest, &ciphertext_sha256, &tally);
+    write_synced(&slip_path, slip.as_bytes()).map_err(io_at(&slip_path))?;
+    let slip_signature = key.sign(slip.as_bytes(), &format!("kluis-pakbon v1 id={id}"))?;
+    let slip_signature_path = dir.join(format!("{id}.pakbon.xml.minisig"));
+    write_synced(&slip_signature_path, slip_signature.as_bytes())
+        .map_err(io_at(&slip_signature_path))?;
     fs::rename(&partial, &package).map_err(io_at(&package))?;
     File::open(dir)
         .and_then(|d| d.sync_all())
@@ -406,6 +520,8 @@ pub enum VerifyError {
     BagInfo(String),
     #[error("the chain is broken: {0}")]
     Chain(String),
+    #[error("the packing slip does not match the package: {0}")]
+    PackingSlip(String),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
 }
@@ -420,6 +536,7 @@ impl VerifyError {
             Self::InnerSignature(_) => 13,
             Self::BagInfo(_) => 14,
             Self::Chain(_) => 15,
+            Self::PackingSlip(_) => 16,
             Self::Io { .. } => 2,
         }
     }
@@ -468,7 +585,57 @@ pub fn verify(
             "the outer signature's comment ({outer}) does not match the bag ({said})"
         )));
     }
+    check_packing_slip(package, &verified, &expect.public_key)?;
     Ok(verified)
+}
+
+/// The packing slip beside the package, if there is one: signed by the
+/// same key, naming this package's hashes.
+fn check_packing_slip(
+    package: &Path,
+    verified: &Verified,
+    public_key: &str,
+) -> Result<(), VerifyError> {
+    let name = package
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let Some(stem) = name.strip_suffix(".tar.age") else {
+        return Ok(());
+    };
+    let slip_path = package.with_file_name(format!("{stem}.pakbon.xml"));
+    let Ok(slip) = fs::read_to_string(&slip_path) else {
+        return Ok(()); // a package may travel without its slip
+    };
+    let bad = |why: String| Err(VerifyError::PackingSlip(why));
+    let signature_path = package.with_file_name(format!("{stem}.pakbon.xml.minisig"));
+    let Ok(signature) = fs::read_to_string(&signature_path) else {
+        return bad("its signature is missing".into());
+    };
+    if let Err(e) = sign::verify(public_key, io::Cursor::new(slip.as_bytes()), &signature) {
+        return bad(format!("its signature does not hold: {e}"));
+    }
+    let mut file = File::open(package).map_err(|source| VerifyError::Io {
+        path: package.to_owned(),
+        source,
+    })?;
+    let ciphertext = sha256_of(&mut file).map_err(|source| VerifyError::Io {
+        path: package.to_owned(),
+        source,
+    })?;
+    for (what, expected) in [
+        ("pakket", format!("<pakket>{}</pakket>", verified.id)),
+        ("hashSIP", format!(">{ciphertext}</hashSIP>")),
+        (
+            "bagDigest",
+            format!("<bagDigest>sha256:{}</bagDigest>", verified.digest.hex()),
+        ),
+    ] {
+        if !slip.contains(&expected) {
+            return bad(format!("its {what} is not this package's"));
+        }
+    }
+    Ok(())
 }
 
 /// Decrypts, reads the bag in one pass and checks it.

@@ -430,6 +430,27 @@ fn the_archivist_checks_a_sealed_package_without_kluis() {
         "{said}"
     );
 
+    // The packing slip: signed, well-formed XML, naming the package's hash.
+    let slip = format!("stick/{id}.pakbon.xml");
+    let out = run(
+        &dir,
+        "minisign",
+        &["-V", "-H", "-p", "kluis.pub", "-m", &slip],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(run(&dir, "xmllint", &["--noout", &slip]).status.success());
+    let sha = run(&dir, "sha256sum", &[&package]);
+    let sha = String::from_utf8_lossy(&sha.stdout)[..64].to_owned();
+    assert!(
+        std::fs::read_to_string(dir.join(&slip))
+            .unwrap()
+            .contains(&sha)
+    );
+
     let out = run(
         &dir,
         "age",

@@ -105,12 +105,28 @@ fn three_days_seal_verify_and_chain() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 6, "{names:?}");
+    assert_eq!(names.len(), 12, "{names:?}");
+    let ends = [
+        ".tar.age",
+        ".tar.age.minisig",
+        ".pakbon.xml",
+        ".pakbon.xml.minisig",
+    ];
     assert!(
         names
             .iter()
-            .all(|n| n.ends_with(".tar.age") || n.ends_with(".tar.age.minisig"))
+            .all(|n| ends.iter().any(|end| n.ends_with(end)))
     );
+    let slip = std::fs::read_to_string(one.package.with_file_name(format!("{one_id}.pakbon.xml")))
+        .unwrap();
+    assert!(
+        slip.contains(&format!(
+            "<hashSIP algoritme=\"SHA-256\">{}</hashSIP>",
+            one.ciphertext_sha256
+        )),
+        "{slip}"
+    );
+    assert!(slip.contains("inhoudsbestanden=\"1\""), "{slip}");
 
     // The chain: a day dropped, doubled or out of order is named. (With no
     // predecessor known, a package is checked on its own.) (With no
@@ -289,6 +305,26 @@ fn each_kind_of_damage_has_its_own_exit_code() {
         previous: None,
     };
     assert_eq!(code(w.verify(&sealed, &wrong_key)), 10);
+
+    // A packing slip that is not this package's, or unsigned.
+    let slip = sealed.package.with_file_name(format!(
+        "{}.pakbon.xml",
+        sealed
+            .package
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .trim_end_matches(".tar.age")
+    ));
+    let original = std::fs::read_to_string(&slip).unwrap();
+    std::fs::write(
+        &slip,
+        original.replace("<volgnummer>1</volgnummer>", "<volgnummer>7</volgnummer>"),
+    )
+    .unwrap();
+    assert_eq!(code(w.verify(&sealed, &expect)), 16);
+    std::fs::write(&slip, &original).unwrap();
+    w.verify(&sealed, &expect).unwrap();
 
     // Not for this archive's key.
     let other = [age::x25519::Identity::generate()];
