@@ -85,6 +85,12 @@ pub enum VaultCommand {
     /// Seal everything not sealed yet into a package for the archive, as
     /// the evening's closing does: written, read back, verified.
     Seal(SealArgs),
+    /// Record the archive's signed receipt for a package (RECEIPT and
+    /// RECEIPT.minisig).
+    Confirm { receipt: PathBuf },
+    /// Purge the records of packages the archive confirmed, once older
+    /// than retention.days.
+    Purge,
 }
 
 #[derive(Debug, Args)]
@@ -187,6 +193,8 @@ pub fn run(target: &Target, command: &VaultCommand) -> anyhow::Result<ExitCode> 
         VaultCommand::Set { key, value } => set(dir, target, key, value),
         VaultCommand::SealSetup(args) => seal_setup(dir, target, args),
         VaultCommand::Seal(args) => seal(dir, target, args),
+        VaultCommand::Confirm { receipt } => confirm(dir, target, receipt),
+        VaultCommand::Purge => purge(dir, target),
     };
     result.or_else(|err| match err.downcast_ref::<VaultError>() {
         Some(
@@ -394,6 +402,43 @@ fn seal(dir: &Path, target: &Target, args: &SealArgs) -> anyhow::Result<ExitCode
         report.package.display(),
         report.signature.display()
     )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn confirm(dir: &Path, target: &Target, receipt: &Path) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(receipt)
+        .with_context(|| format!("cannot read {}", receipt.display()))?;
+    let mut signature_path = receipt.as_os_str().to_owned();
+    signature_path.push(".minisig");
+    let signature = std::fs::read_to_string(&signature_path).with_context(|| {
+        format!(
+            "cannot read the receipt's signature {}",
+            PathBuf::from(&signature_path).display()
+        )
+    })?;
+    let mut session = open_and_unlock(dir, target)?;
+    let result = kluis_core::closing::retention::confirm(&mut session, &text, &signature, now());
+    session.lock(now())?;
+    writeln!(out(), "{}: confirmed by the archive", result?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn purge(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {
+    let mut session = open_and_unlock(dir, target)?;
+    let result = kluis_core::closing::retention::purge(&mut session, now());
+    session.lock(now())?;
+    let reports = result?;
+    let mut out = out();
+    if reports.is_empty() {
+        writeln!(out, "nothing to purge")?;
+    }
+    for r in reports {
+        writeln!(
+            out,
+            "{}: purged {} messages, {} files, {} originals, {} conversations",
+            r.id, r.messages, r.files, r.originals, r.conversations
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

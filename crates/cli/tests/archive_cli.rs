@@ -366,6 +366,86 @@ fn a_vault_seals_its_days_and_the_archive_verifies_them() {
     );
     #[cfg(feature = "interop")]
     archivists_tools_accept(&bag);
+
+    // The archive confirms the first package with its own key; once older
+    // than the retention, its records are purged here.
+    let archive_key = SigningKey::generate().unwrap();
+    let archive_pub = archive_key.public_key_file();
+    let key_line = archive_pub.lines().nth(1).unwrap();
+    ok(vault(&["set", "archive.receipt_key", key_line]));
+    let first_package = dir.join(&packages[0]);
+    let id = first_package
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .trim_end_matches(".tar.age")
+        .to_owned();
+    let digest = verified
+        .lines()
+        .next()
+        .unwrap()
+        .split("bag sha256:")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_owned();
+    let ciphertext = {
+        use sha2::Digest;
+        sha2::Sha256::digest(std::fs::read(&first_package).unwrap())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let receipt = format!(
+        "kluis-ontvangst v1\npakket={id} seq=1 bag=sha256:{digest} age=sha256:{ciphertext} ontvangen=2026-11-25T10:00:00+01:00 resultaat=geverifieerd\n"
+    );
+    let write_receipt = |text: &str, signed_by: &SigningKey| {
+        std::fs::write(dir.join("ontvangst.txt"), text).unwrap();
+        std::fs::write(
+            dir.join("ontvangst.txt.minisig"),
+            signed_by.sign(text.as_bytes(), "kluis-ontvangst").unwrap(),
+        )
+        .unwrap();
+    };
+    // A receipt signed by someone else, or for another bag, is refused.
+    write_receipt(&receipt, &SigningKey::generate().unwrap());
+    let out = vault(&["confirm", "ontvangst.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("signature does not hold"));
+    write_receipt(
+        &receipt.replace("bag=sha256:", "bag=sha256:0"),
+        &archive_key,
+    );
+    let out = vault(&["confirm", "ontvangst.txt"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("its bag differs"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    write_receipt(&receipt, &archive_key);
+    assert!(ok(vault(&["confirm", "ontvangst.txt"])).contains("confirmed by the archive"));
+
+    // Not before the retention has passed.
+    ok(vault(&["set", "retention.days", "30"]));
+    assert_eq!(ok(vault(&["purge"])).trim(), "nothing to purge");
+    ok(vault(&["set", "retention.days", "0"]));
+    let purged = ok(vault(&["purge"]));
+    assert!(
+        purged.contains(": purged 78 messages, 4 files, 1 originals, 1 conversations"),
+        "{purged}"
+    );
+    assert_eq!(ok(vault(&["search", "gemaakt"])).trim(), "");
+    // The encrypted original went with its records.
+    let blobs: Vec<_> = std::fs::read_dir(dir.join("vault/blobs"))
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .collect();
+    assert!(blobs.is_empty(), "{blobs:?}");
+    assert_eq!(ok(vault(&["purge"])).trim(), "nothing to purge");
+    // The chain of the audit log holds, with the purge in it.
+    assert!(ok(vault(&["audit", "verify"])).ends_with("chain intact\n"));
     for name in ["Test export", "Alice", "Carol", "Dave"] {
         assert!(
             !audit.contains(name),

@@ -5,6 +5,7 @@ use kluis_vault::Session;
 use kluis_vault::audit::{AuditAction, NewEntry};
 use kluis_vault::store::StoreError;
 
+use crate::closing::retention::{RECEIPT_KEY_SETTING, RETENTION_SETTING};
 use crate::closing::{
     CODE_SETTING, NAME_SETTING, OUT_SETTING, RECIPIENTS_SETTING, WORKPLACE_SETTING,
 };
@@ -53,12 +54,12 @@ pub const KNOWN: &[Known] = &[
     Known {
         key: IDLE_MINUTES,
         about: "minutes without input before Kluis locks (default 10)",
-        check: |value| minutes_in(value, IDLE_RANGE, "a number of minutes from 1 to 240"),
+        check: |value| number_in(value, IDLE_RANGE, "a number of minutes from 1 to 240"),
     },
     Known {
         key: GRACE_MINUTES,
         about: "minutes after closing time before the hard lock closes the day (default 15)",
-        check: |value| minutes_in(value, GRACE_RANGE, "a number of minutes from 0 to 120"),
+        check: |value| number_in(value, GRACE_RANGE, "a number of minutes from 0 to 120"),
     },
     Known {
         key: NAME_SETTING,
@@ -116,6 +117,27 @@ pub const KNOWN: &[Known] = &[
         check: absolute,
     },
     Known {
+        key: RECEIPT_KEY_SETTING,
+        about: "the archive's minisign public key (the RWQ… line), for its receipts",
+        check: |value| {
+            let line = value
+                .lines()
+                .map(str::trim)
+                .find(|l| l.starts_with("RW"))
+                .unwrap_or_default();
+            if line.len() == 56 {
+                Ok(())
+            } else {
+                Err("a minisign public key: the line starting with RW")
+            }
+        },
+    },
+    Known {
+        key: RETENTION_SETTING,
+        about: "days a package's records stay here after the archive confirmed it (then purged)",
+        check: |value| number_in(value, 0..=3650, "a number of days from 0 to 3650"),
+    },
+    Known {
         key: ACCOUNT_SETTING,
         about: "the municipality's name as its own messages show it in exports",
         check: |value| {
@@ -136,7 +158,7 @@ fn absolute(value: &str) -> Result<(), &'static str> {
     }
 }
 
-fn minutes_in(
+fn number_in(
     value: &str,
     range: std::ops::RangeInclusive<u32>,
     expected: &'static str,

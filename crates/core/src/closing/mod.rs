@@ -5,6 +5,7 @@
 //! transcript, the original export files and the media byte-exact, and
 //! MDTO sidecars; the audit log's excerpt as `kluis/audit.jsonl`.
 
+pub mod retention;
 pub mod transcript;
 
 use std::io::Read;

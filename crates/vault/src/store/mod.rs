@@ -23,7 +23,7 @@ use crate::keys::DataKey;
 use crate::local_time::LocalTime;
 
 pub use cases::{Case, CaseId, CaseStatus};
-pub use packages::{MediaFile, PackageRecord};
+pub use packages::{MediaFile, PackageRecord, PackageStatus, Purged};
 pub use schema::CURRENT as SCHEMA_VERSION;
 pub use search::{Hit, SearchQuery, SearchQueryError};
 

@@ -35,6 +35,26 @@ impl fmt::Debug for PackageRecord {
     }
 }
 
+/// A package's state after the seal: the archive's receipt, the purge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PackageStatus {
+    pub record: PackageRecord,
+    /// When the archive's receipt was recorded (its text is kept).
+    pub receipt_at: Option<i64>,
+    pub purged_at: Option<i64>,
+}
+
+/// What a purge removed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub messages: u64,
+    pub files: u64,
+    pub originals: u64,
+    pub conversations: u64,
+    /// The blobs to remove once the transaction is committed.
+    pub blobs: Vec<BlobId>,
+}
+
 /// A file a message refers to, not yet sealed.
 #[derive(Clone, PartialEq, Eq)]
 pub struct MediaFile {
@@ -151,6 +171,58 @@ impl Store {
         )?)
     }
 
+    /// Every package, oldest first, with its receipt and purge.
+    pub fn packages(&self) -> Result<Vec<PackageStatus>, StoreError> {
+        let mut stmt = self.connection().prepare_cached(
+            "SELECT seq, id, digest, ciphertext_sha256, period_start, period_end,
+                    audit_seq, audit_head, sealed_at, receipt_at, purged_at
+             FROM packages ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            Ok((
+                Self::package_from_row(row)?,
+                row.get::<_, Option<i64>>(9)?,
+                row.get::<_, Option<i64>>(10)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (record, receipt_at, purged_at) = row?;
+            Ok(PackageStatus {
+                record: record?,
+                receipt_at,
+                purged_at,
+            })
+        })
+        .collect()
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn package_from_row(
+        row: &rusqlite::Row<'_>,
+    ) -> rusqlite::Result<Result<PackageRecord, StoreError>> {
+        let seq: i64 = row.get(0)?;
+        let digest: Vec<u8> = row.get(2)?;
+        Ok(digest
+            .try_into()
+            .map_err(|_| StoreError::DamagedRow {
+                table: "packages",
+                id: seq,
+            })
+            .and_then(|digest| {
+                Ok(PackageRecord {
+                    seq,
+                    id: row.get(1)?,
+                    digest,
+                    ciphertext_sha256: row.get(3)?,
+                    period_start: row.get(4)?,
+                    period_end: row.get(5)?,
+                    audit_seq: row.get(6)?,
+                    audit_head: row.get(7)?,
+                    sealed_at: row.get(8)?,
+                })
+            }))
+    }
+
     /// The last package written, the chain's last link.
     pub fn last_package(&self) -> Result<Option<PackageRecord>, StoreError> {
         let row = self
@@ -248,6 +320,103 @@ impl Writer<'_> {
             [package.seq],
         )?;
         Ok(())
+    }
+
+    /// Keeps the archive's receipt for package `seq`.
+    pub fn record_receipt(&mut self, seq: i64, receipt: &str, at: i64) -> Result<(), StoreError> {
+        let changed = self.tx.execute(
+            "UPDATE packages SET receipt = ?2, receipt_at = ?3 WHERE seq = ?1",
+            params![seq, receipt, at],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::DamagedRow {
+                table: "packages",
+                id: seq,
+            });
+        }
+        Ok(())
+    }
+
+    /// Removes the records package `seq` carried: its messages (and their
+    /// entries in the search index), their files, the originals no other
+    /// message needs, and conversations left empty. The blobs are for the
+    /// caller to remove after the commit.
+    pub fn purge_package(&mut self, seq: i64, at: i64) -> Result<Purged, StoreError> {
+        let mut purged = Purged::default();
+        {
+            let mut stmt = self.tx.prepare(
+                "SELECT media.blob FROM media JOIN messages ON messages.id = media.message_id
+                 WHERE messages.package = ?1 AND media.blob IS NOT NULL",
+            )?;
+            let blobs = stmt.query_map([seq], |row| row.get::<_, String>(0))?;
+            for blob in blobs {
+                let blob = blob?;
+                purged
+                    .blobs
+                    .push(BlobId::parse(&blob).ok_or(StoreError::DamagedRow {
+                        table: "media",
+                        id: seq,
+                    })?);
+            }
+        }
+        purged.files = self.tx.execute(
+            "DELETE FROM media WHERE message_id IN (SELECT id FROM messages WHERE package = ?1)",
+            [seq],
+        )? as u64;
+        self.tx.execute(
+            // Only what was indexed: an empty text never was, and deleting
+            // what an external-content index does not hold corrupts it.
+            "INSERT INTO message_index (message_index, rowid, text)
+             SELECT 'delete', id, text FROM messages WHERE package = ?1 AND text != ''",
+            [seq],
+        )?;
+        self.tx.execute(
+            "UPDATE messages SET original_id = NULL WHERE package = ?1",
+            [seq],
+        )?;
+        let empty_before: Vec<i64> = {
+            let mut stmt = self
+                .tx
+                .prepare("SELECT DISTINCT conversation_id FROM messages WHERE package = ?1")?;
+            let rows = stmt.query_map([seq], |row| row.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        purged.messages =
+            self.tx
+                .execute("DELETE FROM messages WHERE package = ?1", [seq])? as u64;
+        {
+            let mut stmt = self.tx.prepare(
+                "SELECT blob FROM originals WHERE package = ?1
+                 AND NOT EXISTS (SELECT 1 FROM messages WHERE original_id = originals.id)",
+            )?;
+            let blobs = stmt.query_map([seq], |row| row.get::<_, String>(0))?;
+            for blob in blobs {
+                let blob = blob?;
+                purged
+                    .blobs
+                    .push(BlobId::parse(&blob).ok_or(StoreError::DamagedRow {
+                        table: "originals",
+                        id: seq,
+                    })?);
+            }
+        }
+        purged.originals = self.tx.execute(
+            "DELETE FROM originals WHERE package = ?1
+             AND NOT EXISTS (SELECT 1 FROM messages WHERE original_id = originals.id)",
+            [seq],
+        )? as u64;
+        for conversation in empty_before {
+            purged.conversations += self.tx.execute(
+                "DELETE FROM conversations WHERE id = ?1
+                 AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = ?1)",
+                [conversation],
+            )? as u64;
+        }
+        self.tx.execute(
+            "UPDATE packages SET purged_at = ?2 WHERE seq = ?1",
+            params![seq, at],
+        )?;
+        Ok(purged)
     }
 
     /// Keeps a secret (replacing one of the same name).

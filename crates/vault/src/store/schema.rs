@@ -135,6 +135,13 @@ const MIGRATIONS: &[&str] = &[
         value BLOB NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 4: the archive's receipt for a package, and when its records were
+    // purged here.
+    r#"
+    ALTER TABLE packages ADD COLUMN receipt TEXT;
+    ALTER TABLE packages ADD COLUMN receipt_at INTEGER;
+    ALTER TABLE packages ADD COLUMN purged_at INTEGER;
+    "#,
 ];
 
 /// The version a database of this build has.
