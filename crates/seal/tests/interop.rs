@@ -511,3 +511,52 @@ fn the_archivist_checks_a_sealed_package_without_kluis() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// The archive signs its receipts with its own minisign: Kluis checks them.
+#[test]
+fn kluis_verifies_what_the_real_minisign_signs() {
+    let dir = temp("minisign-archive");
+    let out = run(
+        &dir,
+        "minisign",
+        &["-G", "-W", "-p", "archive.pub", "-s", "archive.sec"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(
+        dir.join("ontvangst.txt"),
+        "kluis-ontvangst v1\npakket=X seq=1\n",
+    )
+    .unwrap();
+    let out = run(
+        &dir,
+        "minisign",
+        &[
+            "-S",
+            "-s",
+            "archive.sec",
+            "-m",
+            "ontvangst.txt",
+            "-t",
+            "ontvangst",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let public = std::fs::read_to_string(dir.join("archive.pub")).unwrap();
+    let signature = std::fs::read_to_string(dir.join("ontvangst.txt.minisig")).unwrap();
+    let text = std::fs::read(dir.join("ontvangst.txt")).unwrap();
+    let comment =
+        kluis_seal::sign::verify(&public, std::io::Cursor::new(&text), &signature).unwrap();
+    assert_eq!(comment, "ontvangst");
+    let mut changed = text.clone();
+    changed[0] ^= 1;
+    assert!(kluis_seal::sign::verify(&public, std::io::Cursor::new(&changed), &signature).is_err());
+    std::fs::remove_dir_all(dir).unwrap();
+}
