@@ -29,7 +29,7 @@ fn the_closing_seals_the_day_to_the_stick_and_closes_it() {
             )
             .unwrap();
         let public =
-            kluis_core::closing::prepare(&mut session, &[archive.to_public().to_string()], 0)
+            kluis_core::closing::prepare(&mut session, &[archive.to_public().to_string()], None, 0)
                 .unwrap();
         for (key, value) in [
             ("municipality.code", "gm0000"),

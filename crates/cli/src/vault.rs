@@ -110,6 +110,22 @@ pub struct SealSetupArgs {
     /// Where to write the package signing key's public half, for the archive.
     #[arg(long, value_name = "FILE")]
     pubkey_out: Option<PathBuf>,
+    /// Encrypt packages to an archive passphrase instead (from a prompt or
+    /// KLUIS_ARCHIVE_PASSPHRASE), where the archive has no age key yet.
+    #[arg(long, conflicts_with = "recipients")]
+    archive_passphrase: bool,
+}
+
+impl SealSetupArgs {
+    fn passphrase(&self) -> anyhow::Result<Option<SecretString>> {
+        if !self.archive_passphrase {
+            return Ok(None);
+        }
+        Ok(Some(match std::env::var("KLUIS_ARCHIVE_PASSPHRASE") {
+            Ok(p) if !p.is_empty() => SecretString::from(p),
+            _ => passphrase("Archive passphrase: ")?,
+        }))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -326,7 +342,12 @@ fn init(dir: &Path, args: &InitArgs) -> anyhow::Result<ExitCode> {
     let params = kdf(&args.kdf)?;
     let cost = calibrate::time(params)?;
     let (vault, mut session, recovery) = Vault::create(dir, &admin, params, now())?;
-    let public_key = kluis_core::closing::prepare(&mut session, &args.seal.recipients, now())?;
+    let public_key = kluis_core::closing::prepare(
+        &mut session,
+        &args.seal.recipients,
+        args.seal.passphrase()?.as_ref(),
+        now(),
+    )?;
     session.lock(now())?;
     drop(vault);
     let mut out = out();
@@ -379,7 +400,12 @@ fn write_public_key(
 
 fn seal_setup(dir: &Path, target: &Target, args: &SealSetupArgs) -> anyhow::Result<ExitCode> {
     let mut session = open_and_unlock(dir, target)?;
-    let public_key = kluis_core::closing::prepare(&mut session, &args.recipients, now())?;
+    let public_key = kluis_core::closing::prepare(
+        &mut session,
+        &args.recipients,
+        args.passphrase()?.as_ref(),
+        now(),
+    )?;
     session.lock(now())?;
     write_public_key(&mut out(), &public_key, args.pubkey_out.as_deref())?;
     Ok(ExitCode::SUCCESS)

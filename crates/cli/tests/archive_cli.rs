@@ -498,3 +498,92 @@ fn archivists_tools_accept(bag: &Path) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Where the archive has no age key yet: an archive passphrase (scrypt).
+#[test]
+fn a_day_sealed_to_an_archive_passphrase_opens_with_it() {
+    let dir = std::env::temp_dir().join(format!("kluis-cli-seal-pass-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("stick")).unwrap();
+    let vault = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_kluis"))
+            .arg("--vault")
+            .arg(dir.join("vault"))
+            .args(args)
+            .current_dir(&dir)
+            .env("KLUIS_PASSPHRASE", "beheerder wachtwoord")
+            .env("KLUIS_ARCHIVE_PASSPHRASE", "archief wachtwoord")
+            .output()
+            .unwrap()
+    };
+    let ok = |out: Output| {
+        assert!(
+            out.status.success(),
+            "{}{}",
+            stdout(&out),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout(&out)
+    };
+    // Not both: age allows a passphrase only alone.
+    let both = vault(&[
+        "init",
+        "--kdf-memory",
+        "64",
+        "--kdf-passes",
+        "3",
+        "--archive-passphrase",
+        "--archive-recipient",
+        "age1x",
+    ]);
+    assert_eq!(both.status.code(), Some(2));
+    ok(vault(&[
+        "init",
+        "--kdf-memory",
+        "64",
+        "--kdf-passes",
+        "3",
+        "--archive-passphrase",
+        "--pubkey-out",
+        "kluis.pub",
+    ]));
+    for (key, value) in [
+        ("municipality.code", "gm0000"),
+        ("municipality.name", "Gemeente Voorbeeld"),
+        ("workplace", "WP01"),
+    ] {
+        ok(vault(&["set", key, value]));
+    }
+    let lorem = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/whatsapp/public/whatstk/lorem.txt");
+    ok(vault(&["import", lorem.to_str().unwrap()]));
+    let sealed = ok(vault(&["seal", "--out", "stick"]));
+    assert!(
+        sealed.contains("(seq 1): 1 conversations, 500 messages"),
+        "{sealed}"
+    );
+    let package = std::fs::read_dir(dir.join("stick"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(".tar.age"))
+        .unwrap();
+    let verify = |passphrase: &str| {
+        Command::new(env!("CARGO_BIN_EXE_kluis"))
+            .args([
+                "verify",
+                &format!("stick/{package}"),
+                "--pubkey",
+                "kluis.pub",
+            ])
+            .current_dir(&dir)
+            .env("KLUIS_ARCHIVE_PASSPHRASE", passphrase)
+            .output()
+            .unwrap()
+    };
+    let right = verify("archief wachtwoord");
+    assert_eq!(right.status.code(), Some(0), "{}", stdout(&right));
+    assert!(stdout(&right).contains(": ok: "));
+    let wrong = verify("geraden");
+    assert_eq!(wrong.status.code(), Some(11), "{}", stdout(&wrong));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

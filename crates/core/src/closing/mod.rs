@@ -18,6 +18,7 @@ use kluis_seal::sign::{SignError, SigningKey};
 use kluis_vault::audit::{self, AuditAction, NewEntry};
 use kluis_vault::store::{ConversationId, PackageRecord, Store, StoreError};
 use kluis_vault::{Session, VaultError};
+use secrecy::{ExposeSecret, SecretString};
 use sha2::Digest;
 
 use crate::console::{ACCOUNT_SETTING, Sides};
@@ -28,6 +29,8 @@ use transcript::{Heading, Line};
 pub const SIGNING_KEY: &str = "package.signing_key";
 /// The archive's age recipients, one per line.
 pub const RECIPIENTS_SETTING: &str = "archive.recipients";
+/// The archive passphrase, where a municipality has no age key yet.
+pub const PASSPHRASE_SECRET: &str = "archive.passphrase";
 /// The municipality's code in the TOOI register (`gm0363`).
 pub const CODE_SETTING: &str = "municipality.code";
 /// The municipality's name.
@@ -48,6 +51,12 @@ pub enum ClosingError {
     NoSigningKey,
     #[error("{0:?} is not an age recipient (age1…)")]
     BadRecipient(String),
+    #[error("an archive passphrase cannot be combined with recipients (age allows it alone)")]
+    PassphraseAndRecipients,
+    #[error(
+        "no archive to seal for: set archive.recipients, or give an archive passphrase with seal-setup"
+    )]
+    NoArchive,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -64,8 +73,13 @@ pub enum ClosingError {
 pub fn prepare(
     session: &mut Session,
     recipients: &[String],
+    passphrase: Option<&SecretString>,
     now: i64,
 ) -> Result<String, ClosingError> {
+    if passphrase.is_some() && !recipients.is_empty() {
+        // age: a passphrase (scrypt) stanza must stand alone in a file.
+        return Err(ClosingError::PassphraseAndRecipients);
+    }
     for r in recipients {
         encrypt::recipient(r).map_err(|_| ClosingError::BadRecipient(r.clone()))?;
     }
@@ -80,12 +94,24 @@ pub fn prepare(
     if !recipients.is_empty() {
         tx.set_setting(RECIPIENTS_SETTING, &recipients.join("\n"))?;
     }
+    if let Some(passphrase) = passphrase {
+        tx.set_secret(PASSPHRASE_SECRET, passphrase.expose_secret().as_bytes())?;
+    }
     tx.audit(&NewEntry {
         at: now,
         operator: &who,
         action: AuditAction::KeyChange,
         subject: "package signing key",
-        detail: &format!("key {}, {} archive recipients", key.id(), recipients.len()),
+        detail: &format!(
+            "key {}, {} archive recipients{}",
+            key.id(),
+            recipients.len(),
+            if passphrase.is_some() {
+                ", an archive passphrase"
+            } else {
+                ""
+            }
+        ),
     })?;
     tx.commit()?;
     Ok(key.public_key_file())
@@ -193,11 +219,26 @@ pub fn seal_day(session: &mut Session, out: &Path, now: Now) -> Result<SealRepor
     let code = setting(store, CODE_SETTING)?;
     let workplace = setting(store, WORKPLACE_SETTING)?;
     let organization = setting(store, NAME_SETTING)?;
-    let recipients = setting(store, RECIPIENTS_SETTING)?
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| encrypt::recipient(l).map_err(|_| ClosingError::BadRecipient(l.to_owned())))
-        .collect::<Result<Vec<_>, _>>()?;
+    let recipients = match store
+        .setting(RECIPIENTS_SETTING)?
+        .filter(|r| !r.trim().is_empty())
+    {
+        Some(lines) => Recipients::Keys(
+            lines
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| {
+                    encrypt::recipient(l).map_err(|_| ClosingError::BadRecipient(l.to_owned()))
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        None => match store.secret(PASSPHRASE_SECRET)? {
+            Some(bytes) => Recipients::Passphrase(SecretString::from(
+                String::from_utf8(bytes.to_vec()).map_err(|_| ClosingError::NoArchive)?,
+            )),
+            None => return Err(ClosingError::NoArchive),
+        },
+    };
     let key = SigningKey::from_bytes(
         &store
             .secret(SIGNING_KEY)?
@@ -260,7 +301,7 @@ pub fn seal_day(session: &mut Session, out: &Path, now: Now) -> Result<SealRepor
             bron: "TOOI register gemeenten compleet".into(),
         }),
     };
-    let sealed = package::seal_to(out, meta, &key, &Recipients::Keys(recipients), |p| {
+    let sealed = package::seal_to(out, meta, &key, &recipients, |p| {
         for (index, conversation) in conversations.iter().enumerate() {
             let folder = format!("G{:03}", index + 1);
             let written = write_part(
