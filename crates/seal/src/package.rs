@@ -462,14 +462,19 @@ fn sha256_of(reader: &mut impl Read) -> io::Result<String> {
 }
 
 /// Whether `dir` lies on a FAT (vfat/msdos) file system, by the kernel's
-/// mount table (the longest mount point that contains it).
+/// mount table.
 fn is_fat32(dir: &Path) -> bool {
-    let Ok(dir) = fs::canonicalize(dir) else {
+    let (Ok(dir), Ok(mounts)) = (
+        fs::canonicalize(dir),
+        fs::read_to_string("/proc/self/mounts"),
+    ) else {
         return false;
     };
-    let Ok(mounts) = fs::read_to_string("/proc/self/mounts") else {
-        return false;
-    };
+    on_fat(&dir, &mounts)
+}
+
+/// The rule: the longest mount point that contains `dir` decides.
+fn on_fat(dir: &Path, mounts: &str) -> bool {
     mounts
         .lines()
         .filter_map(|line| {
@@ -480,6 +485,27 @@ fn is_fat32(dir: &Path) -> bool {
         .filter(|(point, _)| dir.starts_with(point))
         .max_by_key(|(point, _)| point.len())
         .is_some_and(|(_, kind)| matches!(kind.as_str(), "vfat" | "msdos" | "fat"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::on_fat;
+    use std::path::Path;
+
+    #[test]
+    fn fat_boundaries() {
+        let mounts = "/dev/vda1 / ext4 rw 0 0\n\
+                      /dev/sdb1 /media/kcc/KLUIS\\040STICK vfat rw 0 0\n\
+                      /dev/sdc1 /media/kcc/EXFAT exfat rw 0 0\n\
+                      /dev/sdd1 /media/kcc/EXFAT/inner vfat rw 0 0\n";
+        let check = |dir: &str, fat: bool| assert_eq!(on_fat(Path::new(dir), mounts), fat, "{dir}");
+        check("/home/kcc", false);
+        check("/media/kcc/KLUIS STICK", true);
+        check("/media/kcc/KLUIS STICK/pakketten", true);
+        check("/media/kcc/EXFAT", false);
+        check("/media/kcc/EXFAT/inner/x", true);
+        check("/media/kcc/KLUIS", false);
+    }
 }
 
 /// What the archivist expects of a package.
