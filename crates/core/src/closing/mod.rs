@@ -433,30 +433,20 @@ fn write_part<W: std::io::Write>(
         };
         let name = format!("{}-B{:02}", c.folder, n + 1);
         let path = format!("{}/{name}/{name}{}", c.folder, extension(&file.file_name));
-        let mut reader = Head {
-            inner: blobs.open_blob(blob).map_err(VaultError::from)?,
-            head: Vec::new(),
-        };
-        let sha256 = p.payload(&path, size, &mut reader)?;
         let attachment_id = format!("{object_id}-B{:02}", n + 1);
         let attachment = Reference {
             name: file.file_name.clone(),
             id: Some((c.ident)(attachment_id.clone())),
         };
-        let sidecar = File {
-            id: (c.ident)(format!("{attachment_id}/{name}")),
-            name: file.file_name.clone(),
+        file_with_sidecar(
+            p,
+            &path,
             size,
-            format: mdto::pronom(&file.file_name, &reader.head),
-            sha256,
-            checksum_date: c.stamp.to_owned(),
-            represents: attachment.clone(),
-        };
-        let xml = sidecar.to_xml();
-        p.payload(
-            &format!("{path}.bestand.mdto.xml"),
-            xml.len() as u64,
-            xml.as_bytes(),
+            &mut blobs.open_blob(blob).map_err(VaultError::from)?,
+            (c.ident)(format!("{attachment_id}/{name}")),
+            file.file_name.clone(),
+            attachment.clone(),
+            c.stamp,
         )?;
         let object = InformationObject {
             id: (c.ident)(attachment_id),
@@ -539,26 +529,15 @@ fn write_part<W: std::io::Write>(
                               size: u64,
                               content: &mut dyn Read|
      -> Result<(), ClosingError> {
-        let path = format!("{}/{file_name}", c.folder);
-        let mut reader = Head {
-            inner: content,
-            head: Vec::new(),
-        };
-        let sha256 = p.payload(&path, size, &mut reader)?;
-        let sidecar = File {
-            id: (c.ident)(format!("{object_id}/{file_name}")),
-            name: label,
+        file_with_sidecar(
+            p,
+            &format!("{}/{file_name}", c.folder),
             size,
-            format: mdto::pronom(&file_name, &reader.head),
-            sha256,
-            checksum_date: c.stamp.to_owned(),
-            represents: part_ref.clone(),
-        };
-        let xml = sidecar.to_xml();
-        p.payload(
-            &format!("{path}.bestand.mdto.xml"),
-            xml.len() as u64,
-            xml.as_bytes(),
+            content,
+            (c.ident)(format!("{object_id}/{file_name}")),
+            label,
+            part_ref.clone(),
+            c.stamp,
         )?;
         representations.push(Reference {
             name: file_name,
@@ -667,6 +646,41 @@ fn write_part<W: std::io::Write>(
         xml.as_bytes(),
     )?;
     Ok((messages.len(), files))
+}
+
+/// Writes a file and its `bestand` sidecar beside it.
+#[allow(clippy::too_many_arguments)]
+fn file_with_sidecar<W: std::io::Write>(
+    p: &mut PackageWriter<'_, W>,
+    path: &str,
+    size: u64,
+    content: &mut dyn Read,
+    id: Identification,
+    name: String,
+    represents: Reference,
+    stamp: &str,
+) -> Result<(), ClosingError> {
+    let mut reader = Head {
+        inner: content,
+        head: Vec::new(),
+    };
+    let sha256 = p.payload(path, size, &mut reader)?;
+    let sidecar = File {
+        id,
+        name,
+        size,
+        format: mdto::pronom(path.rsplit('/').next().unwrap_or(path), &reader.head),
+        sha256,
+        checksum_date: stamp.to_owned(),
+        represents,
+    };
+    let xml = sidecar.to_xml();
+    p.payload(
+        &format!("{path}.bestand.mdto.xml"),
+        xml.len() as u64,
+        xml.as_bytes(),
+    )?;
+    Ok(())
 }
 
 fn appraisal() -> Term {

@@ -342,23 +342,15 @@ impl Writer<'_> {
     /// message needs, and conversations left empty. The blobs are for the
     /// caller to remove after the commit.
     pub fn purge_package(&mut self, seq: i64, at: i64) -> Result<Purged, StoreError> {
-        let mut purged = Purged::default();
-        {
-            let mut stmt = self.tx.prepare(
+        let mut purged = Purged {
+            blobs: self.blob_ids(
                 "SELECT media.blob FROM media JOIN messages ON messages.id = media.message_id
-                 WHERE messages.package = ?1 AND media.blob IS NOT NULL",
-            )?;
-            let blobs = stmt.query_map([seq], |row| row.get::<_, String>(0))?;
-            for blob in blobs {
-                let blob = blob?;
-                purged
-                    .blobs
-                    .push(BlobId::parse(&blob).ok_or(StoreError::DamagedRow {
-                        table: "media",
-                        id: seq,
-                    })?);
-            }
-        }
+             WHERE messages.package = ?1 AND media.blob IS NOT NULL",
+                seq,
+                "media",
+            )?,
+            ..Purged::default()
+        };
         purged.files = self.tx.execute(
             "DELETE FROM media WHERE message_id IN (SELECT id FROM messages WHERE package = ?1)",
             [seq],
@@ -384,22 +376,13 @@ impl Writer<'_> {
         purged.messages =
             self.tx
                 .execute("DELETE FROM messages WHERE package = ?1", [seq])? as u64;
-        {
-            let mut stmt = self.tx.prepare(
-                "SELECT blob FROM originals WHERE package = ?1
-                 AND NOT EXISTS (SELECT 1 FROM messages WHERE original_id = originals.id)",
-            )?;
-            let blobs = stmt.query_map([seq], |row| row.get::<_, String>(0))?;
-            for blob in blobs {
-                let blob = blob?;
-                purged
-                    .blobs
-                    .push(BlobId::parse(&blob).ok_or(StoreError::DamagedRow {
-                        table: "originals",
-                        id: seq,
-                    })?);
-            }
-        }
+        let originals = self.blob_ids(
+            "SELECT blob FROM originals WHERE package = ?1
+             AND NOT EXISTS (SELECT 1 FROM messages WHERE original_id = originals.id)",
+            seq,
+            "originals",
+        )?;
+        purged.blobs.extend(originals);
         purged.originals = self.tx.execute(
             "DELETE FROM originals WHERE package = ?1
              AND NOT EXISTS (SELECT 1 FROM messages WHERE original_id = originals.id)",
@@ -417,6 +400,19 @@ impl Writer<'_> {
             params![seq, at],
         )?;
         Ok(purged)
+    }
+
+    /// The blob ids `sql` selects for package `seq`.
+    fn blob_ids(
+        &self,
+        sql: &str,
+        seq: i64,
+        table: &'static str,
+    ) -> Result<Vec<BlobId>, StoreError> {
+        let mut stmt = self.tx.prepare(sql)?;
+        let rows = stmt.query_map([seq], |row| row.get::<_, String>(0))?;
+        rows.map(|blob| BlobId::parse(&blob?).ok_or(StoreError::DamagedRow { table, id: seq }))
+            .collect()
     }
 
     /// Keeps a secret (replacing one of the same name).
