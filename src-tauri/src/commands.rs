@@ -323,29 +323,17 @@ pub fn closing_overview(state: State<'_, AppState>) -> Result<ClosingOverview, C
     let Console::Open { session, .. } = &*console else {
         return Err(CommandError::Locked);
     };
-    let store = session.store();
-    let inbox = Inbox::at(&Inbox::configured_dir(store, &state.home)?);
-    let inbox_waiting = std::fs::read_dir(inbox.dir())
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-                .count()
-        })
-        .unwrap_or(0);
-    let open_conversations = console::list(store, "")?
-        .iter()
-        .filter(|c| c.status == kluis_core::CaseStatus::Open)
-        .count();
-    let target = store.setting(kluis_core::closing::OUT_SETTING)?;
-    let target_ready = target
-        .as_deref()
-        .is_some_and(|t| std::path::Path::new(t).is_dir());
+    let overview = kluis_core::closing::overview(session.store(), &state.home).map_err(|e| {
+        CommandError::Vault {
+            message: e.to_string(),
+        }
+    })?;
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     Ok(ClosingOverview {
-        inbox_waiting: u32::try_from(inbox_waiting).unwrap_or(u32::MAX),
-        open_conversations: u32::try_from(open_conversations).unwrap_or(u32::MAX),
-        target,
-        target_ready,
+        inbox_waiting: count(overview.inbox_waiting),
+        open_conversations: count(overview.open_conversations),
+        target: overview.target,
+        target_ready: overview.target_ready,
     })
 }
 

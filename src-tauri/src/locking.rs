@@ -176,7 +176,14 @@ pub fn admit(
     let now = state.clock.now();
     let effects = lock.handle(now, Event::Unlock { role, reason });
     carry_out(state, console, lock, now, &effects);
-    keep(console, lock);
+    // The adopted settings and memory reach the notes; a transition has
+    // kept them already.
+    if !effects
+        .iter()
+        .any(|e| matches!(e, Effect::Transition { .. }))
+    {
+        keep(console, lock);
+    }
     let refusal = effects.iter().find_map(|e| match e {
         Effect::Refused(r) => Some(r.clone()),
         _ => None,

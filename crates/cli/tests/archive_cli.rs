@@ -21,6 +21,31 @@ fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// `kluis --vault DIR/vault ARGS` as the admin, run in `dir` with `env`.
+fn in_vault(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kluis"))
+        .arg("--vault")
+        .arg(dir.join("vault"))
+        .args(args)
+        .current_dir(dir)
+        .env("KLUIS_PASSPHRASE", "beheerder wachtwoord")
+        .env_remove("KLUIS_ARCHIVE_PASSPHRASE")
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
+}
+
+/// Its standard output; the command must have succeeded.
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout(&out)
+}
+
 struct Archive {
     dir: PathBuf,
     key: SigningKey,
@@ -256,25 +281,7 @@ fn a_vault_seals_its_days_and_the_archive_verifies_them() {
     let archive = age::x25519::Identity::generate();
     std::fs::write(dir.join("archive.key"), archive.to_string().expose_secret()).unwrap();
     let recipient = archive.to_public().to_string();
-    let vault = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_kluis"))
-            .arg("--vault")
-            .arg(dir.join("vault"))
-            .args(args)
-            .current_dir(&dir)
-            .env("KLUIS_PASSPHRASE", "beheerder wachtwoord")
-            .output()
-            .unwrap()
-    };
-    let ok = |out: Output| {
-        assert!(
-            out.status.success(),
-            "{}{}",
-            stdout(&out),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        stdout(&out)
-    };
+    let vault = |args: &[&str]| in_vault(&dir, &[], args);
     ok(vault(&[
         "init",
         "--kdf-memory",
@@ -506,24 +513,11 @@ fn a_day_sealed_to_an_archive_passphrase_opens_with_it() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("stick")).unwrap();
     let vault = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_kluis"))
-            .arg("--vault")
-            .arg(dir.join("vault"))
-            .args(args)
-            .current_dir(&dir)
-            .env("KLUIS_PASSPHRASE", "beheerder wachtwoord")
-            .env("KLUIS_ARCHIVE_PASSPHRASE", "archief wachtwoord")
-            .output()
-            .unwrap()
-    };
-    let ok = |out: Output| {
-        assert!(
-            out.status.success(),
-            "{}{}",
-            stdout(&out),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        stdout(&out)
+        in_vault(
+            &dir,
+            &[("KLUIS_ARCHIVE_PASSPHRASE", "archief wachtwoord")],
+            args,
+        )
     };
     // Not both: age allows a passphrase only alone.
     let both = vault(&[

@@ -64,13 +64,7 @@ pub const KNOWN: &[Known] = &[
     Known {
         key: NAME_SETTING,
         about: "the municipality's name, as the archive's packages name their source",
-        check: |value| {
-            if value.trim().is_empty() || value.trim() != value {
-                Err("a name, without spaces at either end")
-            } else {
-                Ok(())
-            }
-        },
+        check: a_name,
     },
     Known {
         key: CODE_SETTING,
@@ -140,15 +134,17 @@ pub const KNOWN: &[Known] = &[
     Known {
         key: ACCOUNT_SETTING,
         about: "the municipality's name as its own messages show it in exports",
-        check: |value| {
-            if value.trim().is_empty() || value.trim() != value {
-                Err("a name, without spaces at either end")
-            } else {
-                Ok(())
-            }
-        },
+        check: a_name,
     },
 ];
+
+fn a_name(value: &str) -> Result<(), &'static str> {
+    if value.trim().is_empty() || value.trim() != value {
+        Err("a name, without spaces at either end")
+    } else {
+        Ok(())
+    }
+}
 
 fn absolute(value: &str) -> Result<(), &'static str> {
     if value.starts_with('/') {

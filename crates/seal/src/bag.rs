@@ -18,7 +18,7 @@ pub struct BagDigest(pub [u8; 32]);
 
 impl BagDigest {
     pub fn hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        crate::hex(&self.0)
     }
 }
 

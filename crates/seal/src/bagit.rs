@@ -6,7 +6,8 @@
 //! The bag's files come through [`BagFiles`]: a folder now, the tar inside
 //! a package later, so the same rules check both.
 
-use std::collections::{BTreeMap, HashMap};
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::fs;
 use std::io;
@@ -164,7 +165,7 @@ impl Hasher {
             Self::Sha384(d) => d.finalize().to_vec(),
             Self::Sha512(d) => d.finalize().to_vec(),
         };
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
+        crate::hex(&bytes)
     }
 }
 
@@ -329,12 +330,12 @@ pub fn check(bag: &impl BagFiles) -> Result<Checked, BagError> {
     for (manifest, algorithm) in &payload_manifests {
         let text = decode(&bag.read(manifest)?, encoding, manifest)?;
         let entries = parse_manifest(&text, manifest, version, true, &mut warnings)?;
-        let mut listed = Vec::new();
+        let mut listed = HashSet::new();
         for (path, checksum) in &entries {
             match names.find(path, &mut warnings) {
                 Some(actual) => {
                     verify(bag, manifest, actual, *algorithm, checksum, &mut hashes)?;
-                    listed.push(actual.to_owned());
+                    listed.insert(actual.as_str());
                 }
                 None if fetched.iter().any(|f| f == path) => {}
                 None => {
@@ -346,7 +347,7 @@ pub fn check(bag: &impl BagFiles) -> Result<Checked, BagError> {
             }
         }
         for file in &payload {
-            if !listed.iter().any(|l| l == *file) {
+            if !listed.contains(file.as_str()) {
                 return Err(BagError::NotListed {
                     file: manifest.clone(),
                     path: (*file).clone(),
@@ -668,25 +669,25 @@ fn is_payload_path(path: &str) -> bool {
 /// normalisation or a change of case (each a warning: another system
 /// may have changed the name).
 struct Names<'f> {
-    exact: Vec<&'f String>,
-    normalized: HashMap<String, &'f String>,
-    folded: HashMap<String, &'f String>,
+    files: &'f [String],
+    exact: HashMap<&'f str, &'f String>,
+    /// Built on the first miss only: most bags have none.
+    normalized: OnceCell<HashMap<String, &'f String>>,
+    folded: OnceCell<HashMap<String, &'f String>>,
 }
 
 impl<'f> Names<'f> {
     fn new(files: &'f [String]) -> Self {
         Self {
-            exact: files.iter().collect(),
-            normalized: files.iter().map(|f| (f.nfc().collect(), f)).collect(),
-            folded: files
-                .iter()
-                .map(|f| (f.nfc().collect::<String>().to_lowercase(), f))
-                .collect(),
+            files,
+            exact: files.iter().map(|f| (f.as_str(), f)).collect(),
+            normalized: OnceCell::new(),
+            folded: OnceCell::new(),
         }
     }
 
     fn exact(&self, path: &str) -> Option<&'f String> {
-        self.exact.iter().find(|f| f.as_str() == path).copied()
+        self.exact.get(path).copied()
     }
 
     fn find(&self, path: &str, warnings: &mut Vec<String>) -> Option<&'f String> {
@@ -694,13 +695,22 @@ impl<'f> Names<'f> {
             return Some(found);
         }
         let normalized: String = path.nfc().collect();
-        if let Some(found) = self.normalized.get(&normalized) {
+        let by_normalized = self
+            .normalized
+            .get_or_init(|| self.files.iter().map(|f| (f.nfc().collect(), f)).collect());
+        if let Some(found) = by_normalized.get(&normalized) {
             warnings.push(format!(
                 "{path:?} is in the bag with another Unicode normalisation"
             ));
             return Some(found);
         }
-        let found = self.folded.get(&normalized.to_lowercase())?;
+        let by_folded = self.folded.get_or_init(|| {
+            self.files
+                .iter()
+                .map(|f| (f.nfc().collect::<String>().to_lowercase(), f))
+                .collect()
+        });
+        let found = by_folded.get(&normalized.to_lowercase())?;
         warnings.push(format!("{path:?} is in the bag only with other capitals"));
         Some(found)
     }

@@ -14,3 +14,14 @@ pub mod mdto;
 pub mod package;
 pub mod sign;
 pub mod tar;
+
+/// Lowercase hex, as manifests, MDTO and the chain write checksums.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 of `bytes`, in lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(bytes))
+}

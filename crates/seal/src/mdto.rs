@@ -342,7 +342,7 @@ impl Xml {
 
 /// XML text: the five special characters escaped, and characters XML 1.0
 /// cannot carry at all (controls but tab and newlines) replaced.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

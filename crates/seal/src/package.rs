@@ -18,7 +18,7 @@ use crate::bag::{BagDigest, BagWriter};
 use crate::bagit::{self, BagError, BagFiles, Checked};
 use crate::encrypt::{self, CryptError, Opener, Recipients};
 use crate::sign::{self, SignError, SigningKey};
-use crate::tar::{StreamedBag, TarError};
+use crate::tar::{Counted, StreamedBag, TarError};
 
 /// The inner signature, beside the tag manifest it signs (not listed: it
 /// cannot list itself).
@@ -251,13 +251,6 @@ impl<'k, W: Write> PackageWriter<'k, W> {
     }
 }
 
-fn xml_text(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The packing slip (archive.md §7): outside the encryption, signed, with
 /// no personal data: what the package is, its hashes and counts.
 pub fn packing_slip(
@@ -274,21 +267,21 @@ pub fn packing_slip(
         None => ("-".to_owned(), GENESIS.to_owned()),
     };
     let lines = [
-        format!("  <pakket>{}</pakket>", xml_text(&meta.id)),
+        format!("  <pakket>{}</pakket>", crate::mdto::escape(&meta.id)),
         format!("  <volgnummer>{}</volgnummer>", meta.seq),
         format!(
             "  <vorigPakket id=\"{}\" bagDigest=\"sha256:{previous_digest}\"/>",
-            xml_text(&previous_id)
+            crate::mdto::escape(&previous_id)
         ),
         format!(
             "  <archiefvormer groep=\"{}\">{}</archiefvormer>",
-            xml_text(&meta.group),
-            xml_text(&meta.organization)
+            crate::mdto::escape(&meta.group),
+            crate::mdto::escape(&meta.organization)
         ),
         format!(
             "  <periode van=\"{}\" tot=\"{}\"/>",
-            xml_text(&meta.period_start),
-            xml_text(&meta.period_end)
+            crate::mdto::escape(&meta.period_start),
+            crate::mdto::escape(&meta.period_end)
         ),
         format!("  <hashSIP algoritme=\"SHA-256\">{ciphertext_sha256}</hashSIP>"),
         format!("  <bagDigest>sha256:{}</bagDigest>", digest.hex()),
@@ -398,9 +391,10 @@ pub fn seal_to(
     };
     let check = (|| {
         let mut encrypted = File::open(&partial).map_err(io_at(&partial))?;
-        let ciphertext_sha256 = sha256_of(&mut encrypted).map_err(io_at(&partial))?;
-        encrypted.rewind().map_err(io_at(&partial))?;
-        let outer = key.sign(BufReader::new(&mut encrypted), &comment)?;
+        // One read signs it and hashes it for the packing slip.
+        let mut hashing = Counted::new(BufReader::new(&mut encrypted));
+        let outer = key.sign(&mut hashing, &comment)?;
+        let ciphertext_sha256 = hashing.sha256_hex();
         encrypted.rewind().map_err(io_at(&partial))?;
         let expect = Expect {
             public_key: key.public_key_file(),
@@ -446,19 +440,6 @@ fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut file = File::create(path)?;
     file.write_all(bytes)?;
     file.sync_all()
-}
-
-fn sha256_of(reader: &mut impl Read) -> io::Result<String> {
-    let mut hash = sha2::Sha256::new();
-    let mut buffer = vec![0; 256 * 1024];
-    loop {
-        let n = reader.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        hash.update(&buffer[..n]);
-    }
-    Ok(hash.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Whether `dir` lies on a FAT (vfat/msdos) file system, by the kernel's
@@ -592,8 +573,11 @@ pub fn verify(
         Err(e) => return Err(io_at(signature)(e)),
     };
     let file = File::open(package).map_err(io_at(package))?;
-    let outer = sign::verify(&expect.public_key, BufReader::new(file), &signature_text)
+    // One read checks the signature and hashes the file for the slip.
+    let mut hashing = Counted::new(BufReader::new(file));
+    let outer = sign::verify(&expect.public_key, &mut hashing, &signature_text)
         .map_err(VerifyError::OuterSignature)?;
+    let ciphertext_sha256 = hashing.sha256_hex();
     let file = File::open(package).map_err(io_at(package))?;
     let verified = open_and_check(BufReader::new(file), opener, expect)?;
     // The outer comment must say what the bag says.
@@ -611,7 +595,7 @@ pub fn verify(
             "the outer signature's comment ({outer}) does not match the bag ({said})"
         )));
     }
-    check_packing_slip(package, &verified, &expect.public_key)?;
+    check_packing_slip(package, &verified, &ciphertext_sha256, &expect.public_key)?;
     Ok(verified)
 }
 
@@ -620,6 +604,7 @@ pub fn verify(
 fn check_packing_slip(
     package: &Path,
     verified: &Verified,
+    ciphertext: &str,
     public_key: &str,
 ) -> Result<(), VerifyError> {
     let name = package
@@ -641,14 +626,6 @@ fn check_packing_slip(
     if let Err(e) = sign::verify(public_key, io::Cursor::new(slip.as_bytes()), &signature) {
         return bad(format!("its signature does not hold: {e}"));
     }
-    let mut file = File::open(package).map_err(|source| VerifyError::Io {
-        path: package.to_owned(),
-        source,
-    })?;
-    let ciphertext = sha256_of(&mut file).map_err(|source| VerifyError::Io {
-        path: package.to_owned(),
-        source,
-    })?;
     for (what, expected) in [
         ("pakket", format!("<pakket>{}</pakket>", verified.id)),
         ("hashSIP", format!(">{ciphertext}</hashSIP>")),

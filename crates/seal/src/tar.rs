@@ -14,6 +14,7 @@ use std::io::{self, Read, Write};
 use sha2::Digest;
 
 use crate::bagit::{Algorithm, BagError, BagFiles};
+use crate::hex;
 
 /// The tar format's limit for a name without its prefix field.
 pub const MAX_PATH: usize = 99;
@@ -85,11 +86,7 @@ impl<W: Write> TarWriter<W> {
         }
         let mut header = self.header(tar::EntryType::Regular, 0o644);
         header.set_size(size);
-        let mut counted = Counted {
-            inner: content.take(size),
-            hash: sha2::Sha256::new(),
-            count: 0,
-        };
+        let mut counted = Counted::new(content.take(size));
         self.out.append_data(&mut header, &full, &mut counted)?;
         if counted.count != size {
             return Err(TarError::SizeMismatch {
@@ -98,7 +95,7 @@ impl<W: Write> TarWriter<W> {
                 found: counted.count,
             });
         }
-        Ok(hex(&counted.hash.finalize()))
+        Ok(counted.sha256_hex())
     }
 
     /// Ends the tar and returns what it was written to.
@@ -141,11 +138,27 @@ fn check_name(path: &str) -> Result<(), TarError> {
     }
 }
 
-/// Counts and hashes what passes through.
-struct Counted<R> {
+/// Counts and hashes (SHA-256) what passes through, so a file is read
+/// once for all that needs it.
+pub(crate) struct Counted<R> {
     inner: R,
     hash: sha2::Sha256,
     count: u64,
+}
+
+impl<R> Counted<R> {
+    pub(crate) fn new(inner: R) -> Self {
+        Self {
+            inner,
+            hash: sha2::Sha256::new(),
+            count: 0,
+        }
+    }
+
+    /// The SHA-256 of what passed, in hex.
+    pub(crate) fn sha256_hex(self) -> String {
+        hex(&self.hash.finalize())
+    }
 }
 
 impl<R: Read> Read for Counted<R> {
@@ -157,8 +170,15 @@ impl<R: Read> Read for Counted<R> {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// Signature checks take a seekable reader but read straight through; a
+/// seek would spoil the hash, so there is none.
+impl<R> io::Seek for Counted<R> {
+    fn seek(&mut self, _: io::SeekFrom) -> io::Result<u64> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "a hashing reader reads straight through",
+        ))
+    }
 }
 
 /// A bag read from a tar stream in one pass: payload files hashed with

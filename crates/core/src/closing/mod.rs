@@ -19,7 +19,6 @@ use kluis_vault::audit::{self, AuditAction, NewEntry};
 use kluis_vault::store::{ConversationId, PackageRecord, Store, StoreError};
 use kluis_vault::{Session, VaultError};
 use secrecy::{ExposeSecret, SecretString};
-use sha2::Digest;
 
 use crate::console::{ACCOUNT_SETTING, Sides};
 use crate::lock::Now;
@@ -117,6 +116,39 @@ pub fn prepare(
     Ok(key.public_key_file())
 }
 
+/// What the closing procedure checks before the seal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Overview {
+    /// Exports still in the inbox (settling, or failing).
+    pub inbox_waiting: usize,
+    /// Conversations whose case is open (or that have none yet).
+    pub open_conversations: usize,
+    /// Where the package goes (`archive.out`), if IT set it.
+    pub target: Option<String>,
+    /// That folder is there (the stick is in).
+    pub target_ready: bool,
+}
+
+/// The closing's checks; `home` places the default inbox.
+pub fn overview(store: &Store, home: &Path) -> Result<Overview, ClosingError> {
+    let inbox =
+        crate::import::inbox::Inbox::at(&crate::import::inbox::Inbox::configured_dir(store, home)?);
+    // An inbox not made yet holds nothing.
+    let inbox_waiting = inbox.entries().map_or(0, |e| e.len());
+    let open_conversations = crate::console::list(store, "")?
+        .iter()
+        .filter(|c| c.status == crate::CaseStatus::Open)
+        .count();
+    let target = store.setting(OUT_SETTING)?;
+    let target_ready = target.as_deref().is_some_and(|t| Path::new(t).is_dir());
+    Ok(Overview {
+        inbox_waiting,
+        open_conversations,
+        target,
+        target_ready,
+    })
+}
+
 /// What a seal wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SealReport {
@@ -145,10 +177,6 @@ fn iso(now: Now) -> String {
     format!("{local}{sign}{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The audit excerpt since the previous package: one JSON object per line,
 /// each naming the SHA-256 of the line before (the first, the previous
 /// package's head). Operators appear by pseudonym; nothing about citizens
@@ -169,7 +197,7 @@ fn audit_excerpt(
         });
         let pseudonym = format!(
             "op-{}",
-            &hex(&sha2::Sha256::digest(entry.operator.as_bytes()))[..8]
+            &kluis_seal::sha256_hex(entry.operator.as_bytes())[..8]
         );
         let line = serde_json::json!({
             "n": entry.seq,
@@ -182,7 +210,7 @@ fn audit_excerpt(
         })
         .to_string()
             + "\n";
-        prev = hex(&sha2::Sha256::digest(line.as_bytes()));
+        prev = kluis_seal::sha256_hex(line.as_bytes());
         out.push_str(&line);
         last = entry.seq;
     }

@@ -93,7 +93,7 @@ pub fn confirm(
         .find(|p| p.record.id == id)
         .ok_or_else(|| RetentionError::UnknownPackage(id.clone()))?;
     let record = &status.record;
-    let digest: String = record.digest.iter().map(|b| format!("{b:02x}")).collect();
+    let digest = kluis_seal::hex(&record.digest);
     for (field, stated, ours) in [
         ("seq", get("seq").to_owned(), record.seq.to_string()),
         ("bag", get("bag").to_owned(), format!("sha256:{digest}")),

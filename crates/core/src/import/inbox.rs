@@ -123,6 +123,23 @@ impl Inbox {
         Ok(())
     }
 
+    /// What lies in the inbox to be taken, sorted: every entry but hidden
+    /// ones (a file manager's or a copy tool's own).
+    pub fn entries(&self) -> io::Result<Vec<PathBuf>> {
+        let mut entries = Vec::new();
+        for entry in fs::read_dir(&self.dir)? {
+            let path = entry?.path();
+            let hidden = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if !hidden {
+                entries.push(path);
+            }
+        }
+        entries.sort();
+        Ok(entries)
+    }
+
     /// Files in the quarantine with their reasons, oldest first.
     pub fn quarantined(&self) -> io::Result<Vec<(PathBuf, String)>> {
         let mut found = Vec::new();
@@ -177,17 +194,7 @@ impl Watch {
     /// Looks at the inbox once and imports every entry that is complete.
     /// Returns what happened, and whether entries are still settling.
     pub fn pass(&mut self, session: &mut Session, now: i64) -> io::Result<(Vec<Outcome>, bool)> {
-        let mut entries = Vec::new();
-        for entry in fs::read_dir(&self.inbox.dir)? {
-            let path = entry?.path();
-            let hidden = path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            if !hidden {
-                entries.push(path);
-            }
-        }
-        entries.sort();
+        let entries = self.inbox.entries()?;
         let mut outcomes = Vec::new();
         let mut waiting = false;
         let present: HashSet<PathBuf> = entries.iter().cloned().collect();

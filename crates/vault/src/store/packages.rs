@@ -225,58 +225,16 @@ impl Store {
 
     /// The last package written, the chain's last link.
     pub fn last_package(&self) -> Result<Option<PackageRecord>, StoreError> {
-        let row = self
-            .connection()
+        self.connection()
             .query_row(
                 "SELECT seq, id, digest, ciphertext_sha256, period_start, period_end,
                         audit_seq, audit_head, sealed_at
                  FROM packages ORDER BY seq DESC LIMIT 1",
                 [],
-                |row| {
-                    let digest: Vec<u8> = row.get(2)?;
-                    Ok((
-                        row.get::<_, i64>(0)?,
-                        row.get(1)?,
-                        digest,
-                        row.get(3)?,
-                        row.get(4)?,
-                        row.get(5)?,
-                        row.get(6)?,
-                        row.get(7)?,
-                        row.get(8)?,
-                    ))
-                },
+                Self::package_from_row,
             )
-            .optional()?;
-        row.map(
-            |(
-                seq,
-                id,
-                digest,
-                ciphertext_sha256,
-                period_start,
-                period_end,
-                audit_seq,
-                audit_head,
-                sealed_at,
-            )| {
-                Ok(PackageRecord {
-                    seq,
-                    id,
-                    digest: digest.try_into().map_err(|_| StoreError::DamagedRow {
-                        table: "packages",
-                        id: seq,
-                    })?,
-                    ciphertext_sha256,
-                    period_start,
-                    period_end,
-                    audit_seq,
-                    audit_head,
-                    sealed_at,
-                })
-            },
-        )
-        .transpose()
+            .optional()?
+            .transpose()
     }
 
     /// A secret kept inside the encryption, wiped from memory when dropped.
