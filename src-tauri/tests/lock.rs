@@ -147,7 +147,7 @@ fn outside_the_shift_only_the_admin_opens_with_a_reason() {
         details,
         [
             "lock unlock refused: outside the shift hours",
-            "lock unlock refused: outside the shift hours, no reason given",
+            "lock unlock refused: outside the shift hours or after the closing, no reason given",
             "override outside the shift: storing inbox",
             "lock by hand",
         ]

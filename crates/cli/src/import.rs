@@ -3,16 +3,17 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::anyhow;
 use clap::Args;
+use kluis_core::ConversationId;
+use kluis_core::import::ImportReport;
 use kluis_core::import::inbox::{self, Inbox, Outcome, Watch};
-use kluis_core::import::{ImportReport, import_paths, merge_conversations};
-use kluis_vault::store::ConversationId;
 
-use crate::vault::{Target, exit, now, open_and_unlock, out};
+use crate::vault::{Target, done, exit, open_desk, out};
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -47,16 +48,18 @@ pub struct InboxArgs {
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// The conversation that stays.
-    into: i64,
+    into: u32,
     /// The conversation whose messages move into it; it is then gone.
-    from: i64,
+    from: u32,
 }
 
 pub fn import(dir: &Path, target: &Target, args: &ImportArgs) -> anyhow::Result<ExitCode> {
-    let mut session = open_and_unlock(dir, target)?;
+    let desk = open_desk(dir, target)?;
+    let results = desk.import_paths(&args.paths, |_, _| {});
+    done(&desk);
     let mut new_total = 0;
     let mut failed = 0;
-    for (path, result) in import_paths(&mut session, &args.paths, now()) {
+    for (path, result) in results? {
         match result {
             Ok(report) => {
                 new_total += report.new_messages;
@@ -70,7 +73,6 @@ pub fn import(dir: &Path, target: &Target, args: &ImportArgs) -> anyhow::Result<
             }
         }
     }
-    session.lock(now())?;
     if args.count {
         writeln!(out(), "{new_total}")?;
     }
@@ -106,15 +108,28 @@ fn print_report(report: &ImportReport) -> anyhow::Result<()> {
 }
 
 pub fn inbox(dir: &Path, target: &Target, args: &InboxArgs) -> anyhow::Result<ExitCode> {
-    let mut session = open_and_unlock(dir, target)?;
+    let desk = open_desk(dir, target)?;
+    let result = watch_inbox(&desk, args);
+    done(&desk);
+    let (not_imported, new_total) = result?;
+    if args.count {
+        writeln!(out(), "{new_total}")?;
+    }
+    Ok(if not_imported > 0 {
+        ExitCode::from(exit::NOT_IMPORTED)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The inbox's passes; (entries not imported, new messages).
+fn watch_inbox(desk: &kluis_core::desk::Desk, args: &InboxArgs) -> anyhow::Result<(usize, usize)> {
     let folder = match &args.dir {
         Some(folder) => folder.clone(),
-        None => Inbox::configured_dir(session.store(), &home()?)?,
+        None => desk.inbox_dir()?,
     };
     if args.remember {
-        let mut tx = session.store_mut().write()?;
-        tx.set_setting(inbox::DIR_SETTING, &folder.to_string_lossy())?;
-        tx.commit()?;
+        desk.set(inbox::DIR_SETTING, &folder.to_string_lossy())?;
     }
     let inbox = Inbox::at(&folder).settle(Duration::from_millis(args.settle_ms));
     inbox
@@ -125,29 +140,26 @@ pub fn inbox(dir: &Path, target: &Target, args: &InboxArgs) -> anyhow::Result<Ex
     let mut new_total = 0;
     if args.watch {
         writeln!(out(), "Watching {} (Ctrl-C stops).", folder.display())?;
-        watch.run(&mut session, now, |outcomes| {
-            for outcome in outcomes {
-                not_imported += print_outcome(outcome, false);
+        desk.watch_inbox(&mut watch, desk.generation(), |news| match news {
+            kluis_core::desk::InboxNews::Outcomes(outcomes) => {
+                for outcome in &outcomes {
+                    not_imported += print_outcome(outcome, false);
+                }
             }
-            false
+            kluis_core::desk::InboxNews::Problem(e) => {
+                eprintln!("kluis: the inbox cannot be read: {e}");
+            }
         })?;
+        eprintln!("kluis: the vault locked; stopped watching");
     } else {
-        watch.until_settled(&mut session, now, |outcome| {
+        desk.inbox_until_settled(&mut watch, |outcome| {
             not_imported += print_outcome(outcome, args.count);
             if let Outcome::Imported { reports, .. } = outcome {
                 new_total += reports.iter().map(|r| r.new_messages).sum::<usize>();
             }
         })?;
     }
-    session.lock(now())?;
-    if args.count {
-        writeln!(out(), "{new_total}")?;
-    }
-    Ok(if not_imported > 0 {
-        ExitCode::from(exit::NOT_IMPORTED)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok((not_imported, new_total))
 }
 
 /// Prints what happened to one inbox entry (problems only when `quiet`);
@@ -196,41 +208,37 @@ fn print_outcome(outcome: &Outcome, quiet: bool) -> usize {
     }
 }
 
-fn home() -> anyhow::Result<PathBuf> {
-    std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .ok_or_else(|| anyhow!("HOME is not set; give --dir"))
-}
-
 pub fn conversations(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {
-    let session = open_and_unlock(dir, target)?;
-    let store = session.store();
+    let desk = open_desk(dir, target)?;
+    let lines = desk.conversation_lines();
+    done(&desk);
     let mut out = out();
-    for summary in store.conversations()? {
-        let gaps = store.gaps(summary.id)?.len();
-        let last = summary
-            .last
-            .map_or_else(|| "-".to_owned(), |m| m.time().to_string());
+    for line in lines? {
         write!(
             out,
-            "{:>5}  {:>7} messages  last {last}  {}",
-            summary.id.0, summary.messages, summary.chat_name
+            "{:>5}  {:>7} messages  last {}  {}",
+            line.id,
+            line.messages,
+            line.last.as_deref().unwrap_or("-"),
+            line.chat_name.expose()
         )?;
-        if gaps > 0 {
-            write!(out, "  ({gaps} places where messages may be missing)")?;
+        if line.gaps > 0 {
+            write!(
+                out,
+                "  ({} places where messages may be missing)",
+                line.gaps
+            )?;
         }
         writeln!(out)?;
     }
-    drop(out);
-    session.lock(now())?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn merge(dir: &Path, target: &Target, args: &MergeArgs) -> anyhow::Result<ExitCode> {
-    let mut session = open_and_unlock(dir, target)?;
-    let (into, from) = (ConversationId(args.into), ConversationId(args.from));
-    merge_conversations(&mut session, into, from, now())?;
-    session.lock(now())?;
+    let desk = open_desk(dir, target)?;
+    let merged = desk.merge(ConversationId(args.into), ConversationId(args.from));
+    done(&desk);
+    merged?;
     writeln!(
         out(),
         "Merged conversation {} into {}.",

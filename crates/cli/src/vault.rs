@@ -9,9 +9,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand};
-use kluis_vault::audit::{self, AuditAction};
-use kluis_vault::store::{SCHEMA_VERSION, SearchQuery};
-use kluis_vault::{KdfParams, Session, SlotOwner, Vault, VaultError, calibrate};
+use kluis_core::desk::{
+    Desk, DeskError, KdfParams, Notice, SCHEMA_VERSION, SearchQuery, SlotOwner, SystemClock,
+    VaultError, calibrate, slot_owner,
+};
 use secrecy::{ExposeSecret, SecretString};
 
 /// The exit codes a script can tell apart.
@@ -24,6 +25,11 @@ pub mod exit {
     pub const IN_USE: u8 = 5;
     /// Some exports were not imported (each one's reason is printed).
     pub const NOT_IMPORTED: u8 = 6;
+    /// The passphrase was right, and the lock refuses it now: outside the
+    /// shift hours, the day closed, or no reason given for an override.
+    pub const LOCK_REFUSED: u8 = 7;
+    /// The role of --as may not do this (an operator changing a setting).
+    pub const NOT_PERMITTED: u8 = 8;
 }
 
 const PASSPHRASE_VAR: &str = "KLUIS_PASSPHRASE";
@@ -45,6 +51,10 @@ pub struct Target {
         default_value = "admin"
     )]
     pub who: String,
+    /// Why the admin or recovery key opens outside the shift hours or after
+    /// the day's closing (audited; operators cannot open then).
+    #[arg(long, global = true, value_name = "TEXT")]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -212,22 +222,32 @@ pub fn run(target: &Target, command: &VaultCommand) -> anyhow::Result<ExitCode> 
         VaultCommand::Confirm { receipt } => confirm(dir, target, receipt),
         VaultCommand::Purge => purge(dir, target),
     };
-    result.or_else(|err| match err.downcast_ref::<VaultError>() {
-        Some(
-            VaultError::Refused { .. }
-            | VaultError::TooSoon { .. }
-            | VaultError::AdminNeeded { .. }
-            | VaultError::BadRecoveryKey(_),
-        ) => {
-            eprintln!("kluis: {err:#}");
-            Ok(ExitCode::from(exit::REFUSED))
+    result.or_else(|err| {
+        let code = match err.downcast_ref::<DeskError>() {
+            Some(DeskError::Refused { .. }) => Some(exit::LOCK_REFUSED),
+            Some(DeskError::NotPermitted { .. }) => Some(exit::NOT_PERMITTED),
+            Some(DeskError::Vault(e)) => vault_code(e),
+            _ => err.downcast_ref::<VaultError>().and_then(vault_code),
+        };
+        match code {
+            Some(code) => {
+                eprintln!("kluis: {err:#}");
+                Ok(ExitCode::from(code))
+            }
+            None => Err(err),
         }
-        Some(VaultError::InUse(_)) => {
-            eprintln!("kluis: {err:#}");
-            Ok(ExitCode::from(exit::IN_USE))
-        }
-        _ => Err(err),
     })
+}
+
+fn vault_code(e: &VaultError) -> Option<u8> {
+    match e {
+        VaultError::Refused { .. }
+        | VaultError::TooSoon { .. }
+        | VaultError::AdminNeeded { .. }
+        | VaultError::BadRecoveryKey(_) => Some(exit::REFUSED),
+        VaultError::InUse(_) => Some(exit::IN_USE),
+        _ => None,
+    }
 }
 
 pub(crate) fn now() -> i64 {
@@ -236,28 +256,55 @@ pub(crate) fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-fn owner(who: &str) -> anyhow::Result<SlotOwner> {
-    Ok(match who {
-        "admin" => SlotOwner::Admin,
-        "recovery" => SlotOwner::Recovery,
-        name => SlotOwner::operator(name)?,
-    })
+/// The vault in `dir` at the desk, unlocked as --as says (with the
+/// passphrase from the environment or a prompt) if the lock allows it now.
+/// What the lock noticed on the way (a clock set back) is printed.
+pub(crate) fn open_desk(dir: &Path, target: &Target) -> anyhow::Result<Desk> {
+    let desk = Desk::open(dir, Box::new(SystemClock), &home_dir())?;
+    unlock(&desk, target)?;
+    Ok(desk)
 }
 
-/// Takes hold of `dir` and unlocks it (the session keeps the hold).
-pub(crate) fn open_and_unlock(dir: &Path, target: &Target) -> anyhow::Result<Session> {
-    unlock(&Vault::open(dir)?, target)
-}
-
-/// Unlocks as --as says, with the passphrase from the environment or a prompt.
-fn unlock(vault: &Vault, target: &Target) -> anyhow::Result<Session> {
-    let who = owner(&target.who)?;
+fn unlock(desk: &Desk, target: &Target) -> anyhow::Result<()> {
+    let who = slot_owner(&target.who)?;
     let prompt = match &who {
         SlotOwner::Recovery => "Recovery key: ".to_owned(),
         other => format!("Passphrase of {other}: "),
     };
     let passphrase = passphrase(&prompt)?;
-    Ok(vault.unlock(&who, &passphrase, now())?)
+    let notices = desk.unlock(&who, &passphrase, target.reason.clone())?;
+    tell(&notices);
+    Ok(())
+}
+
+/// Locks at the end of a command (as by hand, audited) and says what
+/// the lock decided on the way.
+pub(crate) fn done(desk: &Desk) {
+    tell(&desk.lock_now());
+}
+
+/// What the lock decided, for the person at the terminal.
+pub(crate) fn tell(notices: &[Notice]) {
+    for notice in notices {
+        match notice {
+            Notice::ClockSetBack { by_seconds } => eprintln!(
+                "kluis: the clock reads {} min before the latest time Kluis saw: it was set back; this is logged and Kluis keeps its own time",
+                by_seconds / 60
+            ),
+            Notice::ClosingSoon { closing_at } => {
+                eprintln!("kluis: closing time is at {closing_at}")
+            }
+            Notice::Locked { why } if !matches!(why, kluis_core::lock::Why::ByHand) => {
+                eprintln!("kluis: the vault locked ({why:?})")
+            }
+            Notice::Locked { .. } | Notice::LockScreenChanged => {}
+        }
+    }
+}
+
+/// The user's home, where the default inbox is.
+pub(crate) fn home_dir() -> PathBuf {
+    std::env::var_os("HOME").map_or_else(|| PathBuf::from("/"), PathBuf::from)
 }
 
 fn passphrase(prompt: &str) -> anyhow::Result<SecretString> {
@@ -341,15 +388,15 @@ fn init(dir: &Path, args: &InitArgs) -> anyhow::Result<ExitCode> {
     };
     let params = kdf(&args.kdf)?;
     let cost = calibrate::time(params)?;
-    let (vault, mut session, recovery) = Vault::create(dir, &admin, params, now())?;
-    let public_key = kluis_core::closing::prepare(
-        &mut session,
+    let created = Desk::create(
+        dir,
+        &admin,
+        params,
         &args.seal.recipients,
         args.seal.passphrase()?.as_ref(),
         now(),
     )?;
-    session.lock(now())?;
-    drop(vault);
+    let (recovery, public_key) = (created.recovery_key, created.public_key);
     let mut out = out();
     writeln!(out, "Created the vault in {}.", dir.display())?;
     writeln!(out)?;
@@ -399,26 +446,24 @@ fn write_public_key(
 }
 
 fn seal_setup(dir: &Path, target: &Target, args: &SealSetupArgs) -> anyhow::Result<ExitCode> {
-    let mut session = open_and_unlock(dir, target)?;
-    let public_key = kluis_core::closing::prepare(
-        &mut session,
-        &args.recipients,
-        args.passphrase()?.as_ref(),
-        now(),
-    )?;
-    session.lock(now())?;
-    write_public_key(&mut out(), &public_key, args.pubkey_out.as_deref())?;
+    let desk = open_desk(dir, target)?;
+    let public_key = desk.seal_setup(&args.recipients, args.passphrase()?.as_ref());
+    done(&desk);
+    write_public_key(&mut out(), &public_key?, args.pubkey_out.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }
 
+/// Seals the day exactly as the window's closing does (the same call):
+/// then the day is closed and the vault locked.
 fn seal(dir: &Path, target: &Target, args: &SealArgs) -> anyhow::Result<ExitCode> {
-    let mut session = open_and_unlock(dir, target)?;
-    let report = kluis_core::closing::seal_day(&mut session, &args.out, local_now());
-    session.lock(now())?;
-    let report = report?;
+    let desk = open_desk(dir, target)?;
+    let sealed = desk.seal_day(Some(&args.out));
+    done(&desk);
+    let (report, notices) = sealed?;
+    tell(&notices);
     writeln!(
         out(),
-        "{} (seq {}): {} conversations, {} messages, {} files; bag sha256:{}\n  {}\n  {}",
+        "{} (seq {}): {} conversations, {} messages, {} files; bag sha256:{}\n  {}\n  {}\nThe day is closed.",
         report.id,
         report.seq,
         report.conversations,
@@ -442,17 +487,17 @@ fn confirm(dir: &Path, target: &Target, receipt: &Path) -> anyhow::Result<ExitCo
             PathBuf::from(&signature_path).display()
         )
     })?;
-    let mut session = open_and_unlock(dir, target)?;
-    let result = kluis_core::closing::retention::confirm(&mut session, &text, &signature, now());
-    session.lock(now())?;
+    let desk = open_desk(dir, target)?;
+    let result = desk.confirm(&text, &signature);
+    done(&desk);
     writeln!(out(), "{}: confirmed by the archive", result?)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn purge(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {
-    let mut session = open_and_unlock(dir, target)?;
-    let result = kluis_core::closing::retention::purge(&mut session, now());
-    session.lock(now())?;
+    let desk = open_desk(dir, target)?;
+    let result = desk.purge();
+    done(&desk);
     let reports = result?;
     let mut out = out();
     if reports.is_empty() {
@@ -468,29 +513,21 @@ fn purge(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Now, with the local time zone's offset (for the package's times).
-fn local_now() -> kluis_core::lock::Now {
-    let local = chrono::Local::now();
-    kluis_core::lock::Now {
-        utc: local.timestamp(),
-        offset: local.offset().local_minus_utc(),
-    }
-}
-
 fn unlock_check(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {
-    let session = open_and_unlock(dir, target)?;
-    let who = session.who().to_string();
-    session.lock(now())?;
+    let desk = open_desk(dir, target)?;
+    let who = desk.who().map(|w| w.to_string()).unwrap_or_default();
+    done(&desk);
     writeln!(out(), "The passphrase of {who} opens the vault.")?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn passwd(dir: &Path, target: &Target, args: &KdfArgs) -> anyhow::Result<ExitCode> {
-    let mut session = open_and_unlock(dir, target)?;
-    let who = session.who().to_string();
-    let new = new_passphrase(NEW_PASSPHRASE_VAR, &who)?;
-    session.change_passphrase(&new, kdf(args)?, now())?;
-    session.lock(now())?;
+    let desk = open_desk(dir, target)?;
+    let who = desk.who().map(|w| w.to_string()).unwrap_or_default();
+    let changed = new_passphrase(NEW_PASSPHRASE_VAR, &who)
+        .and_then(|new| Ok(desk.change_passphrase(&new, kdf(args)?)?));
+    done(&desk);
+    changed?;
     writeln!(
         out(),
         "Changed the passphrase of {who}; the old one no longer opens the vault."
@@ -499,30 +536,29 @@ fn passwd(dir: &Path, target: &Target, args: &KdfArgs) -> anyhow::Result<ExitCod
 }
 
 fn operator(dir: &Path, target: &Target, command: &OperatorCommand) -> anyhow::Result<ExitCode> {
-    let mut session = open_and_unlock(dir, target)?;
-    match command {
+    let desk = open_desk(dir, target)?;
+    let result = match command {
         OperatorCommand::Add { name, kdf: args } => {
-            let new = new_passphrase(NEW_PASSPHRASE_VAR, &format!("operator {name}"))?;
-            session.add_operator(name, &new, kdf(args)?, now())?;
-            session.lock(now())?;
-            writeln!(out(), "Added operator {name}.")?;
+            new_passphrase(NEW_PASSPHRASE_VAR, &format!("operator {name}"))
+                .and_then(|new| Ok(desk.add_operator(name, &new, kdf(args)?)?))
+                .map(|()| format!("Added operator {name}."))
         }
         OperatorCommand::Remove { name } => {
-            session.remove_operator(name, now())?;
-            session.lock(now())?;
-            writeln!(
-                out(),
-                "Removed operator {name}: their passphrase no longer opens the vault."
-            )?;
+            desk.remove_operator(name).map_err(Into::into).map(|()| {
+                format!("Removed operator {name}: their passphrase no longer opens the vault.")
+            })
         }
-    }
+    };
+    done(&desk);
+    writeln!(out(), "{}", result?)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn renew(dir: &Path, target: &Target, args: &KdfArgs) -> anyhow::Result<ExitCode> {
-    let mut session = open_and_unlock(dir, target)?;
-    let key = session.renew_recovery_key(kdf(args)?, now())?;
-    session.lock(now())?;
+    let desk = open_desk(dir, target)?;
+    let key = kdf(args).and_then(|params| Ok(desk.renew_recovery_key(params)?));
+    done(&desk);
+    let key = key?;
     let mut out = out();
     writeln!(
         out,
@@ -535,14 +571,10 @@ fn renew(dir: &Path, target: &Target, args: &KdfArgs) -> anyhow::Result<ExitCode
 
 fn search(dir: &Path, target: &Target, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     let query = SearchQuery::parse(&args.query)?;
-    let mut session = open_and_unlock(dir, target)?;
-    let hits = session.store().search(&query, args.limit)?;
-    session.audit(
-        now(),
-        AuditAction::Export,
-        "search",
-        &format!("{} results shown on the command line", hits.len()),
-    )?;
+    let desk = open_desk(dir, target)?;
+    let hits = desk.search(&query, args.limit);
+    done(&desk);
+    let hits = hits?;
     let mut out = out();
     for hit in &hits {
         let text: String = hit
@@ -565,7 +597,6 @@ fn search(dir: &Path, target: &Target, args: &SearchArgs) -> anyhow::Result<Exit
             text.replace('\n', " ")
         )?;
     }
-    session.lock(now())?;
     if hits.is_empty() {
         eprintln!("kluis: no message matches");
     }
@@ -573,8 +604,8 @@ fn search(dir: &Path, target: &Target, args: &SearchArgs) -> anyhow::Result<Exit
 }
 
 fn status(dir: &Path, target: &Target, args: &StatusArgs) -> anyhow::Result<ExitCode> {
-    let vault = Vault::open(dir)?;
-    let outside = vault.outside(now())?;
+    let desk = Desk::open(dir, Box::new(SystemClock), &home_dir())?;
+    let outside = desk.outside()?;
     {
         let mut out = out();
         writeln!(out, "vault           {}", dir.display())?;
@@ -594,35 +625,35 @@ fn status(dir: &Path, target: &Target, args: &StatusArgs) -> anyhow::Result<Exit
     if args.outside {
         return Ok(ExitCode::SUCCESS);
     }
-    let session = unlock(&vault, target)?;
-    let (conversations, messages) = session.store().counts()?;
-    let blobs = session.blobs()?.ids()?.len();
-    let report = audit::verify(session.store())?;
+    unlock(&desk, target)?;
+    let status = desk.status();
+    done(&desk);
+    let status = status?;
     let mut out = out();
     writeln!(out, "schema          version {SCHEMA_VERSION}")?;
     writeln!(
         out,
-        "stored          {conversations} conversations, {messages} messages, {blobs} files"
+        "stored          {} conversations, {} messages, {} files",
+        status.conversations, status.messages, status.files
     )?;
     writeln!(
         out,
         "audit log       {} entries, {}",
-        report.entries,
-        if report.breaks.is_empty() {
+        status.audit.entries,
+        if status.audit.breaks.is_empty() {
             "chain intact"
         } else {
             "CHAIN BROKEN (kluis audit verify)"
         }
     )?;
-    drop(out);
-    session.lock(now())?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn verify(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {
-    let session = open_and_unlock(dir, target)?;
-    let report = audit::verify(session.store())?;
-    session.lock(now())?;
+    let desk = open_desk(dir, target)?;
+    let report = desk.audit_verify();
+    done(&desk);
+    let report = report?;
     let mut out = out();
     if report.breaks.is_empty() {
         writeln!(out, "audit log: {} entries, chain intact", report.entries)?;
@@ -636,25 +667,26 @@ fn verify(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {
 }
 
 fn settings(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {
-    let session = open_and_unlock(dir, target)?;
+    let desk = open_desk(dir, target)?;
+    let lines = desk.settings();
+    done(&desk);
     let mut out = out();
-    for known in kluis_core::settings::KNOWN {
-        let value = session.store().setting(known.key)?;
+    for line in lines? {
         writeln!(
             out,
             "{} = {}\n    {}",
-            known.key,
-            value.as_deref().unwrap_or("(not set)"),
-            known.about
+            line.key,
+            line.value.as_deref().unwrap_or("(not set)"),
+            line.about
         )?;
     }
-    session.lock(now())?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn set(dir: &Path, target: &Target, key: &str, value: &str) -> anyhow::Result<ExitCode> {
-    let mut session = open_and_unlock(dir, target)?;
-    kluis_core::settings::set(&mut session, key, value, now())?;
-    session.lock(now())?;
+    let desk = open_desk(dir, target)?;
+    let result = desk.set(key, value);
+    done(&desk);
+    result?;
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,8 @@ use kluis_seal::encrypt::Recipients;
 use kluis_seal::package::{Meta, Sealed, package_id, seal_to};
 use kluis_seal::sign::SigningKey;
 
+mod common;
+
 fn kluis(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kluis"))
         .args(args)
@@ -30,6 +32,7 @@ fn in_vault(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
         .current_dir(dir)
         .env("KLUIS_PASSPHRASE", "beheerder wachtwoord")
         .env_remove("KLUIS_ARCHIVE_PASSPHRASE")
+        .env("KLUIS_TEST_CLOCK", common::monday())
         .envs(env.iter().copied())
         .output()
         .unwrap()
@@ -281,7 +284,10 @@ fn a_vault_seals_its_days_and_the_archive_verifies_them() {
     let archive = age::x25519::Identity::generate();
     std::fs::write(dir.join("archive.key"), archive.to_string().expose_secret()).unwrap();
     let recipient = archive.to_public().to_string();
-    let vault = |args: &[&str]| in_vault(&dir, &[], args);
+    // Each seal closes its day: the next one is sealed the day after.
+    let clock = common::TestClock::monday_morning(&dir);
+    let clock_path = clock.path().to_str().unwrap().to_owned();
+    let vault = |args: &[&str]| in_vault(&dir, &[("KLUIS_TEST_CLOCK", &clock_path)], args);
     ok(vault(&[
         "init",
         "--kdf-memory",
@@ -313,6 +319,11 @@ fn a_vault_seals_its_days_and_the_archive_verifies_them() {
         first.contains("(seq 1): 1 conversations, 78 messages, 3 files"),
         "{first}"
     );
+    // The day is closed: the admin opens it only with a reason.
+    let out = vault(&["status"]);
+    assert_eq!(out.status.code(), Some(7), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no reason given"));
+    clock.set("2026-11-24 09:00");
     let second = ok(vault(&["seal", "--out", "stick"]));
     assert!(
         second.contains("(seq 2): 0 conversations, 0 messages, 0 files"),
@@ -379,6 +390,7 @@ fn a_vault_seals_its_days_and_the_archive_verifies_them() {
     let archive_key = SigningKey::generate().unwrap();
     let archive_pub = archive_key.public_key_file();
     let key_line = archive_pub.lines().nth(1).unwrap();
+    clock.set("2026-11-25 09:00");
     ok(vault(&["set", "archive.receipt_key", key_line]));
     let first_package = dir.join(&packages[0]);
     let id = first_package
@@ -434,10 +446,20 @@ fn a_vault_seals_its_days_and_the_archive_verifies_them() {
     write_receipt(&receipt, &archive_key);
     assert!(ok(vault(&["confirm", "ontvangst.txt"])).contains("confirmed by the archive"));
 
-    // Not before the retention has passed.
+    // Not before the retention has passed, which is never less than the
+    // floor (30 days unless the recovery key lowers it).
+    let out = vault(&["set", "retention.days", "10"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("at least retention.floor_days, 30 days")
+    );
+    let out = vault(&["set", "retention.floor_days", "0"]);
+    assert_eq!(out.status.code(), Some(8), "{out:?}");
     ok(vault(&["set", "retention.days", "30"]));
     assert_eq!(ok(vault(&["purge"])).trim(), "nothing to purge");
-    ok(vault(&["set", "retention.days", "0"]));
+    clock.set("2026-12-22 09:00");
+    assert_eq!(ok(vault(&["purge"])).trim(), "nothing to purge");
+    clock.set("2026-12-23 09:00");
     let purged = ok(vault(&["purge"]));
     assert!(
         purged.contains(": purged 78 messages, 4 files, 1 originals, 1 conversations"),

@@ -1,6 +1,8 @@
 //! `kluis --vault DIR import|inbox|conversations|merge` as a script or IT
 //! runs them, on real fixture exports.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -13,6 +15,7 @@ fn kluis(vault: &Path, args: &[&str]) -> Output {
         .args(args)
         .env("KLUIS_PASSPHRASE", PASSPHRASE)
         .env_remove("KLUIS_NEW_PASSPHRASE")
+        .env("KLUIS_TEST_CLOCK", common::monday())
         .stdin(Stdio::null())
         .output()
         .unwrap()
@@ -150,6 +153,7 @@ fn a_full_disk_fails_clearly_stores_nothing_and_leaves_no_partial_file() {
         .arg(&vault)
         .arg(&lorem)
         .env("KLUIS_PASSPHRASE", PASSPHRASE)
+        .env("KLUIS_TEST_CLOCK", common::monday())
         .stdin(Stdio::null())
         .output()
         .unwrap();

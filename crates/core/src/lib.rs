@@ -13,6 +13,7 @@ pub mod closing;
 pub mod console;
 pub mod conversations;
 pub mod demo;
+pub mod desk;
 pub mod import;
 pub mod lock;
 pub mod merge;

@@ -5,7 +5,9 @@ use kluis_vault::Session;
 use kluis_vault::audit::{AuditAction, NewEntry};
 use kluis_vault::store::StoreError;
 
-use crate::closing::retention::{RECEIPT_KEY_SETTING, RETENTION_SETTING};
+use crate::closing::retention::{
+    self, RECEIPT_KEY_SETTING, RETENTION_FLOOR_SETTING, RETENTION_SETTING,
+};
 use crate::closing::{
     CODE_SETTING, NAME_SETTING, OUT_SETTING, RECIPIENTS_SETTING, WORKPLACE_SETTING,
 };
@@ -132,6 +134,11 @@ pub const KNOWN: &[Known] = &[
         check: |value| number_in(value, 0..=3650, "a number of days from 0 to 3650"),
     },
     Known {
+        key: RETENTION_FLOOR_SETTING,
+        about: "days below which retention.days cannot be set (default 30); only the recovery key lowers it",
+        check: |value| number_in(value, 0..=3650, "a number of days from 0 to 3650"),
+    },
+    Known {
         key: ACCOUNT_SETTING,
         about: "the municipality's name as its own messages show it in exports",
         check: a_name,
@@ -175,11 +182,23 @@ pub enum SettingError {
         key: &'static str,
         expected: &'static str,
     },
+    #[error("{RETENTION_SETTING} must be at least {RETENTION_FLOOR_SETTING}, {floor} days")]
+    BelowFloor { floor: i64 },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     Vault(#[from] kluis_vault::VaultError),
 }
+
+/// The settings that decide where records go, who opens the vault when,
+/// and how long records stay (besides the lock's): only the admin changes
+/// them, and each change is named in the next package's audit excerpt.
+pub const SECURITY_RELEVANT: &[&str] = &[
+    RECIPIENTS_SETTING,
+    RECEIPT_KEY_SETTING,
+    RETENTION_SETTING,
+    RETENTION_FLOOR_SETTING,
+];
 
 /// Sets `key` to `value` after checking it, with an audit entry (which
 /// names the setting, not the value: a name may be personal).
@@ -192,7 +211,18 @@ pub fn set(session: &mut Session, key: &str, value: &str, now: i64) -> Result<()
         key: known.key,
         expected,
     })?;
+    if known.key == RETENTION_SETTING {
+        let floor = retention::floor_days(session.store());
+        if value.parse::<i64>().is_ok_and(|days| days < floor) {
+            return Err(SettingError::BelowFloor { floor });
+        }
+    }
     let who = session.who().to_string();
+    let detail = if SECURITY_RELEVANT.contains(&known.key) || known.key.starts_with("lock.") {
+        "changed (security-relevant: named in the next package)"
+    } else {
+        "changed"
+    };
     let mut tx = session.store_mut().write()?;
     tx.set_setting(known.key, value)?;
     tx.audit(&NewEntry {
@@ -200,7 +230,7 @@ pub fn set(session: &mut Session, key: &str, value: &str, now: i64) -> Result<()
         operator: &who,
         action: AuditAction::Edit,
         subject: &format!("setting {}", known.key),
-        detail: "changed",
+        detail,
     })?;
     tx.commit()?;
     // The lock screen reads the lock's settings while the store is closed.

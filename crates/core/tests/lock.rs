@@ -40,7 +40,14 @@ fn describe(effect: &Effect) -> String {
         Effect::Transition { to, why, .. } => {
             let why = match why {
                 Why::InShift => "in shift".to_owned(),
-                Why::Override { reason } => format!("override: {reason}"),
+                Why::Override {
+                    reason,
+                    day_closed: false,
+                } => format!("override: {reason}"),
+                Why::Override {
+                    reason,
+                    day_closed: true,
+                } => format!("override after closing: {reason}"),
                 Why::Idle => "idle".into(),
                 Why::OsLocked => "OS locked".into(),
                 Why::Suspend => "suspend".into(),
@@ -124,6 +131,10 @@ fn a_working_day() {
             ("2026-11-23 16:55", CET, Event::Sealed),
             ("2026-11-23 16:56", CET, unlock(Role::Operator)),
             ("2026-11-23 16:57", CET, unlock_with(Role::Admin, "storing")),
+            // The admin's override ends where it began: the day closed.
+            ("2026-11-23 16:58", CET, Event::Lock),
+            ("2026-11-23 16:59", CET, unlock(Role::Operator)),
+            ("2026-11-23 16:59", CET, unlock(Role::Admin)),
             ("2026-11-24 07:00", CET, Event::Tick),
             ("2026-11-24 08:00", CET, unlock(Role::Operator)),
         ],
@@ -144,7 +155,10 @@ fn a_working_day() {
             2026-11-23 16:48 Input                  -
             2026-11-23 16:55 Sealed                 -> day closed (sealed)
             2026-11-23 16:56 unlock Operator        refused: DayClosed { day: LocalDate { year: 2026, month: 11, day: 23 } }
-            2026-11-23 16:57 unlock Admin "storing" refused: DayClosed { day: LocalDate { year: 2026, month: 11, day: 23 } }
+            2026-11-23 16:57 unlock Admin "storing" -> unlocked (override after closing: storing)
+            2026-11-23 16:58 Lock                   -> day closed (by hand)
+            2026-11-23 16:59 unlock Operator        refused: DayClosed { day: LocalDate { year: 2026, month: 11, day: 23 } }
+            2026-11-23 16:59 unlock Admin           refused: ReasonNeeded
             2026-11-24 07:00 Tick                   -> locked (new day)
             2026-11-24 08:00 unlock Operator        -> unlocked (in shift)
         "#]],
@@ -181,7 +195,7 @@ fn the_end_of_the_day_comes_whatever_the_employee_does() {
             2026-11-23 17:16 unlock Operator        refused: DayClosed { day: LocalDate { year: 2026, month: 11, day: 23 } }
             2026-11-24 16:00 Tick                   -> locked (new day)
             2026-11-24 17:15 Tick                   -> day closed (end of day)
-            2026-11-24 17:16 unlock Admin "storing" refused: DayClosed { day: LocalDate { year: 2026, month: 11, day: 24 } }
+            2026-11-24 17:16 unlock Admin "storing" -> unlocked (override after closing: storing)
         "#]],
     );
 }
@@ -394,7 +408,7 @@ proptest! {
                     if *to == "unlocked" && *from != "closing" {
                         match why {
                             Why::InShift => prop_assert!(policy.shifts.inside(local)),
-                            Why::Override { reason } => {
+                            Why::Override { reason, .. } => {
                                 prop_assert!(!reason.trim().is_empty());
                                 let by_operator =
                                     matches!(event, Event::Unlock { role: Role::Operator, .. });
@@ -415,16 +429,23 @@ proptest! {
             }
             highest_closed = lock.closed_day();
 
-            // Open means: not on a closed day, and without an override
-            // only on the day it was opened and before the hard lock.
+            // Open without an override means: not on a closed day, only on
+            // the day it was opened and before the hard lock. An override
+            // (never an operator's, checked above) may open a closed day.
             if let State::Unlocked { overridden, day, .. } | State::Closing { overridden, day, .. } =
                 &after
+                && !overridden
             {
                 prop_assert!(lock.closed_day().is_none_or(|d| d < local.date()));
-                if !overridden {
-                    prop_assert_eq!(*day, local.date());
-                    prop_assert!(!lock.is_past_closing(local));
-                }
+                prop_assert_eq!(*day, local.date());
+                prop_assert!(!lock.is_past_closing(local));
+            }
+            // However it was opened, a closed day is closed again once it locks.
+            if !after.is_open()
+                && let Some(closed) = lock.closed_day()
+                && closed >= local.date()
+            {
+                prop_assert_eq!(&after, &State::DayClosed { day: closed });
             }
         }
     }

@@ -20,6 +20,22 @@ pub const RECEIPT_KEY_SETTING: &str = "archive.receipt_key";
 /// Days a confirmed package's records are kept here before the purge.
 pub const RETENTION_SETTING: &str = "retention.days";
 
+/// Days below which no retention may be set, whatever `retention.days`
+/// says; only the recovery key lowers it.
+pub const RETENTION_FLOOR_SETTING: &str = "retention.floor_days";
+/// The floor where IT set none.
+pub const DEFAULT_RETENTION_FLOOR: i64 = 30;
+
+/// The retention floor in force.
+pub fn floor_days(store: &kluis_vault::store::Store) -> i64 {
+    store
+        .setting(RETENTION_FLOOR_SETTING)
+        .ok()
+        .flatten()
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(DEFAULT_RETENTION_FLOOR)
+}
+
 /// Why a receipt was not accepted or a purge not done.
 #[derive(Debug, thiserror::Error)]
 pub enum RetentionError {
@@ -140,6 +156,8 @@ pub fn purge(session: &mut Session, now: i64) -> Result<Vec<PurgeReport>, Retent
         .setting(RETENTION_SETTING)?
         .and_then(|d| d.parse().ok())
         .ok_or(RetentionError::Missing(RETENTION_SETTING))?;
+    // A retention set before the floor was raised still meets it.
+    let days = days.max(floor_days(session.store()));
     let due: Vec<(i64, String)> = session
         .store()
         .packages()?

@@ -97,6 +97,11 @@ impl Inbox {
             .map_or_else(|| home.join("Kluis-inbox"), PathBuf::from))
     }
 
+    /// How long an entry must be left alone before it is taken.
+    pub fn settle_time(&self) -> Duration {
+        self.settle
+    }
+
     /// Sets the settle time.
     pub fn settle(mut self, settle: Duration) -> Self {
         self.settle = settle;
@@ -194,6 +199,16 @@ impl Watch {
     /// Looks at the inbox once and imports every entry that is complete.
     /// Returns what happened, and whether entries are still settling.
     pub fn pass(&mut self, session: &mut Session, now: i64) -> io::Result<(Vec<Outcome>, bool)> {
+        self.pass_with(&mut |path| import_file(session, path, now), now)
+    }
+
+    /// [`Watch::pass`] with the import of one export file handed in, for a
+    /// caller that holds the session one file at a time (the desk).
+    pub fn pass_with(
+        &mut self,
+        import: &mut dyn FnMut(&Path) -> Result<ImportReport, ImportError>,
+        now: i64,
+    ) -> io::Result<(Vec<Outcome>, bool)> {
         let entries = self.inbox.entries()?;
         let mut outcomes = Vec::new();
         let mut waiting = false;
@@ -208,7 +223,7 @@ impl Watch {
             }
             match self.readiness(&path, print) {
                 Readiness::Settling => waiting = true,
-                Readiness::Ready => outcomes.push(self.take(session, &path, print, now)),
+                Readiness::Ready => outcomes.push(self.take(import, &path, print, now)),
             }
         }
         Ok((outcomes, waiting))
@@ -242,7 +257,7 @@ impl Watch {
     /// Imports one complete entry, then removes or quarantines it.
     fn take(
         &mut self,
-        session: &mut Session,
+        import: &mut dyn FnMut(&Path) -> Result<ImportReport, ImportError>,
         entry: &Path,
         print: Fingerprint,
         now: i64,
@@ -256,7 +271,7 @@ impl Watch {
         let mut reports = Vec::new();
         let mut notes = Vec::new();
         for export in &exports {
-            match import_file(session, export, now) {
+            match import(export) {
                 Ok(report) => reports.push(report),
                 Err(error) if error.is_the_files_fault() && is_folder => {
                     // One bad file of a folder goes aside; the rest is kept.

@@ -56,6 +56,10 @@ pub enum ImportError {
     /// The zip was refused (hostile or damaged).
     #[error("the zip file was refused: {0}")]
     Refused(ContainerError),
+    /// The vault locked before this file was read; it is read after the
+    /// next unlock.
+    #[error("the vault locked before it was read; it is read after the next unlock")]
+    Locked,
     /// The vault could not take it (a full disk, for instance).
     #[error("the vault could not store it: {0}")]
     Vault(#[from] VaultError),
@@ -69,7 +73,7 @@ impl ImportError {
             Self::Symlink | Self::NoExport | Self::NotAnExport(_) => true,
             Self::Refused(ContainerError::Io(_)) => false,
             Self::Refused(_) => true,
-            Self::Vanished | Self::Unreadable(_) | Self::Vault(_) => false,
+            Self::Vanished | Self::Unreadable(_) | Self::Locked | Self::Vault(_) => false,
         }
     }
 

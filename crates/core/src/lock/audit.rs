@@ -3,16 +3,20 @@
 
 use kluis_vault::audit::AuditAction;
 
-use super::machine::{Effect, Refusal, Why};
+use super::machine::{Effect, Why};
 
 /// The audit entry for `effect` (action and detail), if it makes one.
 pub fn entry(effect: &Effect) -> Option<(AuditAction, String)> {
     match effect {
         Effect::Transition { why, .. } => Some(match why {
             Why::InShift => return None,
-            Why::Override { reason } => (
+            Why::Override { reason, day_closed } => (
                 AuditAction::Override,
-                format!("outside the shift: {reason}"),
+                if *day_closed {
+                    format!("after the day's closing: {reason}")
+                } else {
+                    format!("outside the shift: {reason}")
+                },
             ),
             Why::Idle => (AuditAction::Lock, "idle".into()),
             Why::OsLocked => (AuditAction::Lock, "the desktop session locked".into()),
@@ -30,18 +34,7 @@ pub fn entry(effect: &Effect) -> Option<(AuditAction, String)> {
             AuditAction::ClockSetBack,
             format!("the clock read {by_seconds} s before the latest time seen"),
         )),
-        Effect::Refused(refusal) => Some((
-            AuditAction::Lock,
-            format!("unlock refused: {}", refusal_text(refusal)),
-        )),
+        Effect::Refused(refusal) => Some((AuditAction::Lock, format!("unlock refused: {refusal}"))),
         Effect::Warn { .. } => None,
-    }
-}
-
-fn refusal_text(refusal: &Refusal) -> String {
-    match refusal {
-        Refusal::DayClosed { day } => format!("the day {day} is closed"),
-        Refusal::OutsideShift => "outside the shift hours".into(),
-        Refusal::ReasonNeeded => "outside the shift hours, no reason given".into(),
     }
 }

@@ -123,9 +123,12 @@ pub enum Event {
 pub enum Why {
     /// Unlocked inside the shift.
     InShift,
-    /// Unlocked outside the shift with the admin or recovery key.
+    /// Unlocked outside the shift, or after the day's closing, with the
+    /// admin or recovery key. The closed day stays closed for operators.
     Override {
         reason: String,
+        /// The day was already closed.
+        day_closed: bool,
     },
     Idle,
     OsLocked,
@@ -158,6 +161,18 @@ pub enum Refusal {
     OutsideShift,
     /// The admin or recovery key outside the shift must give a reason.
     ReasonNeeded,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::DayClosed { day } => write!(f, "the day {day} is closed"),
+            Refusal::OutsideShift => f.write_str("outside the shift hours"),
+            Refusal::ReasonNeeded => {
+                f.write_str("outside the shift hours or after the closing, no reason given")
+            }
+        }
+    }
 }
 
 /// What the shell must do.
@@ -316,22 +331,21 @@ impl Lock {
                 }
             }
             Event::Unlock { role, reason } => match &self.state {
-                State::Locked => match self.allows(local, role, reason.as_deref()) {
-                    Ok(why) => {
-                        let overridden = matches!(why, Why::Override { .. });
-                        let unlocked = State::Unlocked {
-                            role,
-                            overridden,
-                            day: local.date(),
-                            last_input: t,
-                            warned: false,
-                        };
-                        self.go(unlocked, why, &mut effects);
+                State::Locked | State::DayClosed { .. } => {
+                    match self.allows(local, role, reason.as_deref()) {
+                        Ok(why) => {
+                            let overridden = matches!(why, Why::Override { .. });
+                            let unlocked = State::Unlocked {
+                                role,
+                                overridden,
+                                day: local.date(),
+                                last_input: t,
+                                warned: false,
+                            };
+                            self.go(unlocked, why, &mut effects);
+                        }
+                        Err(refusal) => effects.push(Effect::Refused(refusal)),
                     }
-                    Err(refusal) => effects.push(Effect::Refused(refusal)),
-                },
-                State::DayClosed { day } => {
-                    effects.push(Effect::Refused(Refusal::DayClosed { day: *day }));
                 }
                 // Already open: nothing to decide.
                 State::Unlocked { .. } | State::Closing { .. } => {}
@@ -434,27 +448,26 @@ impl Lock {
         }
     }
 
-    /// Whether an unlock by `role` at `local` is allowed, and why.
+    /// Whether an unlock by `role` at `local` is allowed, and why. A
+    /// closed day opens only to the admin or recovery key with a reason,
+    /// and stays closed: it is never reopened for operators.
     fn allows(
         &self,
         local: LocalDateTime,
         role: Role,
         reason: Option<&str>,
     ) -> Result<Why, Refusal> {
-        if let Some(day) = self.closed_day
-            && day >= local.date()
-        {
-            return Err(Refusal::DayClosed { day });
-        }
-        if self.policy.shifts.inside(local) {
+        let closed = self.closed_day.filter(|day| *day >= local.date());
+        if closed.is_none() && self.policy.shifts.inside(local) {
             return Ok(Why::InShift);
         }
         if role == Role::Operator {
-            return Err(Refusal::OutsideShift);
+            return Err(closed.map_or(Refusal::OutsideShift, |day| Refusal::DayClosed { day }));
         }
         match reason.map(str::trim).filter(|r| !r.is_empty()) {
             Some(reason) => Ok(Why::Override {
                 reason: reason.to_owned(),
+                day_closed: closed.is_some(),
             }),
             None => Err(Refusal::ReasonNeeded),
         }
@@ -485,6 +498,11 @@ impl Lock {
     }
 
     fn go(&mut self, to: State, why: Why, effects: &mut Vec<Effect>) {
+        // An override on a closed day ends where it began: the day closed.
+        let to = match (to, self.closed_day) {
+            (State::Locked, Some(day)) if day >= self.local().date() => State::DayClosed { day },
+            (to, _) => to,
+        };
         let from = std::mem::replace(&mut self.state, to);
         effects.push(Effect::Transition {
             from: from.name(),

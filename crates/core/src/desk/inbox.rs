@@ -1,0 +1,98 @@
+//! The inbox through the desk: each export file is imported under the
+//! session on its own, so the lock, the ticker and the page's reads never
+//! wait for more than the file in progress.
+
+use std::io;
+use std::path::Path;
+use std::time::Duration;
+
+use super::{Action, Desk, DeskError};
+use crate::import::inbox::{Inbox, Outcome, Watch};
+use crate::import::{ImportError, ImportReport, import_file};
+
+/// What a look at the inbox brought.
+#[derive(Debug)]
+pub enum InboxNews {
+    /// Entries imported, set aside or left to try again.
+    Outcomes(Vec<Outcome>),
+    /// The inbox could not be read; it is tried again (a remounted disk).
+    Problem(io::Error),
+}
+
+impl Desk {
+    /// The inbox the vault names (`inbox.dir`), else `~/Kluis-inbox`.
+    pub fn inbox_dir(&self) -> Result<std::path::PathBuf, DeskError> {
+        self.with_session(Action::Read, |s| {
+            Ok(Inbox::configured_dir(s.store(), &self.home)?)
+        })
+    }
+
+    /// One look at the inbox: every complete entry imported. Returns what
+    /// happened and whether entries are still settling.
+    pub fn inbox_pass(&self, watch: &mut Watch) -> Result<(Vec<Outcome>, bool), DeskError> {
+        self.with_session(Action::Import, |_| Ok(()))?;
+        let now = self.now().utc;
+        let mut import = |path: &Path| self.import_one(path, now);
+        Ok(watch
+            .pass_with(&mut import, now)
+            .map_err(crate::import::inbox::WatchError::Io)?)
+    }
+
+    /// Looks until nothing in the inbox is settling any more.
+    pub fn inbox_until_settled(
+        &self,
+        watch: &mut Watch,
+        mut each: impl FnMut(&Outcome),
+    ) -> Result<(), DeskError> {
+        let pause = (watch.inbox().settle_time() / 4).max(Duration::from_millis(20));
+        loop {
+            let (outcomes, settling) = self.inbox_pass(watch)?;
+            outcomes.iter().for_each(&mut each);
+            if !settling {
+                return Ok(());
+            }
+            std::thread::sleep(pause);
+        }
+    }
+
+    /// Watches the inbox until the session of `generation` ends (a lock,
+    /// another unlock). Every change starts a look, and every wake-up ticks
+    /// the lock, so a watcher without a window still locks at the idle
+    /// time and the end of the day.
+    pub fn watch_inbox(
+        &self,
+        watch: &mut Watch,
+        generation: u64,
+        mut news: impl FnMut(InboxNews),
+    ) -> Result<(), DeskError> {
+        let wakeups = watch.wakeups()?;
+        loop {
+            self.tick();
+            if self.generation() != generation {
+                return Ok(());
+            }
+            match self.inbox_pass(watch) {
+                Ok((outcomes, _)) if self.generation() == generation => {
+                    if !outcomes.is_empty() {
+                        news(InboxNews::Outcomes(outcomes));
+                    }
+                }
+                // Locked meanwhile: what was not read stays for the next unlock.
+                Ok(_) | Err(DeskError::Locked) => return Ok(()),
+                Err(DeskError::Watch(crate::import::inbox::WatchError::Io(e))) => {
+                    news(InboxNews::Problem(e));
+                }
+                Err(other) => return Err(other),
+            }
+            wakeups.wait();
+        }
+    }
+
+    /// Imports one export file under the session, if it is still open.
+    pub(super) fn import_one(&self, path: &Path, now: i64) -> Result<ImportReport, ImportError> {
+        match self.with_session(Action::Import, |s| Ok(import_file(s, path, now))) {
+            Ok(result) => result,
+            Err(_) => Err(ImportError::Locked),
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! What a session does at the desk: the reads and writes the window and
+//! the command line share. Each asks the role table first; the rules
+//! themselves stay in their modules (import, closing, settings, console).
+
+use std::path::{Path, PathBuf};
+
+use kluis_vault::audit::{self, AuditAction, ChainReport};
+use kluis_vault::store::{ConversationId as StoredId, Hit, SearchQuery};
+use kluis_vault::{KdfParams, SlotOwner, Vault, VaultError};
+use secrecy::SecretString;
+
+use super::{Action, Desk, DeskError, Notice};
+use crate::closing::retention::{self, PurgeReport, RETENTION_FLOOR_SETTING};
+use crate::closing::{self, Overview, SealReport};
+use crate::conversations::{Conversation, ConversationId, Summary};
+use crate::import::inbox::Inbox;
+use crate::import::{ImportError, ImportReport, exports_at, merge_conversations};
+use crate::lock::Event;
+use crate::{console, settings};
+
+/// One conversation as `kluis conversations` lists it.
+#[derive(Debug)]
+pub struct ConversationLine {
+    pub id: i64,
+    pub messages: i64,
+    /// The latest message's time (local, as the export wrote it).
+    pub last: Option<String>,
+    pub chat_name: crate::Personal,
+    /// Places where messages may be missing between two exports.
+    pub gaps: usize,
+}
+
+/// A setting with its value.
+#[derive(Debug)]
+pub struct SettingLine {
+    pub key: &'static str,
+    pub about: &'static str,
+    pub value: Option<String>,
+}
+
+/// What the vault holds and whether its audit chain is whole.
+#[derive(Debug)]
+pub struct Status {
+    pub conversations: i64,
+    pub messages: i64,
+    pub files: usize,
+    pub audit: ChainReport,
+}
+
+/// The inbox and what its quarantine holds, with the reasons.
+#[derive(Debug)]
+pub struct InboxView {
+    pub dir: PathBuf,
+    pub quarantine_dir: PathBuf,
+    pub quarantined: Vec<(PathBuf, String)>,
+}
+
+/// What `init` made: the recovery key (print it once) and the package
+/// signing key's public half (for the archive).
+#[derive(Debug)]
+pub struct Created {
+    pub recovery_key: SecretString,
+    pub public_key: String,
+}
+
+/// The results of an import, one per export file found (or per path in
+/// which none was found).
+pub type ImportResults = Vec<(PathBuf, Result<ImportReport, ImportError>)>;
+
+impl Desk {
+    /// Makes a new vault in `dir` (missing or empty) with an admin slot, a
+    /// recovery key and the package signing key; it is left locked.
+    pub fn create(
+        dir: &Path,
+        admin: &SecretString,
+        kdf: KdfParams,
+        recipients: &[String],
+        archive_passphrase: Option<&SecretString>,
+        now: i64,
+    ) -> Result<Created, DeskError> {
+        let (_vault, mut session, recovery_key) = Vault::create(dir, admin, kdf, now)?;
+        let public_key = closing::prepare(&mut session, recipients, archive_passphrase, now)?;
+        session.lock(now)?;
+        Ok(Created {
+            recovery_key,
+            public_key,
+        })
+    }
+
+    // Reads.
+
+    /// The conversation list, filtered by `query` (empty: all).
+    pub fn list(&self, query: &str) -> Result<Vec<Summary>, DeskError> {
+        self.with_session(Action::Read, |s| Ok(console::list(s.store(), query)?))
+    }
+
+    /// One conversation with all its messages.
+    pub fn conversation(&self, id: ConversationId) -> Result<Option<Conversation>, DeskError> {
+        self.with_session(Action::Read, |s| Ok(console::open(s.store(), id)?))
+    }
+
+    /// Every stored message matching `query`, newest first; audited with
+    /// the number of results (never the words).
+    pub fn search(&self, query: &SearchQuery, limit: usize) -> Result<Vec<Hit>, DeskError> {
+        let now = self.now().utc;
+        self.with_session(Action::Read, |s| {
+            let hits = s.store().search(query, limit)?;
+            s.audit(
+                now,
+                AuditAction::Export,
+                "search",
+                &format!("{} results shown on the command line", hits.len()),
+            )?;
+            Ok(hits)
+        })
+    }
+
+    /// The conversations with their sizes and gaps.
+    pub fn conversation_lines(&self) -> Result<Vec<ConversationLine>, DeskError> {
+        self.with_session(Action::Read, |s| {
+            let store = s.store();
+            let mut lines = Vec::new();
+            for summary in store.conversations()? {
+                lines.push(ConversationLine {
+                    id: summary.id.0,
+                    messages: summary.messages,
+                    last: summary.last.map(|m| m.time().to_string()),
+                    gaps: store.gaps(summary.id)?.len(),
+                    chat_name: crate::Personal::new(summary.chat_name),
+                });
+            }
+            Ok(lines)
+        })
+    }
+
+    /// Every setting IT may change, with its value.
+    pub fn settings(&self) -> Result<Vec<SettingLine>, DeskError> {
+        self.with_session(Action::Read, |s| {
+            settings::KNOWN
+                .iter()
+                .map(|known| {
+                    Ok(SettingLine {
+                        key: known.key,
+                        about: known.about,
+                        value: s.store().setting(known.key)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// What the vault holds, and the audit chain's check.
+    pub fn status(&self) -> Result<Status, DeskError> {
+        self.with_session(Action::Read, |s| {
+            let (conversations, messages) = s.store().counts()?;
+            Ok(Status {
+                conversations,
+                messages,
+                files: s.blobs()?.ids().map_err(VaultError::from)?.len(),
+                audit: audit::verify(s.store())?,
+            })
+        })
+    }
+
+    /// The audit chain recomputed.
+    pub fn audit_verify(&self) -> Result<ChainReport, DeskError> {
+        self.with_session(Action::Read, |s| Ok(audit::verify(s.store())?))
+    }
+
+    /// The inbox folder and its quarantine's files.
+    pub fn inbox_view(&self) -> Result<InboxView, DeskError> {
+        let inbox = Inbox::at(&self.inbox_dir()?);
+        Ok(InboxView {
+            dir: inbox.dir().to_owned(),
+            quarantine_dir: inbox.quarantine().to_owned(),
+            // A quarantine not made yet holds nothing.
+            quarantined: inbox.quarantined().unwrap_or_default(),
+        })
+    }
+
+    /// What the closing checks: the inbox emptied, open cases, the stick.
+    pub fn closing_overview(&self) -> Result<Overview, DeskError> {
+        self.with_session(Action::Read, |s| {
+            Ok(closing::overview(s.store(), &self.home)?)
+        })
+    }
+
+    // The day's work.
+
+    /// Imports every export at `paths` (files, or folders of them), each in
+    /// its own transaction, leaving the files where they are; `each` hears
+    /// of every file as it is done. Once the lock closes, the files not
+    /// read yet are reported as such.
+    pub fn import_paths(
+        &self,
+        paths: &[PathBuf],
+        mut each: impl FnMut(&Path, &Result<ImportReport, ImportError>),
+    ) -> Result<ImportResults, DeskError> {
+        self.with_session(Action::Import, |_| Ok(()))?;
+        let now = self.now().utc;
+        let mut results = Vec::new();
+        for path in paths {
+            match exports_at(path) {
+                Ok(exports) => {
+                    for export in exports {
+                        let result = self.import_one(&export, now);
+                        each(&export, &result);
+                        results.push((export, result));
+                    }
+                }
+                Err(e) => results.push((path.clone(), Err(e))),
+            }
+        }
+        Ok(results)
+    }
+
+    /// Starts the evening's closing.
+    pub fn start_closing(&self) -> Result<Vec<Notice>, DeskError> {
+        self.with_session(Action::Close, |_| Ok(()))?;
+        Ok(self.apply(Event::StartClosing))
+    }
+
+    /// Seals the day into `out` (else the folder `archive.out` names): the
+    /// package written, read back, verified and recorded; then the lock
+    /// closes the day and the session. A failed seal records nothing and
+    /// leaves the day open. The window's closing and `kluis seal` alike.
+    pub fn seal_day(&self, out: Option<&Path>) -> Result<(SealReport, Vec<Notice>), DeskError> {
+        let mut notices = self.start_closing()?;
+        let report = self.with_session(Action::Close, |s| {
+            let target = match out {
+                Some(out) => out.to_owned(),
+                None => s
+                    .store()
+                    .setting(closing::OUT_SETTING)?
+                    .map(PathBuf::from)
+                    .ok_or(closing::ClosingError::Missing(closing::OUT_SETTING))?,
+            };
+            Ok(closing::seal_day(s, &target, self.now())?)
+        })?;
+        tracing::info!(seq = report.seq, "sealed");
+        notices.extend(self.apply(Event::Sealed));
+        Ok((report, notices))
+    }
+
+    // The admin's work.
+
+    /// Sets `key` to `value`, checked and audited. Lowering the retention
+    /// floor takes the recovery key.
+    pub fn set(&self, key: &str, value: &str) -> Result<(), DeskError> {
+        let now = self.now().utc;
+        self.with_session(Action::ChangeSetting, |s| {
+            if key == RETENTION_FLOOR_SETTING
+                && value
+                    .parse::<i64>()
+                    .is_ok_and(|v| v < retention::floor_days(s.store()))
+                && !super::roles::may(super::role_of(s.who()), Action::LowerRetentionFloor)
+            {
+                return Err(DeskError::NotPermitted {
+                    role: super::role_of(s.who()),
+                    action: Action::LowerRetentionFloor,
+                });
+            }
+            Ok(settings::set(s, key, value, now)?)
+        })
+    }
+
+    /// Makes the package signing key (if none) and keeps the archive's
+    /// recipients or passphrase; returns the public key for the archive.
+    pub fn seal_setup(
+        &self,
+        recipients: &[String],
+        archive_passphrase: Option<&SecretString>,
+    ) -> Result<String, DeskError> {
+        let now = self.now().utc;
+        self.with_session(Action::SealSetup, |s| {
+            Ok(closing::prepare(s, recipients, archive_passphrase, now)?)
+        })
+    }
+
+    /// Merges conversation `from` into `into`, audited.
+    pub fn merge(&self, into: ConversationId, from: ConversationId) -> Result<(), DeskError> {
+        let now = self.now().utc;
+        self.with_session(Action::Merge, |s| {
+            let stored = |id: ConversationId| StoredId(i64::from(id.0));
+            Ok(merge_conversations(s, stored(into), stored(from), now)?)
+        })
+    }
+
+    /// Records the archive's signed receipt; returns the package's id.
+    pub fn confirm(&self, receipt: &str, signature: &str) -> Result<String, DeskError> {
+        let now = self.now().utc;
+        self.with_session(Action::Confirm, |s| {
+            Ok(retention::confirm(s, receipt, signature, now)?)
+        })
+    }
+
+    /// Purges what the retention allows.
+    pub fn purge(&self) -> Result<Vec<PurgeReport>, DeskError> {
+        let now = self.now().utc;
+        self.with_session(Action::Purge, |s| Ok(retention::purge(s, now)?))
+    }
+
+    /// A new passphrase for the slot this session opened.
+    pub fn change_passphrase(&self, new: &SecretString, kdf: KdfParams) -> Result<(), DeskError> {
+        let now = self.now().utc;
+        self.with_session(Action::ChangeOwnPassphrase, |s| {
+            Ok(s.change_passphrase(new, kdf, now)?)
+        })
+    }
+
+    /// A new operator's key slot.
+    pub fn add_operator(
+        &self,
+        name: &str,
+        passphrase: &SecretString,
+        kdf: KdfParams,
+    ) -> Result<(), DeskError> {
+        let now = self.now().utc;
+        self.with_session(Action::ManageOperators, |s| {
+            Ok(s.add_operator(name, passphrase, kdf, now)?)
+        })
+    }
+
+    /// An operator's key slot removed.
+    pub fn remove_operator(&self, name: &str) -> Result<(), DeskError> {
+        let now = self.now().utc;
+        self.with_session(Action::ManageOperators, |s| {
+            Ok(s.remove_operator(name, now)?)
+        })
+    }
+
+    /// A new recovery key, returned once to be printed.
+    pub fn renew_recovery_key(&self, kdf: KdfParams) -> Result<SecretString, DeskError> {
+        let now = self.now().utc;
+        self.with_session(Action::RenewRecoveryKey, |s| {
+            Ok(s.renew_recovery_key(kdf, now)?)
+        })
+    }
+}
+
+/// An operator's slot by name, or the admin's, or the recovery key's.
+pub fn slot_owner(who: &str) -> Result<SlotOwner, DeskError> {
+    Ok(match who {
+        "admin" => SlotOwner::Admin,
+        "recovery" => SlotOwner::Recovery,
+        name => SlotOwner::operator(name)?,
+    })
+}

@@ -1,0 +1,221 @@
+//! The desk over a real vault: the lock's sequence at unlock, the role
+//! table, and long work that never holds the whole desk.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use kluis_core::desk::{Desk, DeskError, Notice, SlotOwner};
+use kluis_core::import::ImportError;
+use kluis_core::lock::{Clock, Now, Refusal, Role, Why};
+use kluis_vault::audit::{self, AuditAction};
+use kluis_vault::{KdfParams, Vault};
+use secrecy::SecretString;
+
+const ADMIN: &str = "beheerder wachtwoord";
+const SANNE: &str = "sanne wachtwoord";
+/// Monday 23 November 2026, 09:00 CET: inside the default shift.
+const MONDAY_MORNING: Now = Now {
+    utc: 1_795_420_800,
+    offset: 3600,
+};
+
+#[derive(Clone, Debug)]
+struct TestClock(Arc<Mutex<Now>>);
+
+impl TestClock {
+    fn advance(&self, minutes: i64) {
+        self.0.lock().unwrap().utc += minutes * 60;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> Now {
+        *self.0.lock().unwrap()
+    }
+}
+
+fn secret(s: &str) -> SecretString {
+    SecretString::from(s.to_owned())
+}
+
+fn carol() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(
+        "../../tests/fixtures/whatsapp/public/minvws-DSA-WhatsApp-merger/Carol Christmas/Export Carol/WhatsApp-chat met Test export.txt",
+    )
+}
+
+/// A vault with the operator Sanne, and a desk over it on a test clock.
+fn desk(name: &str) -> (PathBuf, Desk, TestClock) {
+    let root = std::env::temp_dir().join(format!("kluis-desk-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("home")).unwrap();
+    let vault = root.join("vault");
+    Desk::create(
+        &vault,
+        &secret(ADMIN),
+        KdfParams::FLOOR,
+        &[],
+        None,
+        MONDAY_MORNING.utc,
+    )
+    .unwrap();
+    let clock = TestClock(Arc::new(Mutex::new(MONDAY_MORNING)));
+    let desk = Desk::open(&vault, Box::new(clock.clone()), &root.join("home")).unwrap();
+    desk.unlock(&SlotOwner::Admin, &secret(ADMIN), None)
+        .unwrap();
+    desk.add_operator("Sanne", &secret(SANNE), KdfParams::FLOOR)
+        .unwrap();
+    desk.lock_now();
+    (root, desk, clock)
+}
+
+fn sanne() -> SlotOwner {
+    SlotOwner::operator("Sanne").unwrap()
+}
+
+/// The vault's audit log, read with the admin's key after the desk let go.
+fn audit_log(root: &Path) -> Vec<(AuditAction, String)> {
+    let vault = Vault::open(&root.join("vault")).unwrap();
+    let session = vault
+        .unlock(&SlotOwner::Admin, &secret(ADMIN), MONDAY_MORNING.utc)
+        .unwrap();
+    let entries = audit::after(session.store(), 0).unwrap();
+    entries.into_iter().map(|e| (e.action, e.detail)).collect()
+}
+
+#[test]
+fn a_refused_unlock_closes_again_and_is_audited_with_a_clock_set_back() {
+    let (root, desk, clock) = desk("refused");
+    clock.advance(14 * 60); // 23:00: the end of the day closed it
+    let refused = desk.unlock(&sanne(), &secret(SANNE), None);
+    assert!(matches!(
+        refused,
+        Err(DeskError::Refused {
+            refusal: Refusal::DayClosed { .. },
+            ..
+        })
+    ));
+    assert!(
+        desk.who().is_none(),
+        "the store stayed open after a refusal"
+    );
+    assert!(matches!(desk.list(""), Err(DeskError::Locked)));
+    clock.advance(-12 * 60); // set back to 11:00
+    match desk.unlock(&sanne(), &secret(SANNE), None) {
+        Err(DeskError::Refused { set_back_by, .. }) => assert!(set_back_by.is_some()),
+        other => panic!("{other:?}"),
+    }
+    // The admin opens the closed day with a reason; it stays closed.
+    let notices = desk
+        .unlock(&SlotOwner::Admin, &secret(ADMIN), Some("storing".into()))
+        .unwrap();
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(desk.lock_now(), vec![Notice::Locked { why: Why::ByHand }]);
+    assert!(desk.unlock(&sanne(), &secret(SANNE), None).is_err());
+    drop(desk);
+    let log = audit_log(&root);
+    let has = |action: AuditAction, detail: &str| {
+        log.iter().any(|(a, d)| *a == action && d.contains(detail))
+    };
+    assert!(has(AuditAction::DayClosed, "closing time"), "{log:?}");
+    assert!(
+        has(
+            AuditAction::Lock,
+            "unlock refused: the day 2026-11-23 is closed"
+        ),
+        "{log:?}"
+    );
+    assert!(
+        has(AuditAction::ClockSetBack, "before the latest time seen"),
+        "{log:?}"
+    );
+    assert!(
+        has(AuditAction::Override, "after the day's closing: storing"),
+        "{log:?}"
+    );
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn an_operator_may_not_do_the_admins_work() {
+    let (root, desk, _clock) = desk("roles");
+    desk.unlock(&sanne(), &secret(SANNE), None).unwrap();
+    let refused = |r: Result<(), DeskError>| {
+        assert!(
+            matches!(
+                r,
+                Err(DeskError::NotPermitted {
+                    role: Role::Operator,
+                    ..
+                })
+            ),
+            "{r:?}"
+        );
+    };
+    refused(desk.set("retention.days", "0"));
+    refused(desk.set("lock.shifts", "ma-zo 00:00-23:59"));
+    refused(desk.purge().map(|_| ()));
+    refused(desk.remove_operator("Sanne"));
+    refused(desk.seal_setup(&[], None).map(|_| ()));
+    // The day's work is hers.
+    assert!(
+        desk.import_paths(&[carol()], |_, _| {}).unwrap()[0]
+            .1
+            .is_ok()
+    );
+    assert_eq!(desk.list("").unwrap().len(), 1);
+    drop(desk);
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+/// An import of many files takes the session one file at a time: while it
+/// is between two files, the page's reads and the ticker answer, and a lock
+/// takes effect at once; the files not read yet stay unread.
+#[test]
+fn long_work_holds_the_desk_only_one_file_at_a_time() {
+    let (root, desk, _clock) = desk("long");
+    desk.unlock(&sanne(), &secret(SANNE), None).unwrap();
+    let paths: Vec<PathBuf> = (0..20).map(|_| carol()).collect();
+    let (paused, at_pause) = mpsc::channel();
+    let (go_on, resume) = mpsc::channel::<()>();
+    std::thread::scope(|s| {
+        let (desk, paths) = (&desk, &paths);
+        let import = s.spawn(move || {
+            let mut done = 0;
+            desk.import_paths(paths, |_, _| {
+                done += 1;
+                if done == 1 {
+                    paused.send(()).unwrap();
+                    resume.recv().unwrap();
+                }
+            })
+        });
+        at_pause.recv().unwrap();
+        // Another thread reads, ticks and locks while the import is paused;
+        // were the desk held, this would not come back.
+        let (answered, answer) = mpsc::channel();
+        s.spawn(move || {
+            let listed = desk.list("").map(|l| l.len());
+            let ticked = desk.tick();
+            let locked = desk.lock_now();
+            answered.send((listed, ticked, locked)).unwrap();
+        });
+        let (listed, ticked, locked) = answer
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the desk was held by the import");
+        assert_eq!(listed.unwrap(), 1);
+        assert!(ticked.is_empty());
+        assert_eq!(locked, vec![Notice::Locked { why: Why::ByHand }]);
+        go_on.send(()).unwrap();
+        let results = import.join().unwrap().unwrap();
+        assert!(results[0].1.is_ok());
+        assert_eq!(results.len(), 20);
+        for (_, result) in &results[1..] {
+            assert!(matches!(result, Err(ImportError::Locked)), "{result:?}");
+        }
+    });
+    drop(desk);
+    std::fs::remove_dir_all(root).unwrap();
+}
