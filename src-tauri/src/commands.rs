@@ -4,10 +4,9 @@
 //! in `capabilities/main-window.json`; `tests/capabilities.rs` checks that.
 //! Logging here follows the rule in [`crate::logging`]: names and counts only.
 
-use kluis_core::import::inbox::Inbox;
-use kluis_core::lock::{Event, Refusal, Role};
-use kluis_core::{ConversationId, console};
-use kluis_vault::{SlotOwner, VaultError};
+use kluis_core::ConversationId;
+use kluis_core::desk::{DeskError, SlotOwner, VaultError};
+use kluis_core::lock::{Event, Refusal};
 use secrecy::SecretString;
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -18,7 +17,7 @@ use crate::dto::{
     AppInfo, ClosingOverview, ConsoleState, ConversationSummary, ConversationView, InboxView,
     PageEvent, QuarantinedFile, SealedDay, UnlockAs,
 };
-use crate::state::{AppState, Console, now};
+use crate::state::{AppState, Console};
 use crate::{imports, locking};
 
 /// An error a command returns to the webview. Its message is shown to the
@@ -61,6 +60,9 @@ pub enum CommandError {
     /// Too many failures: only the admin or recovery key opens now.
     #[error("alleen de beheerder kan nu ontgrendelen")]
     AdminNeeded { failures: u32 },
+    /// The session's role may not do this.
+    #[error("dit mag alleen de beheerder")]
+    NotPermitted,
     /// The seal failed; nothing was recorded and the day is still open.
     #[error("{message}")]
     Seal { message: String },
@@ -108,9 +110,17 @@ impl From<Refusal> for CommandError {
     }
 }
 
-impl From<kluis_vault::store::StoreError> for CommandError {
-    fn from(e: kluis_vault::store::StoreError) -> Self {
-        Self::from(VaultError::Store(e))
+impl From<DeskError> for CommandError {
+    fn from(e: DeskError) -> Self {
+        match e {
+            DeskError::Locked => Self::Locked,
+            DeskError::Refused { refusal, .. } => refusal.into(),
+            DeskError::NotPermitted { .. } => Self::NotPermitted,
+            DeskError::Vault(e) => e.into(),
+            other => Self::Vault {
+                message: other.to_string(),
+            },
+        }
     }
 }
 
@@ -119,44 +129,12 @@ impl From<kluis_vault::store::StoreError> for CommandError {
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     tracing::debug!(command = "app_info");
     let console = state.console();
-    let lock_outlook = locking::outlook(&state);
     let (console_state, municipality) = match &*console {
         Console::Demo(_) => (
             ConsoleState::Demo,
             Some(kluis_core::demo::MUNICIPALITY.to_owned()),
         ),
-        Console::Locked(vault) => match vault.outside(now()) {
-            Ok(outside) => (
-                ConsoleState::Locked {
-                    // The operators first, as they are the ones who unlock daily.
-                    who_can_unlock: {
-                        let mut who: Vec<UnlockAs> =
-                            outside.slots.iter().map(|(o, _)| o.into()).collect();
-                        who.sort_by_key(|w| !matches!(w, UnlockAs::Operator(_)));
-                        who
-                    },
-                    failed_unlocks: outside.failed_unlocks,
-                    wait_seconds: outside.wait_seconds,
-                    shifts: lock_outlook.0.clone(),
-                    outside_shift: lock_outlook.1,
-                    day_closed: lock_outlook.2.clone(),
-                },
-                None,
-            ),
-            Err(e) => (
-                ConsoleState::Unavailable {
-                    reason: format!("De sleutels van de kluis zijn niet te lezen: {e}"),
-                },
-                None,
-            ),
-        },
-        Console::Open { session, .. } => (
-            ConsoleState::Open {
-                who: session.who().into(),
-                closing_at: locking::closing_soon(&state),
-            },
-            None,
-        ),
+        Console::Desk(desk) => (desk_state(desk), None),
         Console::Unavailable(reason) => (
             ConsoleState::Unavailable {
                 reason: reason.clone(),
@@ -168,6 +146,36 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         console: console_state,
         municipality,
+    }
+}
+
+/// The lock screen, or who has the vault open.
+fn desk_state(desk: &kluis_core::desk::Desk) -> ConsoleState {
+    if let Some(who) = desk.who() {
+        return ConsoleState::Open {
+            who: (&who).into(),
+            closing_at: desk.closing_soon().map(locking::hour_minute),
+        };
+    }
+    let outside = match desk.outside() {
+        Ok(outside) => outside,
+        Err(e) => {
+            return ConsoleState::Unavailable {
+                reason: format!("De sleutels van de kluis zijn niet te lezen: {e}"),
+            };
+        }
+    };
+    let outlook = desk.outlook();
+    // The operators first, as they are the ones who unlock daily.
+    let mut who: Vec<UnlockAs> = outside.slots.iter().map(|(o, _)| o.into()).collect();
+    who.sort_by_key(|w| !matches!(w, UnlockAs::Operator(_)));
+    ConsoleState::Locked {
+        who_can_unlock: who,
+        failed_unlocks: outside.failed_unlocks,
+        wait_seconds: outside.wait_seconds,
+        shifts: outlook.shifts,
+        outside_shift: outlook.outside_shift,
+        day_closed: outlook.day_closed.map(|d| d.to_string()),
     }
 }
 
@@ -183,40 +191,29 @@ pub fn unlock<R: Runtime>(
     passphrase: SecretString,
     reason: Option<String>,
 ) -> Result<(), CommandError> {
-    let (owner, role) = match &who {
-        UnlockAs::Operator(name) => (SlotOwner::operator(name)?, Role::Operator),
-        UnlockAs::Admin => (SlotOwner::Admin, Role::Admin),
-        UnlockAs::Recovery => (SlotOwner::Recovery, Role::Recovery),
+    let owner = match &who {
+        UnlockAs::Operator(name) => SlotOwner::operator(name)?,
+        UnlockAs::Admin => SlotOwner::Admin,
+        UnlockAs::Recovery => SlotOwner::Recovery,
     };
-    let mut console = state.console();
-    let session = match &*console {
-        Console::Locked(vault) => vault.unlock(&owner, &passphrase, now()),
-        Console::Open { .. } => return Ok(()),
-        Console::Demo(_) | Console::Unavailable(_) => return Err(CommandError::NoVault),
-    };
-    let session = match session {
-        Ok(session) => session,
+    let unlocked = state
+        .with_desk(|desk| {
+            let notices = desk.unlock(&owner, &passphrase, reason)?;
+            Ok::<_, DeskError>((notices, desk.generation()))
+        })
+        .ok_or(CommandError::NoVault)?;
+    match unlocked {
+        Ok((notices, generation)) => {
+            tracing::info!(command = "unlock", ok = true);
+            locking::tell(&state, &notices);
+            imports::watch_inbox(app, generation);
+            Ok(())
+        }
         Err(e) => {
             tracing::info!(command = "unlock", ok = false, "unlock refused");
-            return Err(e.into());
+            Err(e.into())
         }
-    };
-    let Console::Locked(vault) =
-        std::mem::replace(&mut *console, Console::Demo(Default::default()))
-    else {
-        unreachable!("checked above while holding the lock");
-    };
-    *console = Console::Open { vault, session };
-    // The passphrase was right; now the lock decides (shift, closed day).
-    if let Err(refusal) = locking::admit(&state, &mut console, role, reason) {
-        tracing::info!(command = "unlock", ok = false, "unlock refused by the lock");
-        return Err(refusal.into());
     }
-    drop(console);
-    let generation = state.next_generation();
-    tracing::info!(command = "unlock", ok = true);
-    imports::watch_inbox(app, generation);
-    Ok(())
 }
 
 /// Locks the vault: the data key leaves memory and the store closes.
@@ -245,11 +242,12 @@ pub fn list_conversations(
             .into_iter()
             .map(|c| (&c.summary()).into())
             .collect(),
-        Console::Open { session, .. } => console::list(session.store(), &query)?
+        Console::Desk(desk) => desk
+            .list(&query)?
             .iter()
             .map(ConversationSummary::from)
             .collect(),
-        Console::Locked(_) | Console::Unavailable(_) => return Err(CommandError::Locked),
+        Console::Unavailable(_) => return Err(CommandError::Locked),
     };
     tracing::debug!(
         command = "list_conversations",
@@ -268,10 +266,8 @@ pub fn open_conversation(
     let console = state.console();
     let found = match &*console {
         Console::Demo(demo) => demo.get(ConversationId(id)).map(ConversationView::from),
-        Console::Open { session, .. } => {
-            console::open(session.store(), ConversationId(id))?.map(|c| (&c).into())
-        }
-        Console::Locked(_) | Console::Unavailable(_) => return Err(CommandError::Locked),
+        Console::Desk(desk) => desk.conversation(ConversationId(id))?.map(|c| (&c).into()),
+        Console::Unavailable(_) => return Err(CommandError::Locked),
     };
     tracing::debug!(command = "open_conversation", id, found = found.is_some());
     found.ok_or(CommandError::ConversationNotFound { id })
@@ -280,22 +276,15 @@ pub fn open_conversation(
 /// The inbox folder and the files its quarantine holds.
 #[tauri::command]
 pub fn inbox(state: State<'_, AppState>) -> Result<InboxView, CommandError> {
-    let console = state.console();
-    let Console::Open { session, .. } = &*console else {
-        return Err(match &*console {
-            Console::Demo(_) => CommandError::NoVault,
-            _ => CommandError::Locked,
-        });
-    };
-    let inbox = Inbox::at(&Inbox::configured_dir(session.store(), &state.home)?);
-    drop(console);
-    // A quarantine not made yet holds nothing.
-    let quarantined = inbox.quarantined().unwrap_or_default();
-    tracing::debug!(command = "inbox", quarantined = quarantined.len());
+    let view = state
+        .with_desk(|desk| desk.inbox_view())
+        .ok_or(CommandError::NoVault)??;
+    tracing::debug!(command = "inbox", quarantined = view.quarantined.len());
     Ok(InboxView {
-        dir: inbox.dir().display().to_string(),
-        quarantine_dir: inbox.quarantine().display().to_string(),
-        quarantined: quarantined
+        dir: view.dir.display().to_string(),
+        quarantine_dir: view.quarantine_dir.display().to_string(),
+        quarantined: view
+            .quarantined
             .into_iter()
             .map(|(path, reason)| QuarantinedFile {
                 name: path
@@ -310,24 +299,22 @@ pub fn inbox(state: State<'_, AppState>) -> Result<InboxView, CommandError> {
 
 /// Starts the closing procedure (the lock counts it as closing).
 #[tauri::command]
-pub fn start_closing(state: State<'_, AppState>) {
+pub fn start_closing(state: State<'_, AppState>) -> Result<(), CommandError> {
     tracing::info!(command = "start_closing");
-    locking::apply(&state, Event::StartClosing);
+    let notices = state
+        .with_desk(|desk| desk.start_closing())
+        .ok_or(CommandError::NoVault)??;
+    locking::tell(&state, &notices);
+    Ok(())
 }
 
 /// What the closing procedure checks: the inbox emptied, open cases, the
 /// stick in place.
 #[tauri::command]
 pub fn closing_overview(state: State<'_, AppState>) -> Result<ClosingOverview, CommandError> {
-    let console = state.console();
-    let Console::Open { session, .. } = &*console else {
-        return Err(CommandError::Locked);
-    };
-    let overview = kluis_core::closing::overview(session.store(), &state.home).map_err(|e| {
-        CommandError::Vault {
-            message: e.to_string(),
-        }
-    })?;
+    let overview = state
+        .with_desk(|desk| desk.closing_overview())
+        .ok_or(CommandError::Locked)??;
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     Ok(ClosingOverview {
         inbox_waiting: count(overview.inbox_waiting),
@@ -342,30 +329,28 @@ pub fn closing_overview(state: State<'_, AppState>) -> Result<ClosingOverview, C
 /// Off the main thread: a day's media take seconds.
 #[tauri::command(async)]
 pub fn seal_day(state: State<'_, AppState>) -> Result<SealedDay, CommandError> {
-    let report = {
-        let mut console = state.console();
-        let Console::Open { session, .. } = &mut *console else {
-            return Err(CommandError::Locked);
-        };
-        let target = session
-            .store()
-            .setting(kluis_core::closing::OUT_SETTING)?
-            .ok_or_else(|| CommandError::Seal {
-                message: "Er is geen doelmap voor het pakket ingesteld (archive.out): vraag het de beheerder.".into(),
-            })?;
-        let now = state.clock.now();
-        kluis_core::closing::seal_day(session, std::path::Path::new(&target), now).map_err(|e| {
+    let sealed = state
+        .with_desk(|desk| desk.seal_day(None))
+        .ok_or(CommandError::Locked)?;
+    let (report, notices) = sealed.map_err(|e| match e {
+        DeskError::Closing(kluis_core::closing::ClosingError::Missing(
+            kluis_core::closing::OUT_SETTING,
+        )) => CommandError::Seal {
+            message: "Er is geen doelmap voor het pakket ingesteld (archive.out): vraag het de beheerder.".into(),
+        },
+        DeskError::Closing(e) => {
             tracing::error!(error = %e, "the seal failed");
             CommandError::Seal {
                 message: format!(
                     "Verzegelen is mislukt; de dag is nog open en er is niets vastgelegd ({e})."
                 ),
             }
-        })?
-    };
+        }
+        other => other.into(),
+    })?;
     tracing::info!(command = "seal_day", seq = report.seq, "sealed");
-    // Sealed: the lock closes the day, wipes the keys and tells the page.
-    locking::apply(&state, Event::Sealed);
+    // Sealed: the desk closed the day and the session; the page hears it.
+    locking::tell(&state, &notices);
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     Ok(SealedDay {
         id: report.id,

@@ -6,10 +6,10 @@
 
 use std::path::Path;
 
+use kluis_core::desk::SlotOwner;
 use kluis_core::import::inbox::Outcome;
 use kluis_core::import::{DateOrder, ImportError, ImportReport, Warning};
 use kluis_core::{CaseStatus, Conversation, Message, Sender, Summary};
-use kluis_vault::SlotOwner;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -418,6 +418,9 @@ pub fn error_text(error: &ImportError) -> String {
         ImportError::NoExport => "Hierin staat geen WhatsApp-export (geen .txt of .zip).".into(),
         ImportError::NotAnExport(why) => format!("Dit is geen WhatsApp-export ({why})."),
         ImportError::Refused(why) => format!("Het zip-bestand is geweigerd ({why})."),
+        ImportError::Locked => {
+            "De kluis werd vergrendeld voordat dit bestand aan de beurt was; het wordt na het ontgrendelen ingelezen.".into()
+        }
         ImportError::Vault(e) => format!("De kluis kon het niet opslaan ({e})."),
     }
 }

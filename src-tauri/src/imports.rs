@@ -4,12 +4,12 @@
 
 use std::path::PathBuf;
 
-use kluis_core::import::import_paths;
+use kluis_core::desk::{DeskError, InboxNews};
 use kluis_core::import::inbox::{Inbox, Watch};
 use tauri::{AppHandle, DragDropEvent, Manager, Runtime};
 
 use crate::dto::{ExportOutcome, ExportResult, ImportBatch, ImportVia, PageEvent};
-use crate::state::{AppState, Console, now};
+use crate::state::AppState;
 
 /// Handles the window's drag-and-drop events: shows that a drop is
 /// possible, and imports what is dropped, off the main thread.
@@ -41,9 +41,9 @@ pub fn on_drag_drop<R: Runtime>(app: &AppHandle<R>, event: &DragDropEvent) {
 /// where they are. Locked or in the demo, nothing is read and each path
 /// says why.
 pub fn import_dropped(state: &AppState, paths: &[PathBuf]) -> ImportBatch {
-    let mut console = state.console();
-    let exports: Vec<ExportResult> = match &mut *console {
-        Console::Open { session, .. } => import_paths(session, paths, now())
+    let imported = state.with_desk(|desk| desk.import_paths(paths, |_, _| {}));
+    let exports: Vec<ExportResult> = match imported {
+        Some(Ok(results)) => results
             .iter()
             .map(|(path, result)| {
                 let outcome = match result {
@@ -55,7 +55,7 @@ pub fn import_dropped(state: &AppState, paths: &[PathBuf]) -> ImportBatch {
             .collect(),
         other => {
             let reason = match other {
-                Console::Demo(_) => {
+                None => {
                     "Dit is de demo: er is geen kluis om in op te slaan. Er is niets ingelezen."
                 }
                 _ => "De kluis is vergrendeld: ontgrendel hem en sleep het bestand opnieuw.",
@@ -73,7 +73,6 @@ pub fn import_dropped(state: &AppState, paths: &[PathBuf]) -> ImportBatch {
                 .collect()
         }
     };
-    drop(console);
     tracing::info!(
         via = "drop",
         paths = paths.len(),
@@ -116,15 +115,12 @@ pub fn watch_inbox<R: Runtime>(app: AppHandle<R>, generation: u64) {
 
 /// The open vault's inbox, its folders made; `None` when nothing is open.
 fn prepare_inbox(state: &AppState) -> Result<Option<Inbox>, String> {
-    let inbox = {
-        let console = state.console();
-        let Console::Open { session, .. } = &*console else {
-            return Ok(None);
-        };
-        Inbox::configured_dir(session.store(), &state.home)
-            .map(|dir| Inbox::at(&dir))
-            .map_err(|e| format!("De instelling van de inbox is niet te lezen: {e}"))?
+    let dir = match state.with_desk(|desk| desk.inbox_dir()) {
+        None | Some(Err(DeskError::Locked)) => return Ok(None),
+        Some(Err(e)) => return Err(format!("De instelling van de inbox is niet te lezen: {e}")),
+        Some(Ok(dir)) => dir,
     };
+    let inbox = Inbox::at(&dir);
     inbox.prepare().map_err(|e| {
         format!(
             "De inbox {} kan niet worden aangemaakt: {e}",
@@ -134,44 +130,29 @@ fn prepare_inbox(state: &AppState) -> Result<Option<Inbox>, String> {
     Ok(Some(inbox))
 }
 
-/// The watcher's loop: a pass whenever the inbox changes (and every tick
-/// while something settles), each under the console's lock, so that a
-/// lock waits for the import under way and ends the loop.
+/// The watcher's loop, run by the desk: a look whenever the inbox changes
+/// (and every tick while something settles), each file under the session
+/// on its own, until the session of `generation` ends.
 pub fn run_inbox(state: &AppState, inbox: Inbox, generation: u64) -> Result<(), String> {
     let mut watch = Watch::new(inbox);
-    let wakeups = watch.wakeups().map_err(|e| {
-        format!(
-            "De inbox {} kan niet worden bewaakt: {e}",
-            watch.inbox().dir().display()
-        )
-    })?;
+    let dir = watch.inbox().dir().to_owned();
     tracing::info!("watching the inbox");
     let mut last_problem: Option<String> = None;
-    loop {
-        let mut console = state.console();
-        if state.generation() != generation {
-            return Ok(());
-        }
-        let Console::Open { session, .. } = &mut *console else {
-            return Ok(());
-        };
-        let pass = watch.pass(session, now());
-        drop(console);
-        match pass {
-            Ok((outcomes, _)) => {
+    let watched = state.with_desk(|desk| {
+        desk.watch_inbox(&mut watch, generation, |news| match news {
+            InboxNews::Outcomes(outcomes) => {
                 last_problem = None;
-                if !outcomes.is_empty() {
-                    let exports: Vec<ExportResult> =
-                        outcomes.iter().flat_map(ExportResult::from_inbox).collect();
-                    tracing::info!(via = "inbox", exports = exports.len(), "import done");
-                    state.send(PageEvent::Imported(ImportBatch {
-                        via: ImportVia::Inbox,
-                        exports,
-                    }));
-                }
+                let exports: Vec<ExportResult> =
+                    outcomes.iter().flat_map(ExportResult::from_inbox).collect();
+                tracing::info!(via = "inbox", exports = exports.len(), "import done");
+                state.send(PageEvent::Imported(ImportBatch {
+                    via: ImportVia::Inbox,
+                    exports,
+                }));
             }
+            InboxNews::Lock(notices) => crate::locking::tell(state, &notices),
             // The folder may come back (a remounted disk): say so once, keep trying.
-            Err(e) => {
+            InboxNews::Problem(e) => {
                 let message = format!("De inbox kan niet worden gelezen: {e}");
                 if last_problem.as_ref() != Some(&message) {
                     tracing::warn!("the inbox cannot be read");
@@ -181,7 +162,13 @@ pub fn run_inbox(state: &AppState, inbox: Inbox, generation: u64) -> Result<(), 
                     last_problem = Some(message);
                 }
             }
-        }
-        wakeups.wait();
+        })
+    });
+    match watched {
+        None | Some(Ok(())) => Ok(()),
+        Some(Err(e)) => Err(format!(
+            "De inbox {} kan niet worden bewaakt: {e}",
+            dir.display()
+        )),
     }
 }

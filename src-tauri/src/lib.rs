@@ -5,7 +5,6 @@
 //! ([`dto`]), and keeps the webview closed to everything but the app itself
 //! ([`navigation`], the CSP and the capability files).
 
-pub mod clock;
 pub mod commands;
 pub mod dto;
 pub mod imports;
@@ -63,10 +62,13 @@ pub fn run() {
                 std::env::var_os("KLUIS_VAULT"),
                 app.path().app_data_dir().ok(),
             );
+            let home =
+                std::env::var_os("HOME").map_or_else(|| "/".into(), std::path::PathBuf::from);
             app.manage(state::AppState::vault(
                 &vault_dir,
                 state::today_from_system_clock(),
-                Box::new(clock::SystemClock),
+                Box::new(kluis_core::desk::SystemClock),
+                &home,
             ));
             locking::start_ticker(app.handle().clone());
             os_lock::watch(app.handle());

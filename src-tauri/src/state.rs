@@ -3,13 +3,12 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use kluis_core::lock::{Clock, Lock, persist};
+use kluis_core::desk::{Desk, VaultError};
+use kluis_core::lock::Clock;
 use kluis_core::{Conversations, LocalDate};
-use kluis_vault::{Session, Vault, VaultError};
 use tauri::ipc::Channel;
 
 use crate::dto::PageEvent;
@@ -19,39 +18,26 @@ use crate::dto::PageEvent;
 pub enum Console {
     /// Generated, fictional data: no vault exists on this machine yet.
     Demo(Conversations),
-    /// The vault is there, and no key is in memory.
-    Locked(Vault),
-    /// Unlocked: the session holds the data key and the open store.
-    Open { vault: Vault, session: Session },
+    /// The vault at the desk, which holds the lock and, while unlocked,
+    /// the session.
+    Desk(Box<Desk>),
     /// A vault is configured but cannot be used (another process holds it,
     /// a file is damaged); the reason is for the operator and names no one.
     Unavailable(String),
 }
 
-/// The state behind every command.
-///
-/// Two mutexes: the console and the lock's state machine. Whoever needs
-/// both takes the console first.
+/// The state behind every command. The desk keeps its own locks, so
+/// commands, the ticker and the inbox watcher use it side by side (each
+/// holds the console only for reading).
 pub struct AppState {
-    console: Mutex<Console>,
-    /// The lock; `None` for the demo, which has nothing to lock.
-    lock: Mutex<Option<Lock>>,
-    /// The lock's clock.
-    pub clock: Box<dyn Clock + Send + Sync>,
-    /// Counts unlocks and locks, so that an inbox watcher started for one
-    /// session stops when it ends, even if another begins meanwhile.
-    generation: AtomicU64,
-    /// Where the inbox is when the vault names none: the user's home.
-    pub home: PathBuf,
+    console: RwLock<Console>,
     /// The page's channel for [`PageEvent`]s, once it has asked for them.
     events: Mutex<Option<Channel<PageEvent>>>,
 }
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState")
-            .field("generation", &self.generation)
-            .finish_non_exhaustive()
+        f.debug_struct("AppState").finish_non_exhaustive()
     }
 }
 
@@ -61,25 +47,16 @@ impl AppState {
         Self::with(Console::Demo(kluis_core::demo::conversations(today)))
     }
 
-    /// The vault in `dir`, locked; the demo if there is none there yet.
-    /// The lock starts from the vault's notes (the store is closed).
-    pub fn vault(dir: &Path, today: LocalDate, clock: Box<dyn Clock + Send + Sync>) -> Self {
-        match Vault::open(dir) {
-            Ok(vault) => {
-                let notes = vault.notes().unwrap_or_else(|e| {
-                    tracing::warn!(error = %e, "the vault's notes are unreadable; default shift hours until unlock");
-                    Default::default()
-                });
-                let lock = persist::lock_from(|k| notes.get(k).cloned(), clock.now().utc)
-                    .unwrap_or_else(|e| {
-                        tracing::warn!(error = %e, "the noted shift hours are unreadable; defaults until unlock");
-                        persist::lock_from(|_| None, clock.now().utc).expect("the default hours parse")
-                    });
-                let mut state = Self::with(Console::Locked(vault));
-                state.lock = Mutex::new(Some(lock));
-                state.clock = clock;
-                state
-            }
+    /// The vault in `dir` at the desk, locked; the demo if there is none
+    /// there yet. `home` places the default inbox.
+    pub fn vault(
+        dir: &Path,
+        today: LocalDate,
+        clock: Box<dyn Clock + Send + Sync>,
+        home: &Path,
+    ) -> Self {
+        match Desk::open(dir, clock, home) {
+            Ok(desk) => Self::with(Console::Desk(Box::new(desk))),
             Err(VaultError::NotAVault(_)) => Self::demo(today),
             Err(VaultError::InUse(_)) => Self::with(Console::Unavailable(
                 "De kluis is al geopend door een ander Kluis-programma. Sluit dat eerst.".into(),
@@ -95,39 +72,31 @@ impl AppState {
 
     fn with(console: Console) -> Self {
         Self {
-            console: Mutex::new(console),
-            lock: Mutex::new(None),
-            clock: Box::new(crate::clock::SystemClock),
-            generation: AtomicU64::new(0),
-            home: std::env::var_os("HOME").map_or_else(|| PathBuf::from("/"), PathBuf::from),
+            console: RwLock::new(console),
             events: Mutex::new(None),
         }
     }
 
-    /// The console, for one command. A command that panicked while holding
-    /// it cannot have left a half-written transaction (SQLite rolls back),
-    /// so the lock is taken over rather than poisoning the app for good.
-    pub fn console(&self) -> MutexGuard<'_, Console> {
+    /// The console, to look at (the desk inside locks itself).
+    pub fn console(&self) -> RwLockReadGuard<'_, Console> {
         self.console
-            .lock()
+            .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The lock's state machine (take [`AppState::console`] first).
-    pub fn lock(&self) -> MutexGuard<'_, Option<Lock>> {
-        self.lock
-            .lock()
+    /// The console, to replace it (a test letting go of the vault).
+    pub fn console_mut(&self) -> RwLockWriteGuard<'_, Console> {
+        self.console
+            .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The current session's number; see [`AppState::next_generation`].
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::SeqCst)
-    }
-
-    /// Starts a new session's number (at unlock and at lock).
-    pub fn next_generation(&self) -> u64 {
-        self.generation.fetch_add(1, Ordering::SeqCst) + 1
+    /// Runs `f` with the desk, if there is one (not the demo).
+    pub fn with_desk<T>(&self, f: impl FnOnce(&Desk) -> T) -> Option<T> {
+        match &*self.console() {
+            Console::Desk(desk) => Some(f(desk)),
+            Console::Demo(_) | Console::Unavailable(_) => None,
+        }
     }
 
     /// Keeps the page's channel (a reloaded page sends a new one).
@@ -166,8 +135,7 @@ pub fn vault_dir(args: &[OsString], env: Option<OsString>, data_dir: Option<Path
 }
 
 /// Seconds since 1970 by the system clock.
-// The lock (issue 7) brings a clock that notices when it is set back.
-pub fn now() -> i64 {
+fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))

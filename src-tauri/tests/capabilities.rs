@@ -221,3 +221,34 @@ fn devtools_are_not_compiled_into_a_release() {
         "{features}"
     );
 }
+
+/// The adapters open, unlock, lock and change key slots only through the
+/// desk in core: neither depends on the vault crate (the shell's tests may,
+/// to read the audit log as the admin would).
+#[test]
+fn the_adapters_reach_the_vault_only_through_the_desk() {
+    for (manifest, sources) in [
+        ("Cargo.toml", "src"),
+        ("../crates/cli/Cargo.toml", "../crates/cli/src"),
+    ] {
+        let text = std::fs::read_to_string(format!("{MANIFEST_DIR}/{manifest}")).unwrap();
+        let dependencies = text
+            .split("\n[dependencies]\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n[").next())
+            .unwrap();
+        assert!(
+            !dependencies.contains("kluis-vault"),
+            "{manifest} depends on kluis-vault"
+        );
+        for entry in std::fs::read_dir(format!("{MANIFEST_DIR}/{sources}")).unwrap() {
+            let path = entry.unwrap().path();
+            let code = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                !code.contains("kluis_vault"),
+                "{} names kluis_vault",
+                path.display()
+            );
+        }
+    }
+}

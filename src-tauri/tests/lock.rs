@@ -48,7 +48,7 @@ fn unlock(
 /// Makes the app let go of the vault, as quitting it would (the mock app
 /// itself lives on in its threads' handles).
 fn quit(app: TestApp) {
-    *app.app.state::<AppState>().console() = Console::Demo(Default::default());
+    *app.app.state::<AppState>().console_mut() = Console::Demo(Default::default());
 }
 
 /// The audit log's actions, oldest first, read as the admin would (after
@@ -191,14 +191,19 @@ fn the_end_of_the_day_warns_then_closes_and_nothing_reopens_it() {
         unlock(&app, sanne.clone(), common::OPERATOR, None).unwrap_err(),
         json!({ "kind": "dayClosed", "day": "2026-11-23" })
     );
+    // The admin opens the closed day with a reason; it stays closed.
+    unlock(
+        &app,
+        json!({ "kind": "admin" }),
+        ADMIN,
+        Some("nog één ding"),
+    )
+    .unwrap();
+    assert_eq!(console_state(&app)["state"], "open");
+    app.invoke("lock", json!({})).unwrap();
+    assert_eq!(console_state(&app)["dayClosed"], "2026-11-23");
     assert_eq!(
-        unlock(
-            &app,
-            json!({ "kind": "admin" }),
-            ADMIN,
-            Some("nog één ding")
-        )
-        .unwrap_err(),
+        unlock(&app, sanne.clone(), common::OPERATOR, None).unwrap_err(),
         json!({ "kind": "dayClosed", "day": "2026-11-23" })
     );
 

@@ -224,6 +224,16 @@ fn unlocked_the_inbox_is_watched_and_refused_files_show_in_the_quarantine() {
             .contains("not a WhatsApp chat export")
     );
     assert!(root.join("home/Kluis-quarantine/notities.txt").is_file());
+    // The page hears of the pass once it is done (the move comes first).
+    wait_for("the page to hear of the refused file", || {
+        events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "imported")
+            .count()
+            >= 2
+    });
 
     let events = events.lock().unwrap().clone();
     let imported: Vec<&Value> = events.iter().filter(|e| e["kind"] == "imported").collect();

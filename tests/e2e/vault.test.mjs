@@ -10,7 +10,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { remote } from "webdriverio";
 
@@ -29,7 +29,9 @@ assert.ok(clockFile, "run through tests/e2e/run.sh");
 /** Sets the app's clock to `local` (YYYY-MM-DDTHH:MM, Amsterdam winter time). */
 function setClock(local) {
   const utc = Date.parse(`${local}:00+01:00`) / 1000;
-  writeFileSync(clockFile, `${utc} 3600\n`);
+  // Written beside and renamed, so the app never reads a half-written file.
+  writeFileSync(`${clockFile}.new`, `${utc} 3600\n`);
+  renameSync(`${clockFile}.new`, clockFile);
 }
 const inbox = path.join(home, "Kluis-inbox");
 const ADMIN = "beheerder wachtwoord";

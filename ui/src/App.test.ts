@@ -277,6 +277,27 @@ describe("a vault", () => {
     await waitFor(() => expect(screen.queryByTestId("drop-overlay")).toBeNull());
   });
 
+  it("on a closed day the operator waits, and the admin opens with a reason", async () => {
+    const calls = withIpc((cmd, args) => {
+      if (cmd === "app_info") return { ...lockedInfo, console: { ...lockedInfo.console, dayClosed: "2026-11-23" } };
+      if (cmd === "unlock") throw { kind: "notPermitted" };
+      return standard(cmd, args);
+    });
+    render(App);
+    expect((await screen.findByTestId("day-closed")).textContent).toContain("De dag is afgesloten.");
+    await fireEvent.input(screen.getByTestId("unlock-passphrase"), { target: { value: "dienst" } });
+    expect((screen.getByTestId("unlock-submit") as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.queryByTestId("unlock-reason")).toBeNull();
+    await fireEvent.change(screen.getByTestId("unlock-who"), { target: { value: "1" } });
+    const reason = await screen.findByTestId("unlock-reason");
+    expect((screen.getByTestId("unlock-submit") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(reason, { target: { value: "nazorg" } });
+    expect((screen.getByTestId("unlock-submit") as HTMLButtonElement).disabled).toBe(false);
+    await fireEvent.click(screen.getByTestId("unlock-submit"));
+    expect((await screen.findByTestId("unlock-error")).textContent).toContain("Dit mag alleen de beheerder.");
+    expect(calls.find((c) => c.cmd === "unlock")?.args.reason).toBe("nazorg");
+  });
+
   it("outside the shift asks the admin for a reason, and sends it", async () => {
     const calls = withIpc((cmd, args) => {
       if (cmd === "app_info") return { ...lockedInfo, console: { ...lockedInfo.console, outsideShift: true } };

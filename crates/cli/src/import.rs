@@ -149,6 +149,7 @@ fn watch_inbox(desk: &kluis_core::desk::Desk, args: &InboxArgs) -> anyhow::Resul
             kluis_core::desk::InboxNews::Problem(e) => {
                 eprintln!("kluis: the inbox cannot be read: {e}");
             }
+            kluis_core::desk::InboxNews::Lock(notices) => crate::vault::tell(&notices),
         })?;
         eprintln!("kluis: the vault locked; stopped watching");
     } else {

@@ -134,8 +134,12 @@ pub type Events = Arc<Mutex<Vec<Value>>>;
 
 /// The app over the vault in `root`, its lock on `clock`.
 pub fn vault_app(root: &Path, clock: TestClock) -> (TestApp, Events) {
-    let mut state = AppState::vault(&root.join("vault"), some_day(), Box::new(clock));
-    state.home = root.join("home");
+    let state = AppState::vault(
+        &root.join("vault"),
+        some_day(),
+        Box::new(clock),
+        &root.join("home"),
+    );
     let events: Events = Arc::new(Mutex::new(Vec::new()));
     let sink = events.clone();
     state.set_events(Channel::new(move |body| {

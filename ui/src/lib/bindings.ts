@@ -135,7 +135,7 @@ author: string | null,
  */
 text: string, };
 
-export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "outsideShift" } | { "kind": "reasonNeeded" } | { "kind": "dayClosed", day: string, } | { "kind": "adminNeeded", failures: number, } | { "kind": "seal", message: string, } | { "kind": "vault", message: string, };
+export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "outsideShift" } | { "kind": "reasonNeeded" } | { "kind": "dayClosed", day: string, } | { "kind": "adminNeeded", failures: number, } | { "kind": "notPermitted" } | { "kind": "seal", message: string, } | { "kind": "vault", message: string, };
 
 export type PageEvent = { "kind": "dropHover", over: boolean, } | { "kind": "imported" } & ImportBatch | { "kind": "inboxProblem", message: string, } | { "kind": "locked", why: string, } | { "kind": "closingSoon", closingAt: string, } | { "kind": "clockSetBack", minutes: bigint, } | { "kind": "lockScreenChanged" };
 

@@ -27,10 +27,28 @@ impl Clock for SystemClock {
 }
 
 /// `UTC_SECONDS OFFSET_SECONDS` from the file `KLUIS_TEST_CLOCK` names.
+/// A test may be rewriting the file just then: a reading that does not
+/// parse is tried again, and meanwhile the last good one holds, so the
+/// laptop's own clock never slips in between two test readings.
 #[cfg(debug_assertions)]
 fn test_clock() -> Option<Now> {
+    static LAST: std::sync::Mutex<Option<Now>> = std::sync::Mutex::new(None);
     let path = std::env::var_os("KLUIS_TEST_CLOCK")?;
-    let text = std::fs::read_to_string(path).ok()?;
+    let mut last = LAST
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for _ in 0..50 {
+        if let Some(now) = std::fs::read_to_string(&path).ok().and_then(|t| parse(&t)) {
+            *last = Some(now);
+            return Some(now);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    *last
+}
+
+#[cfg(debug_assertions)]
+fn parse(text: &str) -> Option<Now> {
     let mut parts = text.split_whitespace();
     Some(Now {
         utc: parts.next()?.parse().ok()?,

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::{Action, Desk, DeskError};
+
 use crate::import::inbox::{Inbox, Outcome, Watch};
 use crate::import::{ImportError, ImportReport, import_file};
 
@@ -17,6 +18,8 @@ pub enum InboxNews {
     Outcomes(Vec<Outcome>),
     /// The inbox could not be read; it is tried again (a remounted disk).
     Problem(io::Error),
+    /// What the lock decided at one of the watcher's ticks.
+    Lock(Vec<super::Notice>),
 }
 
 impl Desk {
@@ -67,7 +70,10 @@ impl Desk {
     ) -> Result<(), DeskError> {
         let wakeups = watch.wakeups()?;
         loop {
-            self.tick();
+            let notices = self.tick();
+            if !notices.is_empty() {
+                news(InboxNews::Lock(notices));
+            }
             if self.generation() != generation {
                 return Ok(());
             }
