@@ -46,9 +46,9 @@ impl Term {
 /// Something that happened to the record.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {
-    /// From "Begrippenlijst EventTypeLijst MDTO": Ontvangst, Verzending,
-    /// Import, Bevriezing, Export, …
-    pub kind: String,
+    /// Usually from "Begrippenlijst EventTypeLijst MDTO": Ontvangst,
+    /// Verzending, Import, Bevriezing, Export, …
+    pub kind: Term,
     /// `YYYY-MM-DDTHH:MM:SS`.
     pub time: Option<String>,
     pub actor: Option<Reference>,
@@ -77,7 +77,8 @@ pub struct InformationObject {
     pub description: Option<String>,
     pub consultation: Option<Reference>,
     /// First and last date (`YYYY-MM-DD`) of the messages in this part.
-    pub period: Option<(String, String)>,
+    /// The period's type, and its first and last day (`YYYY-MM-DD`).
+    pub period: Option<(Term, String, String)>,
     pub language: Option<String>,
     pub events: Vec<Event>,
     pub appraisal: Term,
@@ -166,12 +167,9 @@ impl InformationObject {
             x.reference("raadpleeglocatieFysiek", place);
             x.close("raadpleeglocatie");
         }
-        if let Some((from, to)) = &self.period {
+        if let Some((kind, from, to)) = &self.period {
             x.open("dekkingInTijd");
-            x.term(
-                "dekkingInTijdType",
-                &Term::new("Periode van behandeling", None, "Begrippenlijst Kluis"),
-            );
+            x.term("dekkingInTijdType", kind);
             x.text("dekkingInTijdBegindatum", from);
             x.text("dekkingInTijdEinddatum", to);
             x.close("dekkingInTijd");
@@ -181,10 +179,7 @@ impl InformationObject {
         }
         for event in &self.events {
             x.open("event");
-            x.term(
-                "eventType",
-                &Term::new(&event.kind, None, "Begrippenlijst EventTypeLijst MDTO"),
-            );
+            x.term("eventType", &event.kind);
             if let Some(time) = &event.time {
                 x.text("eventTijd", time);
             }

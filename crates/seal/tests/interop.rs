@@ -207,17 +207,21 @@ fn sample_sidecars() -> (String, String) {
             name: "DMS Voorbeeld".into(),
             id: None,
         }),
-        period: Some(("2026-11-23".into(), "2026-11-23".into())),
+        period: Some((
+            Term::new("Periode van behandeling", None, "Begrippenlijst Kluis"),
+            "2026-11-23".into(),
+            "2026-11-23".into(),
+        )),
         language: Some("nl".into()),
         events: vec![
             Event {
-                kind: "Ontvangst".into(),
+                kind: Term::new("Ontvangst", None, "Begrippenlijst EventTypeLijst MDTO"),
                 time: Some("2026-11-23T09:12:00".into()),
                 actor: None,
                 result: None,
             },
             Event {
-                kind: "Export".into(),
+                kind: Term::new("Export", None, "Begrippenlijst EventTypeLijst MDTO"),
                 time: Some("2026-11-23T17:02:11".into()),
                 actor: Some(Reference {
                     name: "op03".into(),
