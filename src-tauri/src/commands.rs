@@ -14,28 +14,29 @@ use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
 
 use crate::dto::{
-    AppInfo, ClosingOverview, ConsoleState, ConversationSummary, ConversationView, InboxView,
-    PageEvent, QuarantinedFile, SealedDay, UnlockAs,
+    AppInfo, ClosingOverview, ConsoleState, ConversationSummary, ConversationView, DateDto,
+    InboxView, PageEvent, QuarantinedFile, SealedDay, Unavailable, UnlockAs,
 };
 use crate::state::{AppState, Console};
 use crate::{imports, locking};
 
-/// An error a command returns to the webview. Its message is shown to the
-/// operator as is, so it must never contain citizen data either.
+/// An error a command returns to the webview: a kind with its data, which
+/// the page says in its own words (`ui/src/lib/i18n`). The texts here are
+/// for the log; `detail` is technical and never holds citizen data.
 #[derive(Debug, thiserror::Error, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum CommandError {
     /// The conversation does not exist (any more).
-    #[error("gesprek {id} bestaat niet")]
+    #[error("conversation {id} does not exist")]
     ConversationNotFound { id: u32 },
     /// The vault is locked: unlock first.
-    #[error("de kluis is vergrendeld")]
+    #[error("the vault is locked")]
     Locked,
     /// Only for a vault, not the demo.
-    #[error("dit kan alleen met een kluis, niet in de demo")]
+    #[error("only with a vault, not in the demo")]
     NoVault,
     /// The passphrase (or recovery key) did not open the slot.
-    #[error("onjuist wachtwoord")]
+    #[error("wrong passphrase")]
     #[serde(rename_all = "camelCase")]
     WrongPassphrase {
         failures: u32,
@@ -43,32 +44,35 @@ pub enum CommandError {
         wait_seconds: u64,
     },
     /// Too many failures: wait.
-    #[error("te veel pogingen")]
+    #[error("too many attempts")]
     TooSoon {
         #[ts(type = "number")]
         seconds: u64,
     },
     /// Outside the shift hours: only the admin or recovery key, with a reason.
-    #[error("buiten de diensttijden")]
+    #[error("outside the shift hours")]
     OutsideShift,
     /// The admin or recovery key outside the shift needs a reason.
-    #[error("buiten de diensttijden is een reden nodig")]
+    #[error("a reason is needed")]
     ReasonNeeded,
-    /// Today is closed (`YYYY-MM-DD`): nobody unlocks until tomorrow.
-    #[error("de dag {day} is afgesloten")]
-    DayClosed { day: String },
+    /// Today is closed: operators wait until tomorrow.
+    #[error("the day is closed")]
+    DayClosed { day: DateDto },
     /// Too many failures: only the admin or recovery key opens now.
-    #[error("alleen de beheerder kan nu ontgrendelen")]
+    #[error("only the admin opens now")]
     AdminNeeded { failures: u32 },
     /// The session's role may not do this.
-    #[error("dit mag alleen de beheerder")]
+    #[error("not permitted")]
     NotPermitted,
+    /// No folder for the package is set (`archive.out`).
+    #[error("no target folder set")]
+    NoTarget,
     /// The seal failed; nothing was recorded and the day is still open.
-    #[error("{message}")]
-    Seal { message: String },
-    /// The vault cannot do it; the text names no citizen.
-    #[error("{message}")]
-    Vault { message: String },
+    #[error("the seal failed: {detail}")]
+    Seal { detail: String },
+    /// The vault cannot do it.
+    #[error("{detail}")]
+    Vault { detail: String },
 }
 
 impl From<VaultError> for CommandError {
@@ -92,7 +96,7 @@ impl From<VaultError> for CommandError {
             VaultError::TooSoon { seconds } => Self::TooSoon { seconds },
             VaultError::AdminNeeded { failures } => Self::AdminNeeded { failures },
             other => Self::Vault {
-                message: other.to_string(),
+                detail: other.to_string(),
             },
         }
     }
@@ -103,9 +107,7 @@ impl From<Refusal> for CommandError {
         match refusal {
             Refusal::OutsideShift => Self::OutsideShift,
             Refusal::ReasonNeeded => Self::ReasonNeeded,
-            Refusal::DayClosed { day } => Self::DayClosed {
-                day: day.to_string(),
-            },
+            Refusal::DayClosed { day } => Self::DayClosed { day: day.into() },
         }
     }
 }
@@ -118,7 +120,7 @@ impl From<DeskError> for CommandError {
             DeskError::NotPermitted { .. } => Self::NotPermitted,
             DeskError::Vault(e) => e.into(),
             other => Self::Vault {
-                message: other.to_string(),
+                detail: other.to_string(),
             },
         }
     }
@@ -135,9 +137,9 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
             Some(kluis_core::demo::MUNICIPALITY.to_owned()),
         ),
         Console::Desk(desk) => (desk_state(desk), None),
-        Console::Unavailable(reason) => (
+        Console::Unavailable(problem) => (
             ConsoleState::Unavailable {
-                reason: reason.clone(),
+                problem: problem.clone(),
             },
             None,
         ),
@@ -154,14 +156,16 @@ fn desk_state(desk: &kluis_core::desk::Desk) -> ConsoleState {
     if let Some(who) = desk.who() {
         return ConsoleState::Open {
             who: (&who).into(),
-            closing_at: desk.closing_soon().map(locking::hour_minute),
+            closing_at: desk.closing_soon().map(Into::into),
         };
     }
     let outside = match desk.outside() {
         Ok(outside) => outside,
         Err(e) => {
             return ConsoleState::Unavailable {
-                reason: format!("De sleutels van de kluis zijn niet te lezen: {e}"),
+                problem: Unavailable::Damaged {
+                    detail: e.to_string(),
+                },
             };
         }
     };
@@ -175,7 +179,7 @@ fn desk_state(desk: &kluis_core::desk::Desk) -> ConsoleState {
         wait_seconds: outside.wait_seconds,
         shifts: outlook.shifts,
         outside_shift: outlook.outside_shift,
-        day_closed: outlook.day_closed.map(|d| d.to_string()),
+        day_closed: outlook.day_closed.map(Into::into),
     }
 }
 
@@ -335,15 +339,11 @@ pub fn seal_day(state: State<'_, AppState>) -> Result<SealedDay, CommandError> {
     let (report, notices) = sealed.map_err(|e| match e {
         DeskError::Closing(kluis_core::closing::ClosingError::Missing(
             kluis_core::closing::OUT_SETTING,
-        )) => CommandError::Seal {
-            message: "Er is geen doelmap voor het pakket ingesteld (archive.out): vraag het de beheerder.".into(),
-        },
+        )) => CommandError::NoTarget,
         DeskError::Closing(e) => {
             tracing::error!(error = %e, "the seal failed");
             CommandError::Seal {
-                message: format!(
-                    "Verzegelen is mislukt; de dag is nog open en er is niets vastgelegd ({e})."
-                ),
+                detail: e.to_string(),
             }
         }
         other => other.into(),

@@ -9,7 +9,7 @@ use std::path::Path;
 use kluis_core::desk::SlotOwner;
 use kluis_core::import::inbox::Outcome;
 use kluis_core::import::{DateOrder, ImportError, ImportReport, Warning};
-use kluis_core::{CaseStatus, Conversation, Message, Sender, Summary};
+use kluis_core::{CaseStatus, Conversation, LocalDateTime, Message, Sender, Summary};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -45,18 +45,87 @@ pub enum ConsoleState {
         shifts: String,
         /// Now is outside them: only the admin or recovery key, with a reason.
         outside_shift: bool,
-        /// Today is closed (`YYYY-MM-DD`): nobody unlocks until tomorrow.
-        day_closed: Option<String>,
+        /// Today is closed: operators wait until tomorrow.
+        day_closed: Option<DateDto>,
     },
-    /// Unlocked by `who`; `closing_at` (`HH:MM`) once the warning before
-    /// closing time was given.
+    /// Unlocked by `who`; `closing_at` once the warning before closing
+    /// time was given.
     #[serde(rename_all = "camelCase")]
     Open {
         who: UnlockAs,
-        closing_at: Option<String>,
+        closing_at: Option<ClockTime>,
     },
-    /// A vault is there but cannot be used, for this reason.
-    Unavailable { reason: String },
+    /// A vault is there but cannot be used.
+    Unavailable { problem: Unavailable },
+}
+
+/// Why the vault cannot be used.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Unavailable {
+    /// Another Kluis has it open.
+    InUse,
+    /// A file of the vault cannot be read; `detail` is technical.
+    Damaged { detail: String },
+}
+
+/// A calendar date.
+#[derive(Clone, Copy, Debug, Serialize, TS)]
+pub struct DateDto {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl From<kluis_core::LocalDate> for DateDto {
+    fn from(d: kluis_core::LocalDate) -> Self {
+        Self {
+            year: d.year(),
+            month: d.month(),
+            day: d.day(),
+        }
+    }
+}
+
+/// A time of day.
+#[derive(Clone, Copy, Debug, Serialize, TS)]
+pub struct ClockTime {
+    pub hour: u8,
+    pub minute: u8,
+}
+
+/// A local time as the export wrote it, in its parts.
+#[derive(Clone, Copy, Debug, Serialize, TS)]
+pub struct Stamp {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+    pub second: u8,
+}
+
+impl From<LocalDateTime> for Stamp {
+    fn from(t: LocalDateTime) -> Self {
+        let d = t.date();
+        Self {
+            year: d.year(),
+            month: d.month(),
+            day: d.day(),
+            hour: t.hour(),
+            minute: t.minute(),
+            second: t.second(),
+        }
+    }
+}
+
+impl From<LocalDateTime> for ClockTime {
+    fn from(t: LocalDateTime) -> Self {
+        Self {
+            hour: t.hour(),
+            minute: t.minute(),
+        }
+    }
 }
 
 /// Whose key slot: see [`SlotOwner`].
@@ -129,8 +198,8 @@ pub struct ConversationSummary {
     #[serde(flatten)]
     #[ts(flatten)]
     pub header: ConversationHeader,
-    /// `YYYY-MM-DDTHH:MM:SS` of the latest message.
-    pub last_activity: Option<String>,
+    /// The latest message's time.
+    pub last_activity: Option<Stamp>,
     /// The start of the latest message's text.
     pub preview: String,
     /// How many messages the conversation has.
@@ -153,8 +222,8 @@ pub struct ConversationView {
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageView {
-    /// `YYYY-MM-DDTHH:MM:SS`, local time as written in the export.
-    pub at: String,
+    /// Local time as written in the export.
+    pub at: Stamp,
     /// Who wrote it.
     pub sender: SenderDto,
     /// The author as shown in the export.
@@ -172,19 +241,70 @@ pub enum PageEvent {
     /// Exports were taken in (or refused): dropped on the window, or found
     /// in the inbox.
     Imported(ImportBatch),
-    /// The inbox cannot be watched; nothing in it is imported until fixed.
-    InboxProblem { message: String },
-    /// The lock closed the vault (`why`, in Dutch): the page forgets every
-    /// citizen's data and shows the lock screen.
-    Locked { why: String },
-    /// Closing time comes at `closing_at` (`HH:MM`).
+    /// The inbox cannot be watched or read; nothing in it is imported
+    /// until that is fixed.
+    InboxProblem { problem: InboxProblem },
+    /// The lock closed the vault: the page forgets every citizen's data
+    /// and shows the lock screen, saying why.
+    Locked { why: LockReason },
+    /// Closing time comes at `closing_at`.
     #[serde(rename_all = "camelCase")]
-    ClosingSoon { closing_at: String },
+    ClosingSoon { closing_at: ClockTime },
     /// The laptop's clock was set back; Kluis's time runs on regardless.
-    ClockSetBack { minutes: i64 },
+    ClockSetBack {
+        #[ts(type = "number")]
+        minutes: i64,
+    },
     /// The lock changed state by itself while locked (the day closed, a
     /// new day began): the lock screen should ask again what it may offer.
     LockScreenChanged,
+}
+
+/// Why the lock closed the vault.
+#[derive(Clone, Copy, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum LockReason {
+    /// No input for the idle time.
+    Idle,
+    /// The desktop session was locked.
+    OsLocked,
+    /// The laptop went to sleep.
+    Suspend,
+    /// By hand.
+    ByHand,
+    /// The day is closed (sealed, or closing time passed).
+    DayClosed,
+}
+
+impl From<&kluis_core::lock::Why> for LockReason {
+    fn from(why: &kluis_core::lock::Why) -> Self {
+        use kluis_core::lock::Why;
+        match why {
+            Why::Idle => Self::Idle,
+            Why::OsLocked => Self::OsLocked,
+            Why::Suspend => Self::Suspend,
+            Why::Sealed | Why::EndOfDay => Self::DayClosed,
+            Why::ByHand
+            | Why::InShift
+            | Why::Override { .. }
+            | Why::ClosingStarted
+            | Why::NewDay => Self::ByHand,
+        }
+    }
+}
+
+/// What is wrong with the inbox; `detail` is technical (an OS error).
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum InboxProblem {
+    /// The setting that names it cannot be read.
+    Setting { detail: String },
+    /// The folder (`dir`) cannot be made.
+    Create { dir: String, detail: String },
+    /// The folder cannot be watched.
+    Watch { dir: String, detail: String },
+    /// The folder cannot be read (it may come back: a remounted disk).
+    Read { detail: String },
 }
 
 /// The exports of one drop, or of one look at the inbox.
@@ -228,17 +348,137 @@ pub enum ExportOutcome {
         already: u32,
         media_stored: u32,
         media_missing: u32,
-        /// Plain Dutch, one sentence each.
-        warnings: Vec<String>,
+        warnings: Vec<WarningDto>,
         /// What stayed in the inbox although imported (it could not be
         /// removed), and why.
         left_behind: Option<String>,
     },
     /// The file is the problem; from the inbox it went to the quarantine.
-    Refused { reason: String },
+    Refused { problem: ImportProblem },
     /// The machine is the problem (a full disk, a file that vanished);
     /// from the inbox it is tried again.
-    Failed { reason: String },
+    Failed { problem: ImportProblem },
+}
+
+/// Why an export was not imported; `detail` is technical (an OS error,
+/// the parser's or the zip reader's finding), shown beside the sentence.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum ImportProblem {
+    Vanished,
+    Unreadable {
+        detail: String,
+    },
+    Symlink,
+    NoExport,
+    NotAnExport {
+        detail: String,
+    },
+    ZipRefused {
+        detail: String,
+    },
+    /// The vault locked before it was read; it is read after the unlock.
+    Locked,
+    /// Locked, or the demo: nothing was read.
+    NotOpen,
+    /// Only in the demo: there is no vault to keep it in.
+    Demo,
+    Vault {
+        detail: String,
+    },
+    /// As the quarantine's note says it (the inbox's own words).
+    Noted {
+        detail: String,
+    },
+}
+
+impl From<&ImportError> for ImportProblem {
+    fn from(e: &ImportError) -> Self {
+        match e {
+            ImportError::Vanished => Self::Vanished,
+            ImportError::Unreadable(e) => Self::Unreadable {
+                detail: e.to_string(),
+            },
+            ImportError::Symlink => Self::Symlink,
+            ImportError::NoExport => Self::NoExport,
+            ImportError::NotAnExport(why) => Self::NotAnExport {
+                detail: why.clone(),
+            },
+            ImportError::Refused(why) => Self::ZipRefused {
+                detail: why.to_string(),
+            },
+            ImportError::Locked => Self::Locked,
+            ImportError::Vault(e) => Self::Vault {
+                detail: e.to_string(),
+            },
+        }
+    }
+}
+
+/// A warning about an import, as a kind with its numbers.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum WarningDto {
+    #[serde(rename_all = "camelCase")]
+    AmbiguousDates {
+        read_as: DateOrderDto,
+        could_be: DateOrderDto,
+    },
+    InvalidBytes {
+        messages: u32,
+    },
+    Preamble {
+        lines: u32,
+    },
+    PossiblyCut {
+        messages: u32,
+    },
+    GapBefore,
+    GapAfter,
+    SameNameOtherParticipants,
+}
+
+/// How an export's dates were read.
+#[derive(Clone, Copy, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum DateOrderDto {
+    DayMonthYear,
+    MonthDayYear,
+    YearMonthDay,
+}
+
+impl From<DateOrder> for DateOrderDto {
+    fn from(order: DateOrder) -> Self {
+        match order {
+            DateOrder::DayMonthYear => Self::DayMonthYear,
+            DateOrder::MonthDayYear => Self::MonthDayYear,
+            DateOrder::YearMonthDay => Self::YearMonthDay,
+        }
+    }
+}
+
+impl From<&Warning> for WarningDto {
+    fn from(warning: &Warning) -> Self {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        match warning {
+            Warning::AmbiguousDates { read_as, could_be } => Self::AmbiguousDates {
+                read_as: (*read_as).into(),
+                could_be: (*could_be).into(),
+            },
+            Warning::InvalidBytes { messages } => Self::InvalidBytes {
+                messages: count(*messages),
+            },
+            Warning::Preamble { lines } => Self::Preamble {
+                lines: count(*lines),
+            },
+            Warning::PossiblyCut { messages } => Self::PossiblyCut {
+                messages: count(*messages),
+            },
+            Warning::GapBefore => Self::GapBefore,
+            Warning::GapAfter => Self::GapAfter,
+            Warning::SameNameOtherParticipants => Self::SameNameOtherParticipants,
+        }
+    }
 }
 
 impl From<&ImportReport> for ExportOutcome {
@@ -252,7 +492,7 @@ impl From<&ImportReport> for ExportOutcome {
             already: count(r.already),
             media_stored: count(r.media_stored),
             media_missing: count(r.media_missing),
-            warnings: r.warnings.iter().map(warning_text).collect(),
+            warnings: r.warnings.iter().map(WarningDto::from).collect(),
             left_behind: None,
         }
     }
@@ -260,11 +500,11 @@ impl From<&ImportReport> for ExportOutcome {
 
 impl From<&ImportError> for ExportOutcome {
     fn from(e: &ImportError) -> Self {
-        let reason = error_text(e);
+        let problem = e.into();
         if e.is_the_files_fault() {
-            Self::Refused { reason }
+            Self::Refused { problem }
         } else {
-            Self::Failed { reason }
+            Self::Failed { problem }
         }
     }
 }
@@ -300,7 +540,7 @@ impl ExportResult {
                     results.push(Self::new(
                         entry,
                         ExportOutcome::Refused {
-                            reason: error_text(&ImportError::NoExport),
+                            problem: ImportProblem::NoExport,
                         },
                     ));
                 }
@@ -314,7 +554,9 @@ impl ExportResult {
             Outcome::Quarantined { entry, reason, .. } => vec![Self::new(
                 entry,
                 ExportOutcome::Refused {
-                    reason: reason.clone(),
+                    problem: ImportProblem::Noted {
+                        detail: reason.clone(),
+                    },
                 },
             )],
             Outcome::Failed { entry, error } => vec![Self::new(entry, error.into())],
@@ -369,62 +611,6 @@ pub struct QuarantinedFile {
     pub reason: String,
 }
 
-fn order_text(order: DateOrder) -> &'static str {
-    match order {
-        DateOrder::DayMonthYear => "dag-maand-jaar",
-        DateOrder::MonthDayYear => "maand-dag-jaar",
-        DateOrder::YearMonthDay => "jaar-maand-dag",
-    }
-}
-
-/// A warning as the employee reads it.
-pub fn warning_text(warning: &Warning) -> String {
-    match warning {
-        Warning::AmbiguousDates { read_as, could_be } => format!(
-            "De datums zijn gelezen als {}, maar kunnen ook {} zijn: controleer een paar datums.",
-            order_text(*read_as),
-            order_text(*could_be)
-        ),
-        Warning::InvalidBytes { messages } => format!(
-            "{messages} berichten bevatten tekens die niet te lezen waren; die staan er als \u{fffd}."
-        ),
-        Warning::Preamble { lines } => {
-            format!("{lines} regels vóór het eerste bericht staan alleen in het originele bestand.")
-        }
-        Warning::PossiblyCut { messages } => format!(
-            "De export heeft precies {messages} berichten, de grens van WhatsApp: oudere \
-             berichten ontbreken waarschijnlijk."
-        ),
-        Warning::GapBefore => "Deze export sluit niet aan op wat er al was: er kunnen \
-                               berichten ervóór ontbreken."
-            .into(),
-        Warning::GapAfter => "Deze export sluit niet aan op wat er al was: er kunnen \
-                              berichten erna ontbreken."
-            .into(),
-        Warning::SameNameOtherParticipants => "Er is al een gesprek met deze naam maar met \
-                                               andere deelnemers; dit gesprek staat apart."
-            .into(),
-    }
-}
-
-/// Why an export was not imported, as the employee reads it.
-pub fn error_text(error: &ImportError) -> String {
-    match error {
-        ImportError::Vanished => "Het bestand verdween terwijl Kluis het las.".into(),
-        ImportError::Unreadable(e) => format!("Het bestand kon niet worden gelezen ({e})."),
-        ImportError::Symlink => {
-            "Dit is een snelkoppeling; Kluis neemt alleen het exportbestand zelf.".into()
-        }
-        ImportError::NoExport => "Hierin staat geen WhatsApp-export (geen .txt of .zip).".into(),
-        ImportError::NotAnExport(why) => format!("Dit is geen WhatsApp-export ({why})."),
-        ImportError::Refused(why) => format!("Het zip-bestand is geweigerd ({why})."),
-        ImportError::Locked => {
-            "De kluis werd vergrendeld voordat dit bestand aan de beurt was; het wordt na het ontgrendelen ingelezen.".into()
-        }
-        ImportError::Vault(e) => format!("De kluis kon het niet opslaan ({e})."),
-    }
-}
-
 /// Characters of the latest message shown in the list.
 const PREVIEW_CHARS: usize = 80;
 
@@ -464,7 +650,7 @@ impl From<&Summary> for ConversationSummary {
     fn from(c: &Summary) -> Self {
         Self {
             header: c.into(),
-            last_activity: c.latest.as_ref().map(|m| m.at.to_string()),
+            last_activity: c.latest.as_ref().map(|m| m.at.into()),
             preview: c
                 .latest
                 .as_ref()
@@ -487,7 +673,7 @@ impl From<&Conversation> for ConversationView {
 impl From<&Message> for MessageView {
     fn from(m: &Message) -> Self {
         Self {
-            at: m.at.to_string(),
+            at: m.at.into(),
             sender: m.sender.into(),
             author: m.author.as_ref().map(|a| a.expose().to_owned()),
             text: m.text.expose().to_owned(),

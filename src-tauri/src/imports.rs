@@ -8,7 +8,9 @@ use kluis_core::desk::{DeskError, InboxNews};
 use kluis_core::import::inbox::{Inbox, Watch};
 use tauri::{AppHandle, DragDropEvent, Manager, Runtime};
 
-use crate::dto::{ExportOutcome, ExportResult, ImportBatch, ImportVia, PageEvent};
+use crate::dto::{
+    ExportOutcome, ExportResult, ImportBatch, ImportProblem, ImportVia, InboxProblem, PageEvent,
+};
 use crate::state::AppState;
 
 /// Handles the window's drag-and-drop events: shows that a drop is
@@ -54,11 +56,9 @@ pub fn import_dropped(state: &AppState, paths: &[PathBuf]) -> ImportBatch {
             })
             .collect(),
         other => {
-            let reason = match other {
-                None => {
-                    "Dit is de demo: er is geen kluis om in op te slaan. Er is niets ingelezen."
-                }
-                _ => "De kluis is vergrendeld: ontgrendel hem en sleep het bestand opnieuw.",
+            let problem = match other {
+                None => ImportProblem::Demo,
+                _ => ImportProblem::NotOpen,
             };
             paths
                 .iter()
@@ -66,7 +66,7 @@ pub fn import_dropped(state: &AppState, paths: &[PathBuf]) -> ImportBatch {
                     ExportResult::new(
                         path,
                         ExportOutcome::Failed {
-                            reason: reason.into(),
+                            problem: problem.clone(),
                         },
                     )
                 })
@@ -92,10 +92,10 @@ pub fn watch_inbox<R: Runtime>(app: AppHandle<R>, generation: u64) {
     let inbox = match prepare_inbox(&app.state::<AppState>()) {
         Ok(Some(inbox)) => inbox,
         Ok(None) => return,
-        Err(message) => {
+        Err(problem) => {
             tracing::error!("the inbox is not watched");
             app.state::<AppState>()
-                .send(PageEvent::InboxProblem { message });
+                .send(PageEvent::InboxProblem { problem });
             return;
         }
     };
@@ -103,9 +103,9 @@ pub fn watch_inbox<R: Runtime>(app: AppHandle<R>, generation: u64) {
         .name("inbox".into())
         .spawn(move || {
             let state = app.state::<AppState>();
-            if let Err(message) = run_inbox(&state, inbox, generation) {
+            if let Err(problem) = run_inbox(&state, inbox, generation) {
                 tracing::error!("the inbox is not watched");
-                state.send(PageEvent::InboxProblem { message });
+                state.send(PageEvent::InboxProblem { problem });
             }
         });
     if let Err(e) = spawned {
@@ -114,18 +114,20 @@ pub fn watch_inbox<R: Runtime>(app: AppHandle<R>, generation: u64) {
 }
 
 /// The open vault's inbox, its folders made; `None` when nothing is open.
-fn prepare_inbox(state: &AppState) -> Result<Option<Inbox>, String> {
+fn prepare_inbox(state: &AppState) -> Result<Option<Inbox>, InboxProblem> {
     let dir = match state.with_desk(|desk| desk.inbox_dir()) {
         None | Some(Err(DeskError::Locked)) => return Ok(None),
-        Some(Err(e)) => return Err(format!("De instelling van de inbox is niet te lezen: {e}")),
+        Some(Err(e)) => {
+            return Err(InboxProblem::Setting {
+                detail: e.to_string(),
+            });
+        }
         Some(Ok(dir)) => dir,
     };
     let inbox = Inbox::at(&dir);
-    inbox.prepare().map_err(|e| {
-        format!(
-            "De inbox {} kan niet worden aangemaakt: {e}",
-            inbox.dir().display()
-        )
+    inbox.prepare().map_err(|e| InboxProblem::Create {
+        dir: inbox.dir().display().to_string(),
+        detail: e.to_string(),
     })?;
     Ok(Some(inbox))
 }
@@ -133,7 +135,7 @@ fn prepare_inbox(state: &AppState) -> Result<Option<Inbox>, String> {
 /// The watcher's loop, run by the desk: a look whenever the inbox changes
 /// (and every tick while something settles), each file under the session
 /// on its own, until the session of `generation` ends.
-pub fn run_inbox(state: &AppState, inbox: Inbox, generation: u64) -> Result<(), String> {
+pub fn run_inbox(state: &AppState, inbox: Inbox, generation: u64) -> Result<(), InboxProblem> {
     let mut watch = Watch::new(inbox);
     let dir = watch.inbox().dir().to_owned();
     tracing::info!("watching the inbox");
@@ -153,22 +155,24 @@ pub fn run_inbox(state: &AppState, inbox: Inbox, generation: u64) -> Result<(), 
             InboxNews::Lock(notices) => crate::locking::tell(state, &notices),
             // The folder may come back (a remounted disk): say so once, keep trying.
             InboxNews::Problem(e) => {
-                let message = format!("De inbox kan niet worden gelezen: {e}");
-                if last_problem.as_ref() != Some(&message) {
+                let detail = e.to_string();
+                if last_problem.as_ref() != Some(&detail) {
                     tracing::warn!("the inbox cannot be read");
                     state.send(PageEvent::InboxProblem {
-                        message: message.clone(),
+                        problem: InboxProblem::Read {
+                            detail: detail.clone(),
+                        },
                     });
-                    last_problem = Some(message);
+                    last_problem = Some(detail);
                 }
             }
         })
     });
     match watched {
         None | Some(Ok(())) => Ok(()),
-        Some(Err(e)) => Err(format!(
-            "De inbox {} kan niet worden bewaakt: {e}",
-            dir.display()
-        )),
+        Some(Err(e)) => Err(InboxProblem::Watch {
+            dir: dir.display().to_string(),
+            detail: e.to_string(),
+        }),
     }
 }

@@ -54,25 +54,17 @@ pub fn tell(state: &AppState, notices: &[Notice]) {
         state.send(match notice {
             Notice::Locked { why } => {
                 tracing::info!(why = why_name(why), "lock");
-                PageEvent::Locked {
-                    why: why_text(why).into(),
-                }
+                PageEvent::Locked { why: why.into() }
             }
             Notice::LockScreenChanged => PageEvent::LockScreenChanged,
             Notice::ClosingSoon { closing_at } => PageEvent::ClosingSoon {
-                closing_at: hour_minute(*closing_at),
+                closing_at: (*closing_at).into(),
             },
             Notice::ClockSetBack { by_seconds } => PageEvent::ClockSetBack {
                 minutes: by_seconds / 60,
             },
         });
     }
-}
-
-/// `HH:MM` of a local time, as the page shows closing time.
-pub fn hour_minute(at: kluis_core::LocalDateTime) -> String {
-    let minute = at.minute_of_day();
-    format!("{:02}:{:02}", minute / 60, minute % 60)
 }
 
 fn why_name(why: &Why) -> &'static str {
@@ -87,17 +79,5 @@ fn why_name(why: &Why) -> &'static str {
         Why::Sealed => "sealed",
         Why::EndOfDay => "end of day",
         Why::NewDay => "new day",
-    }
-}
-
-/// Why Kluis locked, as the lock screen says it.
-fn why_text(why: &Why) -> &'static str {
-    match why {
-        Why::Idle => "Vergrendeld: een tijd geen activiteit.",
-        Why::OsLocked => "Vergrendeld: het scherm van de laptop werd vergrendeld.",
-        Why::Suspend => "Vergrendeld: de laptop ging in slaapstand.",
-        Why::ByHand => "Vergrendeld.",
-        Why::Sealed | Why::EndOfDay => "De dag is afgesloten. Morgen kunt u weer ontgrendelen.",
-        Why::InShift | Why::Override { .. } | Why::ClosingStarted | Why::NewDay => "Vergrendeld.",
     }
 }

@@ -22,8 +22,8 @@ pub enum Console {
     /// the session.
     Desk(Box<Desk>),
     /// A vault is configured but cannot be used (another process holds it,
-    /// a file is damaged); the reason is for the operator and names no one.
-    Unavailable(String),
+    /// a file is damaged).
+    Unavailable(crate::dto::Unavailable),
 }
 
 /// The state behind every command. The desk keeps its own locks, so
@@ -58,14 +58,14 @@ impl AppState {
         match Desk::open(dir, clock, home) {
             Ok(desk) => Self::with(Console::Desk(Box::new(desk))),
             Err(VaultError::NotAVault(_)) => Self::demo(today),
-            Err(VaultError::InUse(_)) => Self::with(Console::Unavailable(
-                "De kluis is al geopend door een ander Kluis-programma. Sluit dat eerst.".into(),
-            )),
+            Err(VaultError::InUse(_)) => {
+                Self::with(Console::Unavailable(crate::dto::Unavailable::InUse))
+            }
             Err(e) => {
                 tracing::error!(error = %e, "the vault cannot be opened");
-                Self::with(Console::Unavailable(format!(
-                    "De kluis kan niet worden geopend: {e}"
-                )))
+                Self::with(Console::Unavailable(crate::dto::Unavailable::Damaged {
+                    detail: e.to_string(),
+                }))
             }
         }
     }

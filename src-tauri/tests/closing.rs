@@ -73,7 +73,10 @@ fn the_closing_seals_the_day_to_the_stick_and_closes_it() {
 
     let info = app.invoke("app_info", json!({})).unwrap();
     assert_eq!(info["console"]["state"], "locked");
-    assert_eq!(info["console"]["dayClosed"], "2026-11-23");
+    assert_eq!(
+        info["console"]["dayClosed"],
+        json!({ "year": 2026, "month": 11, "day": 23 })
+    );
     assert!(events.lock().unwrap().iter().any(|e| e["kind"] == "locked"));
 
     let package = stick.join("KLUIS-gm0000-WP01-20261123-000001.tar.age");

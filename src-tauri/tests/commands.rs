@@ -15,7 +15,10 @@ fn list_filters_and_orders_by_recency() {
     assert_eq!(all.len(), 7);
     // The missed call at 11:02 is the latest activity of the demo day.
     assert_eq!(all[0]["chatName"], "+31 6 0000 0007");
-    assert_eq!(all[0]["lastActivity"], "2026-11-23T11:02:00");
+    assert_eq!(
+        all[0]["lastActivity"],
+        json!({ "year": 2026, "month": 11, "day": 23, "hour": 11, "minute": 2, "second": 0 })
+    );
     assert_eq!(all[0]["status"], "open");
     assert_eq!(all[6]["chatName"], "Eva Demo");
 

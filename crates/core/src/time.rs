@@ -14,6 +14,18 @@ pub struct LocalDate {
 }
 
 impl LocalDate {
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    pub fn month(self) -> u8 {
+        self.month
+    }
+
+    pub fn day(self) -> u8 {
+        self.day
+    }
+
     /// The date, or `None` when it does not exist (30 February, month 13).
     pub fn new(year: i32, month: u8, day: u8) -> Option<Self> {
         let valid = (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month);
@@ -90,6 +102,18 @@ impl LocalDateTime {
     /// The calendar date.
     pub fn date(self) -> LocalDate {
         self.date
+    }
+
+    pub fn hour(self) -> u8 {
+        self.hour
+    }
+
+    pub fn minute(self) -> u8 {
+        self.minute
+    }
+
+    pub fn second(self) -> u8 {
+        self.second
     }
 
     /// Minutes since midnight.

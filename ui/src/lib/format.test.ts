@@ -1,39 +1,52 @@
 import { describe, expect, it } from "vitest";
-import type { ExportResult } from "./bindings";
-import { clockTime, conversationCount, dayHeading, exportLine, listTime, localToday } from "./format";
+import type { ExportResult, Stamp } from "./api/bindings";
+import { clockTime, dayHeading, exportLine, listTime, localToday } from "./format";
+import { catalogue } from "./i18n";
+
+const nl = catalogue("nl");
+const en = catalogue("en");
+const at = (s: string): Stamp => {
+  const [date = "", time = "00:00"] = s.split(" ");
+  const [year, month, day] = date.split("-").map(Number);
+  const [hour, minute] = time.split(":").map(Number);
+  return { year: year!, month: month!, day: day!, hour: hour!, minute: minute!, second: 0 };
+};
+const today = { year: 2026, month: 11, day: 23 };
 
 describe("listTime", () => {
-  const today = "2026-11-23";
   it.each([
-    ["2026-11-23T09:05:00", "09:05"],
-    ["2026-11-22T23:59:00", "22 nov"],
-    ["2026-01-02T08:00:00", "2 jan"],
-    ["2025-12-31T08:00:00", "31 dec 2025"],
-    [null, ""],
-    ["garbage", "garbage"],
-  ])("%s -> %s", (at, expected) => {
-    expect(listTime(at, today)).toBe(expected);
+    ["2026-11-23 09:05", "09:05"],
+    ["2026-11-22 23:59", "22 nov"],
+    ["2026-01-02 08:00", "2 jan"],
+    ["2025-12-31 08:00", "31 dec 2025"],
+  ])("%s -> %s", (when, expected) => {
+    expect(listTime(at(when), today, "nl-NL")).toBe(expected);
+  });
+  it("shows nothing for a conversation without messages", () => {
+    expect(listTime(null, today, "nl-NL")).toBe("");
   });
 });
 
 describe("dayHeading and clockTime", () => {
   it("names today and dates other days", () => {
-    expect(dayHeading("2026-11-23", "2026-11-23")).toBe("Vandaag");
-    expect(dayHeading("2026-03-01", "2026-11-23")).toBe("1 mrt 2026");
-    expect(clockTime("2026-03-01T07:08:09")).toBe("07:08");
+    expect(dayHeading(today, today, nl, "nl-NL")).toBe("Vandaag");
+    expect(dayHeading(today, today, en, "en-GB")).toBe("Today");
+    expect(dayHeading({ year: 2026, month: 3, day: 1 }, today, nl, "nl-NL")).toBe("1 mrt 2026");
+    expect(clockTime({ hour: 7, minute: 8 }, "nl-NL")).toBe("07:08");
   });
-  it("formats the local date with leading zeros", () => {
-    expect(localToday(new Date(2026, 0, 5, 23, 30))).toBe("2026-01-05");
+  it("takes the local date", () => {
+    expect(localToday(new Date(2026, 0, 5, 23, 30))).toEqual({ year: 2026, month: 1, day: 5 });
   });
 });
 
-describe("conversationCount", () => {
+describe("the catalogues", () => {
   it.each([
-    [0, "0 gesprekken"],
-    [1, "1 gesprek"],
-    [7, "7 gesprekken"],
-  ])("%i -> %s", (n, expected) => {
-    expect(conversationCount(n)).toBe(expected);
+    [0, "0 gesprekken", "0 conversations"],
+    [1, "1 gesprek", "1 conversation"],
+    [7, "7 gesprekken", "7 conversations"],
+  ])("count %i", (n, dutch, english) => {
+    expect(nl.conversations.count(n)).toBe(dutch);
+    expect(en.conversations.count(n)).toBe(english);
   });
 });
 
@@ -55,20 +68,30 @@ describe("exportLine", () => {
     } as ExportResult["outcome"],
   });
   const check = (result: ExportResult, via: "drop" | "inbox", expected: string) =>
-    expect(exportLine(result, via)).toBe(expected);
+    expect(exportLine(result, via, nl)).toBe(expected);
 
   it("says what was new and what was there already", () => {
     check(imported(), "inbox", "Eva: 0 nieuw, 40 al aanwezig");
-    check(imported({ newConversation: true, newMessages: 3, already: 0, mediaStored: 2, mediaMissing: 1 }), "drop",
-      "Eva (nieuw gesprek): 3 nieuw, 0 al aanwezig, 2 bestanden opgeslagen, 1 bestand ontbreekt in de export");
+    check(
+      imported({ newConversation: true, newMessages: 3, already: 0, mediaStored: 2, mediaMissing: 1 }),
+      "drop",
+      "Eva (nieuw gesprek): 3 nieuw, 0 al aanwezig, 2 bestanden opgeslagen, 1 bestand ontbreekt in de export",
+    );
   });
 
-  it("says where a refused or failed file is", () => {
-    const refused: ExportResult = { fileName: "x.txt", outcome: { kind: "refused", reason: "Geen export." } };
-    const failed: ExportResult = { fileName: "x.txt", outcome: { kind: "failed", reason: "Schijf vol." } };
-    check(refused, "inbox", "Niet ingelezen, in quarantaine gezet: Geen export.");
-    check(refused, "drop", "Niet ingelezen (het bestand staat nog waar het stond): Geen export.");
-    check(failed, "inbox", "Nog niet ingelezen, Kluis probeert het opnieuw: Schijf vol.");
-    check(failed, "drop", "Niet ingelezen: Schijf vol.");
+  it("says where a refused or failed file is, and why", () => {
+    const refused: ExportResult = { fileName: "x.txt", outcome: { kind: "refused", problem: { kind: "noExport" } } };
+    const failed: ExportResult = {
+      fileName: "x.txt",
+      outcome: { kind: "failed", problem: { kind: "vault", detail: "No space left on device" } },
+    };
+    const noExport = "Hierin staat geen WhatsApp-export (geen .txt of .zip).";
+    check(refused, "inbox", `Niet ingelezen, in quarantaine gezet: ${noExport}`);
+    check(refused, "drop", `Niet ingelezen (het bestand staat nog waar het stond): ${noExport}`);
+    check(failed, "inbox", "Nog niet ingelezen, Kluis probeert het opnieuw: De kluis kon het niet opslaan (No space left on device).");
+    check(failed, "drop", "Niet ingelezen: De kluis kon het niet opslaan (No space left on device).");
+    expect(exportLine(refused, "drop", en)).toBe(
+      "Not imported (the file is still where it was): There is no WhatsApp export in it (no .txt or .zip).",
+    );
   });
 });

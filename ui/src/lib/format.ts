@@ -1,83 +1,79 @@
-// Presentation rules for dates and statuses, in Dutch, kept pure for tests.
-import type { CaseStatusDto, ExportResult, ImportVia, UnlockAs } from "./bindings";
+// Presentation of times, counts and outcomes in the window's language,
+// kept pure for tests. Times arrive in parts (Stamp) and go through Intl.
+import type { ClockTime, DateDto, ExportResult, ImportVia, Stamp, UnlockAs } from "./api/bindings";
+import { intlLocale, t, type Messages } from "./i18n";
 
-const MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"];
+const pad = (n: number) => String(n).padStart(2, "0");
 
-/** `YYYY-MM-DDTHH:MM:SS` as the list shows it: the time today, else the date. */
-export function listTime(at: string | null, today: string): string {
-  if (!at) return "";
-  const [date, time] = at.split("T");
-  if (!date || !time) return at;
-  if (date === today) return time.slice(0, 5);
-  const [year, month, day] = date.split("-");
-  const name = MONTHS[Number(month) - 1] ?? month;
-  return year === today.slice(0, 4) ? `${Number(day)} ${name}` : `${Number(day)} ${name} ${year}`;
+/** A date as a key for grouping and comparing: `YYYY-MM-DD`. */
+export const dateKey = (d: DateDto | Stamp): string => `${d.year}-${pad(d.month)}-${pad(d.day)}`;
+
+/** Today in the laptop's local time. */
+export function localToday(now: Date = new Date()): DateDto {
+  return { year: now.getFullYear(), month: now.getMonth() + 1, day: now.getDate() };
 }
 
-/** The time of day of a message, `HH:MM`. */
-export function clockTime(at: string): string {
-  return at.slice(11, 16);
+const asDate = (s: DateDto & Partial<ClockTime>) => new Date(s.year, s.month - 1, s.day, s.hour ?? 0, s.minute ?? 0);
+
+function dayMonth(d: DateDto, today: DateDto, locale: string): string {
+  const withYear = d.year !== today.year;
+  return new Intl.DateTimeFormat(locale, {
+    day: "numeric",
+    month: "short",
+    ...(withYear ? { year: "numeric" } : {}),
+  })
+    .format(asDate(d))
+    .replace(".", "");
+}
+
+/** A time of day: `09:05`. */
+export function clockTime(at: ClockTime, locale = intlLocale): string {
+  return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(
+    asDate({ year: 2000, month: 1, day: 1, ...at }),
+  );
+}
+
+/** As the list shows a conversation's latest message: the time today, else the date. */
+export function listTime(at: Stamp | null, today: DateDto, locale = intlLocale): string {
+  if (!at) return "";
+  if (dateKey(at) === dateKey(today)) return clockTime(at, locale);
+  return dayMonth(at, today, locale);
 }
 
 /** The heading above a day's messages. */
-export function dayHeading(date: string, today: string): string {
-  if (date === today) return "Vandaag";
-  const [year, month, day] = date.split("-");
-  const name = MONTHS[Number(month) - 1] ?? month;
-  return `${Number(day)} ${name} ${year}`;
-}
-
-/** "1 gesprek", "7 gesprekken". */
-export function conversationCount(n: number): string {
-  return `${n} ${n === 1 ? "gesprek" : "gesprekken"}`;
-}
-
-export const STATUS_LABEL: Record<CaseStatusDto, string> = {
-  open: "Open",
-  waitingOnCitizen: "Wacht op inwoner",
-  resolved: "Afgehandeld",
-};
-
-/** Today as `YYYY-MM-DD` in the laptop's local time. */
-export function localToday(now: Date = new Date()): string {
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+export function dayHeading(day: DateDto, today: DateDto, messages: Messages = t, locale = intlLocale): string {
+  if (dateKey(day) === dateKey(today)) return messages.conversations.today;
+  return new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric" })
+    .format(asDate(day))
+    .replace(".", "");
 }
 
 /** Whose key slot, as the lock screen names it. */
-export function unlockAsLabel(who: UnlockAs): string {
+export function unlockAsLabel(who: UnlockAs, messages: Messages = t): string {
   switch (who.kind) {
     case "operator":
       return who.name;
     case "admin":
-      return "Beheerder";
+      return messages.who.admin;
     case "recovery":
-      return "Herstelsleutel";
+      return messages.who.recovery;
   }
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
 /** One export's outcome in a sentence, as the import panel shows it. */
-export function exportLine(result: ExportResult, via: ImportVia): string {
+export function exportLine(result: ExportResult, via: ImportVia, messages: Messages = t): string {
+  const m = messages.imports;
   const o = result.outcome;
   switch (o.kind) {
     case "imported": {
-      const parts = [`${o.newMessages} nieuw`, `${o.already} al aanwezig`];
-      if (o.mediaStored > 0) parts.push(plural(o.mediaStored, "bestand opgeslagen", "bestanden opgeslagen"));
-      if (o.mediaMissing > 0) {
-        parts.push(plural(o.mediaMissing, "bestand ontbreekt", "bestanden ontbreken") + " in de export");
-      }
-      const name = o.newConversation ? `${o.chatName} (nieuw gesprek)` : o.chatName;
-      return `${name}: ${parts.join(", ")}`;
+      const parts = [m.newMessages(o.newMessages), m.already(o.already)];
+      if (o.mediaStored > 0) parts.push(m.mediaStored(o.mediaStored));
+      if (o.mediaMissing > 0) parts.push(m.mediaMissing(o.mediaMissing));
+      return m.imported(o.chatName, o.newConversation, parts);
     }
     case "refused":
-      return via === "inbox"
-        ? `Niet ingelezen, in quarantaine gezet: ${o.reason}`
-        : `Niet ingelezen (het bestand staat nog waar het stond): ${o.reason}`;
+      return (via === "inbox" ? m.refusedInbox : m.refusedDrop)(m.problem(o.problem));
     case "failed":
-      return via === "inbox"
-        ? `Nog niet ingelezen, Kluis probeert het opnieuw: ${o.reason}`
-        : `Niet ingelezen: ${o.reason}`;
+      return (via === "inbox" ? m.failedInbox : m.failedDrop)(m.problem(o.problem));
   }
 }

@@ -25,9 +25,9 @@ shifts: string,
  */
 outsideShift: boolean, 
 /**
- * Today is closed (`YYYY-MM-DD`): nobody unlocks until tomorrow.
+ * Today is closed: operators wait until tomorrow.
  */
-dayClosed: string | null, } | { "state": "open", who: UnlockAs, closingAt: string | null, } | { "state": "unavailable", reason: string, };
+dayClosed: DateDto | null, } | { "state": "open", who: UnlockAs, closingAt: ClockTime | null, } | { "state": "unavailable", problem: Unavailable, };
 
 export type UnlockAs = { "kind": "operator", "name": string } | { "kind": "admin" } | { "kind": "recovery" };
 
@@ -59,9 +59,9 @@ labels: Array<string>, };
 
 export type ConversationSummary = { 
 /**
- * `YYYY-MM-DDTHH:MM:SS` of the latest message.
+ * The latest message's time.
  */
-lastActivity: string | null, 
+lastActivity: Stamp | null, 
 /**
  * The start of the latest message's text.
  */
@@ -119,9 +119,9 @@ labels: Array<string>, };
 
 export type MessageView = { 
 /**
- * `YYYY-MM-DDTHH:MM:SS`, local time as written in the export.
+ * Local time as written in the export.
  */
-at: string, 
+at: Stamp, 
 /**
  * Who wrote it.
  */
@@ -135,9 +135,9 @@ author: string | null,
  */
 text: string, };
 
-export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "outsideShift" } | { "kind": "reasonNeeded" } | { "kind": "dayClosed", day: string, } | { "kind": "adminNeeded", failures: number, } | { "kind": "notPermitted" } | { "kind": "seal", message: string, } | { "kind": "vault", message: string, };
+export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "outsideShift" } | { "kind": "reasonNeeded" } | { "kind": "dayClosed", day: DateDto, } | { "kind": "adminNeeded", failures: number, } | { "kind": "notPermitted" } | { "kind": "noTarget" } | { "kind": "seal", detail: string, } | { "kind": "vault", detail: string, };
 
-export type PageEvent = { "kind": "dropHover", over: boolean, } | { "kind": "imported" } & ImportBatch | { "kind": "inboxProblem", message: string, } | { "kind": "locked", why: string, } | { "kind": "closingSoon", closingAt: string, } | { "kind": "clockSetBack", minutes: bigint, } | { "kind": "lockScreenChanged" };
+export type PageEvent = { "kind": "dropHover", over: boolean, } | { "kind": "imported" } & ImportBatch | { "kind": "inboxProblem", problem: InboxProblem, } | { "kind": "locked", why: LockReason, } | { "kind": "closingSoon", closingAt: ClockTime, } | { "kind": "clockSetBack", minutes: number, } | { "kind": "lockScreenChanged" };
 
 export type ImportBatch = { via: ImportVia, exports: Array<ExportResult>, };
 
@@ -149,16 +149,12 @@ export type ExportResult = {
  */
 fileName: string, outcome: ExportOutcome, };
 
-export type ExportOutcome = { "kind": "imported", conversation: number, chatName: string, newConversation: boolean, newMessages: number, already: number, mediaStored: number, mediaMissing: number, 
-/**
- * Plain Dutch, one sentence each.
- */
-warnings: Array<string>, 
+export type ExportOutcome = { "kind": "imported", conversation: number, chatName: string, newConversation: boolean, newMessages: number, already: number, mediaStored: number, mediaMissing: number, warnings: Array<WarningDto>, 
 /**
  * What stayed in the inbox although imported (it could not be
  * removed), and why.
  */
-leftBehind: string | null, } | { "kind": "refused", reason: string, } | { "kind": "failed", reason: string, };
+leftBehind: string | null, } | { "kind": "refused", problem: ImportProblem, } | { "kind": "failed", problem: ImportProblem, };
 
 export type InboxView = { 
 /**
@@ -203,3 +199,21 @@ export type QuarantinedFile = { name: string,
  * As written beside it.
  */
 reason: string, };
+
+export type Stamp = { year: number, month: number, day: number, hour: number, minute: number, second: number, };
+
+export type ClockTime = { hour: number, minute: number, };
+
+export type DateDto = { year: number, month: number, day: number, };
+
+export type Unavailable = { "kind": "inUse" } | { "kind": "damaged", detail: string, };
+
+export type LockReason = "idle" | "osLocked" | "suspend" | "byHand" | "dayClosed";
+
+export type InboxProblem = { "kind": "setting", detail: string, } | { "kind": "create", dir: string, detail: string, } | { "kind": "watch", dir: string, detail: string, } | { "kind": "read", detail: string, };
+
+export type ImportProblem = { "kind": "vanished" } | { "kind": "unreadable", detail: string, } | { "kind": "symlink" } | { "kind": "noExport" } | { "kind": "notAnExport", detail: string, } | { "kind": "zipRefused", detail: string, } | { "kind": "locked" } | { "kind": "notOpen" } | { "kind": "demo" } | { "kind": "vault", detail: string, } | { "kind": "noted", detail: string, };
+
+export type WarningDto = { "kind": "ambiguousDates", readAs: DateOrderDto, couldBe: DateOrderDto, } | { "kind": "invalidBytes", messages: number, } | { "kind": "preamble", lines: number, } | { "kind": "possiblyCut", messages: number, } | { "kind": "gapBefore" } | { "kind": "gapAfter" } | { "kind": "sameNameOtherParticipants" };
+
+export type DateOrderDto = "dayMonthYear" | "monthDayYear" | "yearMonthDay";

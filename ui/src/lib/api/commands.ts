@@ -1,0 +1,49 @@
+// Generated from src-tauri/src/commands.rs by src-tauri/tests/bindings.rs; do not edit.
+// The only module that calls invoke. A command fails with a CommandError.
+// Regenerate: UPDATE_BINDINGS=1 cargo test -p kluis-app --test bindings
+import { invoke, type Channel } from "@tauri-apps/api/core";
+import type { AppInfo, ClosingOverview, ConversationSummary, ConversationView, InboxView, PageEvent, SealedDay, UnlockAs } from "./bindings";
+
+/** About the running app. */
+export const appInfo = (): Promise<AppInfo> =>
+  invoke("app_info");
+
+/** Opens the vault with `who`'s passphrase (or the recovery key), if the lock allows it now (`reason`: why the admin or recovery key opens outside the shift), and starts watching the inbox. Runs off the main thread: Argon2id takes a second. */
+export const unlock = (who: UnlockAs, passphrase: string, reason: string | null): Promise<void> =>
+  invoke("unlock", { who, passphrase, reason });
+
+/** Locks the vault: the data key leaves memory and the store closes. */
+export const lock = (): Promise<void> =>
+  invoke("lock");
+
+/** The operator is at work (typed, clicked, scrolled): the idle lock waits. */
+export const activity = (): Promise<void> =>
+  invoke("activity");
+
+/** Starts the closing procedure (the lock counts it as closing). */
+export const startClosing = (): Promise<void> =>
+  invoke("start_closing");
+
+/** What the closing procedure checks: the inbox emptied, open cases, the stick in place. */
+export const closingOverview = (): Promise<ClosingOverview> =>
+  invoke("closing_overview");
+
+/** Seals the day to the stick (`archive.out`): written, read back, verified, recorded; then the day is closed and the vault locks. Off the main thread: a day's media take seconds. */
+export const sealDay = (): Promise<SealedDay> =>
+  invoke("seal_day");
+
+/** The conversation list, filtered by `query` (empty: all), most recent first. */
+export const listConversations = (query: string): Promise<ConversationSummary[]> =>
+  invoke("list_conversations", { query });
+
+/** One conversation with all its messages. */
+export const openConversation = (id: number): Promise<ConversationView> =>
+  invoke("open_conversation", { id });
+
+/** The inbox folder and the files its quarantine holds. */
+export const inbox = (): Promise<InboxView> =>
+  invoke("inbox");
+
+/** The page's channel for what happens to imports (a drop, the inbox). */
+export const pageEvents = (channel: Channel<PageEvent>): Promise<void> =>
+  invoke("page_events", { channel });

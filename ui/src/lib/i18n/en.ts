@@ -1,0 +1,193 @@
+// Every sentence the window says, in English. Its shape is the Dutch
+// catalogue's (`Messages`): a missing or extra key fails `npm run check`.
+import type { DateOrderDto } from "../api/bindings";
+import type { Messages } from "./nl";
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+const ORDER: Record<DateOrderDto, string> = {
+  dayMonthYear: "day-month-year",
+  monthDayYear: "month-day-year",
+  yearMonthDay: "year-month-day",
+};
+
+export const en: Messages = {
+  app: {
+    brand: "Kluis",
+    demoBadge: "Demo · fictional data",
+    demoTitle: "There is no vault on this laptop yet. Everything you see is made up.",
+    version: (v) => `v${v}`,
+    somethingWrong: "Something went wrong. Please try again.",
+    unavailable: (p) =>
+      p.kind === "inUse"
+        ? "The vault is already open in another Kluis. Close that one first."
+        : `The vault cannot be opened (${p.detail}). Ask the administrator.`,
+  },
+  who: {
+    admin: "Administrator",
+    recovery: "Recovery key",
+  },
+  lock: {
+    title: "Kluis is locked",
+    whoAreYou: "Who are you?",
+    passphrase: "Passphrase",
+    recoveryKey: "Recovery key",
+    reason: "Reason (recorded)",
+    unlock: "Unlock",
+    unlocking: "Unlocking…",
+    dayClosed:
+      "The day is closed. You can unlock again tomorrow. The administrator can open the vault with a reason; the day stays closed.",
+    outsideShift: (shifts) =>
+      `Outside the shift hours${shifts ? ` (${shifts})` : ""}: only the administrator or the recovery key can unlock now, with a reason.`,
+    tryAgainIn: (seconds) => `Try again in ${seconds} s.`,
+    why: {
+      idle: "Locked: no activity for a while.",
+      osLocked: "Locked: the laptop's screen was locked.",
+      suspend: "Locked: the laptop went to sleep.",
+      byHand: "Locked.",
+      dayClosed: "The day is closed. You can unlock again tomorrow.",
+    },
+    sealed: (id, conversations, messages, check) =>
+      `Package ${id} is sealed (${conversations} conversations, ${messages} messages). Check code for the log book: ${check}.`,
+  },
+  errors: {
+    wrongPassphrase: (failures) =>
+      failures > 0 ? `Wrong passphrase (attempt ${failures}).` : "Wrong passphrase.",
+    tooSoon: "Too many failed attempts.",
+    outsideShift: "Outside the shift hours only the administrator (or the recovery key) can unlock, with a reason.",
+    reasonNeeded: "Give a reason: outside the shift hours and after the closing it is recorded.",
+    dayClosed: "The day is closed. You can unlock again tomorrow.",
+    adminNeeded: (failures) =>
+      `${failures} failed attempts in a row: only the administrator (or the recovery key) can unlock now.`,
+    notPermitted: "Only the administrator may do this.",
+    unlockFailed: "Unlocking failed. Please try again.",
+    conversationNotFound: "This conversation does not exist (any more).",
+    locked: "The vault is locked.",
+    noVault: "This needs a vault; the demo has none.",
+    noTarget: "No folder is set for the package: ask the administrator.",
+    seal: (detail) => `Sealing failed; the day is still open and nothing was recorded (${detail}).`,
+    vault: (detail) => `The vault could not do it (${detail}).`,
+  },
+  console: {
+    imports: "Imports",
+    closeDay: "Close the day",
+    lock: "Lock",
+    closingSoon: (at) => `Kluis closes at ${at}. Finish your work; shortly after, the day is closed.`,
+    clockSetBack: (minutes) =>
+      `The laptop's clock was set back by ${minutes} minutes. Kluis counts on from the latest time it saw; this is recorded.`,
+    dropHere: "Let go to import the export",
+    dropLocked: "Unlock Kluis first: nothing is imported now",
+  },
+  conversations: {
+    listLabel: "Conversations",
+    paneLabel: "Conversation",
+    search: "Search conversations (Alt+S)",
+    count: (n) => plural(n, "conversation", "conversations"),
+    none: "No conversations found.",
+    choose: "Choose a conversation on the left.",
+    keys: "Alt+J / Alt+K: next / previous conversation · Alt+S: search",
+    reference: "Case number",
+    today: "Today",
+    status: {
+      open: "Open",
+      waitingOnCitizen: "Waiting on the citizen",
+      resolved: "Resolved",
+    },
+  },
+  imports: {
+    title: "Imports",
+    close: "Close",
+    putExports: "Put exports in",
+    orDrop: "or drop them on this window.",
+    latest: "Latest imports",
+    nothingYet: "Nothing imported since the unlock.",
+    viaDrop: "dropped",
+    viaInbox: "from the inbox",
+    quarantine: (n) => `In quarantine (${n})`,
+    quarantineEmpty: "No files set aside.",
+    quarantineIntro: "These files could not be imported. They are in",
+    quarantineOutro: ", with the reason beside them.",
+    imported: (name, fresh, parts) => `${fresh ? `${name} (new conversation)` : name}: ${parts.join(", ")}`,
+    newMessages: (n) => `${n} new`,
+    already: (n) => `${n} already present`,
+    mediaStored: (n) => plural(n, "file stored", "files stored"),
+    mediaMissing: (n) => `${plural(n, "file", "files")} missing from the export`,
+    refusedInbox: (why) => `Not imported, put in quarantine: ${why}`,
+    refusedDrop: (why) => `Not imported (the file is still where it was): ${why}`,
+    failedInbox: (why) => `Not imported yet, Kluis tries again: ${why}`,
+    failedDrop: (why) => `Not imported: ${why}`,
+    problem: (p) => {
+      switch (p.kind) {
+        case "vanished":
+          return "The file disappeared while Kluis was reading it.";
+        case "unreadable":
+          return `The file could not be read (${p.detail}).`;
+        case "symlink":
+          return "This is a shortcut; Kluis takes only the export file itself.";
+        case "noExport":
+          return "There is no WhatsApp export in it (no .txt or .zip).";
+        case "notAnExport":
+          return `This is not a WhatsApp export (${p.detail}).`;
+        case "zipRefused":
+          return `The zip file was refused (${p.detail}).`;
+        case "locked":
+          return "The vault locked before this file's turn; it is imported after the unlock.";
+        case "notOpen":
+          return "The vault is locked: unlock it and drop the file again.";
+        case "demo":
+          return "This is the demo: there is no vault to keep it in. Nothing was imported.";
+        case "vault":
+          return `The vault could not store it (${p.detail}).`;
+        case "noted":
+          return `See the note in the quarantine (${p.detail}).`;
+      }
+    },
+    warning: (w) => {
+      switch (w.kind) {
+        case "ambiguousDates":
+          return `The dates were read as ${ORDER[w.readAs]}, but may be ${ORDER[w.couldBe]}: check a few dates.`;
+        case "invalidBytes":
+          return `${w.messages} messages hold characters that could not be read; they show as \u{fffd}.`;
+        case "preamble":
+          return `${w.lines} lines before the first message are only in the original file.`;
+        case "possiblyCut":
+          return `The export has exactly ${w.messages} messages, WhatsApp's limit: older messages are probably missing.`;
+        case "gapBefore":
+          return "This export does not join what was there: messages before it may be missing.";
+        case "gapAfter":
+          return "This export does not join what was there: messages after it may be missing.";
+        case "sameNameOtherParticipants":
+          return "A conversation with this name but other participants exists; this one is kept apart.";
+      }
+    },
+    inboxProblem: (p) => {
+      switch (p.kind) {
+        case "setting":
+          return `The inbox's setting cannot be read (${p.detail}).`;
+        case "create":
+          return `The inbox ${p.dir} cannot be created (${p.detail}).`;
+        case "watch":
+          return `The inbox ${p.dir} cannot be watched (${p.detail}).`;
+        case "read":
+          return `The inbox cannot be read (${p.detail}).`;
+      }
+    },
+  },
+  closing: {
+    title: "Close the day",
+    close: "Close",
+    inboxEmpty: "The inbox is empty: every export is imported.",
+    inboxWaiting: (n) => `${plural(n, "export is", "exports are")} still waiting in the inbox.`,
+    noneOpen: "No open conversations.",
+    open: (n) => `${plural(n, "conversation is", "conversations are")} still open: check the handover notes.`,
+    noTarget: "No folder is set for the package: ask the administrator.",
+    targetReady: "The package goes to",
+    insertStick: "Insert the USB stick:",
+    notThere: "is not there.",
+    lookAgain: "Look again",
+    seal: "Seal and close",
+    sealing: "Sealing…",
+    sealFailed: "Sealing failed. Please try again.",
+    after: "After sealing, Kluis is locked until tomorrow.",
+  },
+};

@@ -1,0 +1,204 @@
+// Every sentence the window says, in Dutch (the default). The English
+// catalogue must have the same shape: a missing key fails `npm run check`.
+import type {
+  DateOrderDto,
+  ImportProblem,
+  InboxProblem,
+  LockReason,
+  Unavailable,
+  WarningDto,
+} from "../api/bindings";
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+const ORDER: Record<DateOrderDto, string> = {
+  dayMonthYear: "dag-maand-jaar",
+  monthDayYear: "maand-dag-jaar",
+  yearMonthDay: "jaar-maand-dag",
+};
+
+export const nl = {
+  app: {
+    brand: "Kluis",
+    demoBadge: "Demo · fictieve gegevens",
+    demoTitle: "Er is nog geen kluis op deze laptop. Alles wat u ziet is verzonnen.",
+    version: (v: string) => `v${v}`,
+    somethingWrong: "Er ging iets mis. Probeer het opnieuw.",
+    unavailable: (p: Unavailable) =>
+      p.kind === "inUse"
+        ? "De kluis is al geopend door een ander Kluis-programma. Sluit dat eerst."
+        : `De kluis kan niet worden geopend (${p.detail}). Vraag het de beheerder.`,
+  },
+  who: {
+    admin: "Beheerder",
+    recovery: "Herstelsleutel",
+  },
+  lock: {
+    title: "Kluis is vergrendeld",
+    whoAreYou: "Wie bent u?",
+    passphrase: "Wachtwoord",
+    recoveryKey: "Herstelsleutel",
+    reason: "Reden (wordt vastgelegd)",
+    unlock: "Ontgrendelen",
+    unlocking: "Bezig met ontgrendelen…",
+    dayClosed:
+      "De dag is afgesloten. Morgen kunt u weer ontgrendelen. De beheerder kan de kluis met een reden openen; de dag blijft afgesloten.",
+    outsideShift: (shifts: string) =>
+      `Buiten de diensttijden${shifts ? ` (${shifts})` : ""}: alleen de beheerder of de herstelsleutel kan nu ontgrendelen, met een reden.`,
+    tryAgainIn: (seconds: number) => `Probeer het over ${seconds} s opnieuw.`,
+    why: {
+      idle: "Vergrendeld: een tijd geen activiteit.",
+      osLocked: "Vergrendeld: het scherm van de laptop werd vergrendeld.",
+      suspend: "Vergrendeld: de laptop ging in slaapstand.",
+      byHand: "Vergrendeld.",
+      dayClosed: "De dag is afgesloten. Morgen kunt u weer ontgrendelen.",
+    } satisfies Record<LockReason, string>,
+    sealed: (id: string, conversations: number, messages: number, check: string) =>
+      `Pakket ${id} is verzegeld (${conversations} gesprekken, ${messages} berichten). Controlecode voor het logboek: ${check}.`,
+  },
+  errors: {
+    wrongPassphrase: (failures: number) =>
+      failures > 0 ? `Onjuist wachtwoord (poging ${failures}).` : "Onjuist wachtwoord.",
+    tooSoon: "Te veel mislukte pogingen.",
+    outsideShift: "Buiten de diensttijden kan alleen de beheerder (of de herstelsleutel) ontgrendelen, met een reden.",
+    reasonNeeded: "Geef een reden: buiten de diensttijden en na het afsluiten wordt die vastgelegd.",
+    dayClosed: "De dag is afgesloten. Morgen kunt u weer ontgrendelen.",
+    adminNeeded: (failures: number) =>
+      `${failures} mislukte pogingen achter elkaar: alleen de beheerder (of de herstelsleutel) kan nu ontgrendelen.`,
+    notPermitted: "Dit mag alleen de beheerder.",
+    unlockFailed: "Ontgrendelen is mislukt. Probeer het opnieuw.",
+    conversationNotFound: "Dit gesprek bestaat niet (meer).",
+    locked: "De kluis is vergrendeld.",
+    noVault: "Dit kan alleen met een kluis, niet in de demo.",
+    noTarget: "Er is geen doelmap voor het pakket ingesteld: vraag het de beheerder.",
+    seal: (detail: string) => `Verzegelen is mislukt; de dag is nog open en er is niets vastgelegd (${detail}).`,
+    vault: (detail: string) => `De kluis kon het niet doen (${detail}).`,
+  },
+  console: {
+    imports: "Inlezen",
+    closeDay: "Dag afsluiten",
+    lock: "Vergrendelen",
+    closingSoon: (at: string) => `Om ${at} sluit Kluis. Rond uw werk af; kort daarna wordt de dag afgesloten.`,
+    clockSetBack: (minutes: number) =>
+      `De klok van de laptop is ${minutes} minuten teruggezet. Kluis telt door vanaf de laatst geziene tijd; dit is vastgelegd.`,
+    dropHere: "Laat los om de export in te lezen",
+    dropLocked: "Ontgrendel Kluis eerst: er wordt nu niets ingelezen",
+  },
+  conversations: {
+    listLabel: "Gesprekken",
+    paneLabel: "Gesprek",
+    search: "Zoek in gesprekken (Alt+S)",
+    count: (n: number) => plural(n, "gesprek", "gesprekken"),
+    none: "Geen gesprekken gevonden.",
+    choose: "Kies links een gesprek.",
+    keys: "Alt+J / Alt+K: volgend / vorig gesprek · Alt+S: zoeken",
+    reference: "Zaaknummer",
+    today: "Vandaag",
+    status: {
+      open: "Open",
+      waitingOnCitizen: "Wacht op inwoner",
+      resolved: "Afgehandeld",
+    },
+  },
+  imports: {
+    title: "Inlezen",
+    close: "Sluiten",
+    putExports: "Zet exports in",
+    orDrop: "of sleep ze op dit venster.",
+    latest: "Laatst ingelezen",
+    nothingYet: "Nog niets ingelezen sinds het ontgrendelen.",
+    viaDrop: "gesleept",
+    viaInbox: "uit de inbox",
+    quarantine: (n: number) => `In quarantaine (${n})`,
+    quarantineEmpty: "Geen bestanden apart gezet.",
+    quarantineIntro: "Deze bestanden konden niet worden ingelezen. Ze staan in",
+    quarantineOutro: ", met de reden ernaast.",
+    imported: (name: string, fresh: boolean, parts: string[]) =>
+      `${fresh ? `${name} (nieuw gesprek)` : name}: ${parts.join(", ")}`,
+    newMessages: (n: number) => `${n} nieuw`,
+    already: (n: number) => `${n} al aanwezig`,
+    mediaStored: (n: number) => plural(n, "bestand opgeslagen", "bestanden opgeslagen"),
+    mediaMissing: (n: number) => `${plural(n, "bestand ontbreekt", "bestanden ontbreken")} in de export`,
+    refusedInbox: (why: string) => `Niet ingelezen, in quarantaine gezet: ${why}`,
+    refusedDrop: (why: string) => `Niet ingelezen (het bestand staat nog waar het stond): ${why}`,
+    failedInbox: (why: string) => `Nog niet ingelezen, Kluis probeert het opnieuw: ${why}`,
+    failedDrop: (why: string) => `Niet ingelezen: ${why}`,
+    problem: (p: ImportProblem): string => {
+      switch (p.kind) {
+        case "vanished":
+          return "Het bestand verdween terwijl Kluis het las.";
+        case "unreadable":
+          return `Het bestand kon niet worden gelezen (${p.detail}).`;
+        case "symlink":
+          return "Dit is een snelkoppeling; Kluis neemt alleen het exportbestand zelf.";
+        case "noExport":
+          return "Hierin staat geen WhatsApp-export (geen .txt of .zip).";
+        case "notAnExport":
+          return `Dit is geen WhatsApp-export (${p.detail}).`;
+        case "zipRefused":
+          return `Het zip-bestand is geweigerd (${p.detail}).`;
+        case "locked":
+          return "De kluis werd vergrendeld voordat dit bestand aan de beurt was; het wordt na het ontgrendelen ingelezen.";
+        case "notOpen":
+          return "De kluis is vergrendeld: ontgrendel hem en sleep het bestand opnieuw.";
+        case "demo":
+          return "Dit is de demo: er is geen kluis om in op te slaan. Er is niets ingelezen.";
+        case "vault":
+          return `De kluis kon het niet opslaan (${p.detail}).`;
+        case "noted":
+          return `Zie de notitie in de quarantaine (${p.detail}).`;
+      }
+    },
+    warning: (w: WarningDto): string => {
+      switch (w.kind) {
+        case "ambiguousDates":
+          return `De datums zijn gelezen als ${ORDER[w.readAs]}, maar kunnen ook ${ORDER[w.couldBe]} zijn: controleer een paar datums.`;
+        case "invalidBytes":
+          return `${w.messages} berichten bevatten tekens die niet te lezen waren; die staan er als \u{fffd}.`;
+        case "preamble":
+          return `${w.lines} regels vóór het eerste bericht staan alleen in het originele bestand.`;
+        case "possiblyCut":
+          return `De export heeft precies ${w.messages} berichten, de grens van WhatsApp: oudere berichten ontbreken waarschijnlijk.`;
+        case "gapBefore":
+          return "Deze export sluit niet aan op wat er al was: er kunnen berichten ervóór ontbreken.";
+        case "gapAfter":
+          return "Deze export sluit niet aan op wat er al was: er kunnen berichten erna ontbreken.";
+        case "sameNameOtherParticipants":
+          return "Er is al een gesprek met deze naam maar met andere deelnemers; dit gesprek staat apart.";
+      }
+    },
+    inboxProblem: (p: InboxProblem): string => {
+      switch (p.kind) {
+        case "setting":
+          return `De instelling van de inbox is niet te lezen (${p.detail}).`;
+        case "create":
+          return `De inbox ${p.dir} kan niet worden aangemaakt (${p.detail}).`;
+        case "watch":
+          return `De inbox ${p.dir} kan niet worden bewaakt (${p.detail}).`;
+        case "read":
+          return `De inbox kan niet worden gelezen (${p.detail}).`;
+      }
+    },
+  },
+  closing: {
+    title: "Dag afsluiten",
+    close: "Sluiten",
+    inboxEmpty: "De inbox is leeg: alle exports zijn ingelezen.",
+    inboxWaiting: (n: number) =>
+      `Er ${n === 1 ? "wacht nog 1 export" : `wachten nog ${n} exports`} in de inbox.`,
+    noneOpen: "Geen open gesprekken.",
+    open: (n: number) =>
+      `${n} ${n === 1 ? "gesprek staat" : "gesprekken staan"} nog open: controleer de overdrachtsnotities.`,
+    noTarget: "Er is geen doelmap voor het pakket ingesteld: vraag het de beheerder.",
+    targetReady: "Het pakket gaat naar",
+    insertStick: "Steek de USB-stick in:",
+    notThere: "is er niet.",
+    lookAgain: "Opnieuw kijken",
+    seal: "Verzegelen en afsluiten",
+    sealing: "Bezig met verzegelen…",
+    sealFailed: "Verzegelen is mislukt. Probeer het opnieuw.",
+    after: "Na het verzegelen wordt Kluis vergrendeld tot morgen.",
+  },
+};
+
+export type Messages = typeof nl;
