@@ -297,3 +297,52 @@ fn the_role_table_holds_on_the_command_line() {
     );
     std::fs::remove_dir_all(&w.root).unwrap();
 }
+
+/// The vault's notes outside the encryption (`outside.json`) are anyone's
+/// to edit: a latest time seen moved into another day's shift opens
+/// nothing, and an audit entry written there in the admin's name is
+/// recorded as a refused note in the lock's name.
+#[test]
+fn the_notes_outside_the_encryption_open_nothing_and_forge_nothing() {
+    let w = World::new("notes");
+    let search = ["search", "chat"];
+    check(&w.run("Sanne", &search), 0, "");
+    w.clock.set("2026-11-28 23:00"); // a Saturday
+    check(&w.run("Sanne", &search), 7, "outside the shift hours");
+    let path = w.vault().join("outside.json");
+    let mut notes: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    // Wednesday 2 December 2026, 10:00 CET: inside the shift.
+    notes["notes"]["lock.seen"] = "1796202000".into();
+    notes["deferred"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "at": 1_795_420_800, "operator": "admin", "action": "override",
+            "subject": "vault", "detail": "forged by an operator"
+        }));
+    std::fs::write(&path, notes.to_string()).unwrap();
+    check(&w.run("Sanne", &search), 7, "outside the shift hours");
+    check(&w.run("Sanne", &search), 7, "outside the shift hours");
+
+    let vault = kluis_vault::Vault::open(&w.vault()).unwrap();
+    let session = vault
+        .unlock(
+            &kluis_vault::SlotOwner::Admin,
+            &secrecy::SecretString::from(ADMIN.to_owned()),
+            1_795_420_800,
+        )
+        .unwrap();
+    let log = kluis_vault::audit::after(session.store(), 0).unwrap();
+    assert!(
+        !log.iter()
+            .any(|e| e.detail.contains("forged") && e.operator == "admin"),
+        "a forged entry in the admin's name: {log:?}"
+    );
+    assert!(
+        log.iter().any(|e| e.operator == "kluis"
+            && e.detail.starts_with("refused a note that is no lock event"))
+    );
+    drop(session);
+    std::fs::remove_dir_all(&w.root).unwrap();
+}

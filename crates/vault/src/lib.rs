@@ -21,6 +21,7 @@ mod vault;
 
 pub use keys::{DataKey, KdfParams, KeySlot, SlotOwner};
 pub use local_time::LocalTime;
+pub use outside::LOCK_OPERATOR;
 pub use vault::{Outside, Session, Vault};
 
 use std::path::PathBuf;

@@ -47,30 +47,45 @@ impl DeferredEntry {
         }
     }
 
-    /// As an entry to append; an action this version does not know (the
-    /// file was edited) is kept as an edit, with its name in the detail.
+    /// As an entry to append. The notes are outside the encryption, so
+    /// anyone with the folder can edit them: only the lock's own events,
+    /// in its own name, are taken as such; anything else is recorded as
+    /// a refused note, in the lock's name, never in the name it claims.
     pub(crate) fn with_entry<T>(&self, f: impl FnOnce(&NewEntry<'_>) -> T) -> T {
-        match AuditAction::from_name(&self.action) {
-            Some(action) => f(&NewEntry {
+        let action = AuditAction::from_name(&self.action).filter(|a| DEFERRED_ACTIONS.contains(a));
+        match action {
+            Some(action) if self.operator == LOCK_OPERATOR => f(&NewEntry {
                 at: self.at,
-                operator: &self.operator,
+                operator: LOCK_OPERATOR,
                 action,
-                subject: &self.subject,
-                detail: &self.detail,
+                subject: "vault",
+                detail: &format!("noted while locked: {}", self.detail),
             }),
-            None => {
-                let detail = format!("unknown action {:?}: {}", self.action, self.detail);
-                f(&NewEntry {
-                    at: self.at,
-                    operator: &self.operator,
-                    action: AuditAction::Edit,
-                    subject: &self.subject,
-                    detail: &detail,
-                })
-            }
+            _ => f(&NewEntry {
+                at: self.at,
+                operator: LOCK_OPERATOR,
+                action: AuditAction::Edit,
+                subject: OUTSIDE_FILE,
+                detail: &format!(
+                    "refused a note that is no lock event (action {:?} in the name of {:?}): the file was edited",
+                    self.action, self.operator
+                ),
+            }),
         }
     }
 }
+
+/// Who the audit log names for what the lock does on its own while locked.
+pub const LOCK_OPERATOR: &str = "kluis";
+
+/// What the lock notes while locked; nothing else may come from the notes.
+const DEFERRED_ACTIONS: [AuditAction; 5] = [
+    AuditAction::Lock,
+    AuditAction::DayClosed,
+    AuditAction::NewDay,
+    AuditAction::ClockSetBack,
+    AuditAction::Closing,
+];
 
 pub(crate) fn read(dir: &Path) -> Result<OutsideFile, VaultError> {
     let path = dir.join(OUTSIDE_FILE);

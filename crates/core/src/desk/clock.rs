@@ -1,14 +1,20 @@
-//! The laptop's clock, with the local zone's offset (which changes with
-//! daylight saving time): the one place Kluis reads the system clock for
-//! the lock. Adapters hand it to the desk; tests hand their own.
+//! The laptop's clock: the one place Kluis reads the system clock for the
+//! lock. Adapters hand it to the desk; tests hand their own.
+//!
+//! The local time is the Netherlands' (Europe/Amsterdam, with its daylight
+//! saving time from the IANA database), not the zone of the process: `TZ`
+//! is the user's to set, so an operator could otherwise choose an hour
+//! inside the shift. The UTC reading is the system's, which only root sets.
 //!
 //! Debug builds read `KLUIS_TEST_CLOCK` instead when it names a file, so
 //! the end-to-end and command-line tests can move time; release builds
 //! have no such door.
 
+use chrono::{Offset, TimeZone};
+
 use crate::lock::{Clock, Now};
 
-/// The system clock.
+/// The system clock, in the Dutch time zone.
 #[derive(Debug, Default)]
 pub struct SystemClock;
 
@@ -18,12 +24,19 @@ impl Clock for SystemClock {
         if let Some(now) = test_clock() {
             return now;
         }
-        let now = chrono::Local::now();
-        Now {
-            utc: now.timestamp(),
-            offset: now.offset().local_minus_utc(),
-        }
+        dutch(chrono::Utc::now().timestamp())
     }
+}
+
+/// A UTC reading with the Netherlands' offset at that moment.
+fn dutch(utc: i64) -> Now {
+    let offset = chrono::DateTime::from_timestamp(utc, 0).map_or(3600, |at| {
+        chrono_tz::Europe::Amsterdam
+            .offset_from_utc_datetime(&at.naive_utc())
+            .fix()
+            .local_minus_utc()
+    });
+    Now { utc, offset }
 }
 
 /// `UTC_SECONDS OFFSET_SECONDS` from the file `KLUIS_TEST_CLOCK` names.
@@ -54,4 +67,22 @@ fn parse(text: &str) -> Option<Now> {
         utc: parts.next()?.parse().ok()?,
         offset: parts.next()?.parse().ok()?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dutch;
+
+    #[test]
+    fn the_dutch_offset_follows_daylight_saving_time() {
+        let check = |utc: i64, offset: i32| assert_eq!(dutch(utc).offset, offset, "{utc}");
+        // 2026-03-29 01:00 UTC: summer time begins; 2026-10-25 01:00 UTC: it ends.
+        let spring = 1_774_746_000;
+        let autumn = 1_792_890_000;
+        check(spring - 1, 3600);
+        check(spring, 7200);
+        check(autumn - 1, 7200);
+        check(autumn, 3600);
+        check(1_795_420_800, 3600); // 23 November 2026
+    }
 }

@@ -43,7 +43,7 @@ pub use kluis_vault::store::{SCHEMA_VERSION, SearchQuery};
 pub use kluis_vault::{KdfParams, Outside, SlotOwner, VaultError, calibrate};
 
 /// Who the audit log names for what the lock does on its own while locked.
-const KLUIS: &str = "kluis";
+const KLUIS: &str = kluis_vault::LOCK_OPERATOR;
 
 /// What an adapter must tell its user after an operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,7 +117,18 @@ impl Desk {
             Default::default()
         });
         let now = clock.now().utc;
-        let lock = persist::lock_from(|k| notes.get(k).cloned(), now).unwrap_or_else(|e| {
+        // The notes are outside the encryption: a latest time seen from
+        // them is believed only up to the clock's own reading (a later one
+        // would move the lock's time into some other shift). After the
+        // unlock the store's memory is adopted and a set-back is caught.
+        let get = |k: &str| match k {
+            persist::SEEN => notes
+                .get(k)
+                .and_then(|v| v.parse::<i64>().ok())
+                .map(|seen| seen.min(now).to_string()),
+            _ => notes.get(k).cloned(),
+        };
+        let lock = persist::lock_from(get, now).unwrap_or_else(|e| {
             tracing::warn!(error = %e, "the noted shift hours are unreadable; defaults until unlock");
             persist::lock_from(|_| None, now).expect("the default hours parse")
         });
@@ -217,7 +228,11 @@ impl Desk {
     /// Hands `event` to the lock and carries out its effects: the audit
     /// entries first (in the store, or kept for the next unlock), then the
     /// session closed when the lock is no longer open.
+    /// An unlock comes only through [`Desk::unlock`], after the passphrase.
     pub fn apply(&self, event: Event) -> Vec<Notice> {
+        if matches!(event, Event::Unlock { .. }) {
+            return Vec::new();
+        }
         let (now, effects) = {
             let mut lock = self.lock();
             let now = self.now();

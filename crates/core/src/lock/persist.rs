@@ -16,7 +16,8 @@ pub const SHIFTS: &str = "lock.shifts";
 pub const EXCEPTIONS: &str = "lock.exceptions";
 pub const IDLE_MINUTES: &str = "lock.idle_minutes";
 pub const GRACE_MINUTES: &str = "lock.grace_minutes";
-const SEEN: &str = "lock.seen";
+/// The latest time seen (UTC seconds).
+pub const SEEN: &str = "lock.seen";
 const CLOSED_DAY: &str = "lock.closed_day";
 
 /// The shift hours of a vault where IT set none: office hours.
