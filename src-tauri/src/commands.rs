@@ -239,20 +239,12 @@ pub fn list_conversations(
     state: State<'_, AppState>,
     query: String,
 ) -> Result<Vec<ConversationSummary>, CommandError> {
-    let console = state.console();
-    let found: Vec<ConversationSummary> = match &*console {
-        Console::Demo(demo) => demo
-            .search(&query)
-            .into_iter()
-            .map(|c| (&c.summary()).into())
-            .collect(),
-        Console::Desk(desk) => desk
-            .list(&query)?
-            .iter()
-            .map(ConversationSummary::from)
-            .collect(),
-        Console::Unavailable(_) => return Err(CommandError::Locked),
-    };
+    let found: Vec<ConversationSummary> = state
+        .with_reading_desk(|desk| desk.list(&query))
+        .ok_or(CommandError::Locked)??
+        .iter()
+        .map(ConversationSummary::from)
+        .collect();
     tracing::debug!(
         command = "list_conversations",
         query_chars = query.chars().count(),
@@ -267,12 +259,10 @@ pub fn open_conversation(
     state: State<'_, AppState>,
     id: u32,
 ) -> Result<ConversationView, CommandError> {
-    let console = state.console();
-    let found = match &*console {
-        Console::Demo(demo) => demo.get(ConversationId(id)).map(ConversationView::from),
-        Console::Desk(desk) => desk.conversation(ConversationId(id))?.map(|c| (&c).into()),
-        Console::Unavailable(_) => return Err(CommandError::Locked),
-    };
+    let found = state
+        .with_reading_desk(|desk| desk.conversation(ConversationId(id)))
+        .ok_or(CommandError::Locked)??
+        .map(|c| ConversationView::from(&c));
     tracing::debug!(command = "open_conversation", id, found = found.is_some());
     found.ok_or(CommandError::ConversationNotFound { id })
 }

@@ -3,12 +3,14 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use kluis_core::LocalDate;
+use kluis_core::demo::DemoVault;
 use kluis_core::desk::{Desk, VaultError};
 use kluis_core::lock::Clock;
-use kluis_core::{Conversations, LocalDate};
 use tauri::ipc::Channel;
 
 use crate::dto::PageEvent;
@@ -16,8 +18,9 @@ use crate::dto::PageEvent;
 /// Where the conversations on screen come from.
 #[derive(Debug)]
 pub enum Console {
-    /// Generated, fictional data: no vault exists on this machine yet.
-    Demo(Conversations),
+    /// Generated, fictional data in a throw-away vault: no vault exists on
+    /// this machine yet. Read like any vault; the lock does not tick it.
+    Demo(Box<DemoVault>),
     /// The vault at the desk, which holds the lock and, while unlocked,
     /// the session.
     Desk(Box<Desk>),
@@ -42,9 +45,21 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    /// The demo console, dated from `today`.
+    /// The demo console, dated from `today`, in a throw-away vault in the
+    /// temporary folder.
     pub fn demo(today: LocalDate) -> Self {
-        Self::with(Console::Demo(kluis_core::demo::conversations(today)))
+        static MADE: AtomicU32 = AtomicU32::new(0);
+        let n = MADE.fetch_add(1, Ordering::Relaxed);
+        let root = std::env::temp_dir().join(format!("kluis-demo-{}-{n}", std::process::id()));
+        match DemoVault::open(&root, today, Box::new(kluis_core::desk::SystemClock)) {
+            Ok(demo) => Self::with(Console::Demo(Box::new(demo))),
+            Err(e) => {
+                tracing::error!(error = %e, "the demo vault could not be made");
+                Self::with(Console::Unavailable(crate::dto::Unavailable::Damaged {
+                    detail: e.to_string(),
+                }))
+            }
+        }
     }
 
     /// The vault in `dir` at the desk, locked; the demo if there is none
@@ -89,6 +104,15 @@ impl AppState {
         self.console
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs `f` with the desk the console reads, the demo's included.
+    pub fn with_reading_desk<T>(&self, f: impl FnOnce(&Desk) -> T) -> Option<T> {
+        match &*self.console() {
+            Console::Desk(desk) => Some(f(desk)),
+            Console::Demo(demo) => Some(f(demo.desk())),
+            Console::Unavailable(_) => None,
+        }
     }
 
     /// Runs `f` with the desk, if there is one (not the demo).

@@ -48,7 +48,8 @@ fn unlock(
 /// Makes the app let go of the vault, as quitting it would (the mock app
 /// itself lives on in its threads' handles).
 fn quit(app: TestApp) {
-    *app.app.state::<AppState>().console_mut() = Console::Demo(Default::default());
+    *app.app.state::<AppState>().console_mut() =
+        Console::Unavailable(kluis_app::dto::Unavailable::InUse);
 }
 
 /// The audit log's actions, oldest first, read as the admin would (after

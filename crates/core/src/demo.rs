@@ -4,11 +4,20 @@
 //! every name says it is an example ("Voorbeeld", "Testman"), every phone
 //! number is `+31 6 0000 ....` (not a number that can be issued) and every
 //! address is in the non-existent postcode 9999 XX.
+//!
+//! The demo is a throw-away vault, not a second read path: the scripts are
+//! written out as WhatsApp exports, imported through the same import as a
+//! real one, and given their cases through the desk, so the demo shows
+//! what the console shows for real, search and all.
 
-use crate::conversations::{
-    CaseStatus, Conversation, ConversationId, Conversations, Message, Sender,
-};
-use crate::personal::Personal;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use secrecy::SecretString;
+
+use crate::conversations::{CaseStatus, ConversationId, Sender};
+use crate::desk::{Desk, DeskError, KdfParams, SlotOwner};
+use crate::lock::Clock;
 use crate::time::LocalDate;
 
 /// The business account's name in the demo.
@@ -177,85 +186,192 @@ const SCRIPTS: &[Script] = &[
     },
 ];
 
-/// The demo conversations, dated relative to `today` so that they always look
-/// like this week's work.
-pub fn conversations(today: LocalDate) -> Conversations {
-    let conversations = SCRIPTS
-        .iter()
-        .zip(1..)
-        .map(|(script, id)| conversation(ConversationId(id), script, today))
-        .collect();
-    Conversations::new(conversations)
+/// Makes the demo vault in `root` (emptied first; the caller removes it
+/// when done) with the scripts dated relative to `today`, so that they
+/// always look like this week's work, and returns it open at the desk.
+/// Its passphrase is random and never leaves memory.
+pub fn desk(
+    root: &Path,
+    today: LocalDate,
+    clock: Box<dyn Clock + Send + Sync>,
+) -> Result<Desk, DeskError> {
+    let _ = std::fs::remove_dir_all(root);
+    let exports = root.join("exports");
+    std::fs::create_dir_all(&exports).map_err(crate::import::ImportError::Unreadable)?;
+    let vault = root.join("vault");
+    let passphrase: SecretString = kluis_vault::recovery::generate()?;
+    let now = clock.now().utc;
+    Desk::create(&vault, &passphrase, KdfParams::FLOOR, &[], None, now)?;
+    let desk = Desk::open(&vault, clock, root)?;
+    desk.unlock(&SlotOwner::Admin, &passphrase, Some("demo".into()))?;
+    desk.set(crate::console::ACCOUNT_SETTING, MUNICIPALITY)?;
+    for script in SCRIPTS {
+        let path = exports.join(format!("WhatsApp-chat met {}.txt", script.chat_name));
+        std::fs::write(&path, export_text(script, today))
+            .map_err(crate::import::ImportError::Unreadable)?;
+        let results = desk.import_paths(&[path], |_, _| {})?;
+        for (_, result) in results {
+            let report = result?;
+            let id = u32::try_from(report.conversation.0).unwrap_or(u32::MAX);
+            desk.set_case(
+                ConversationId(id),
+                script.status,
+                script.reference,
+                script.labels,
+            )?;
+        }
+    }
+    Ok(desk)
 }
 
-fn conversation(id: ConversationId, script: &Script, today: LocalDate) -> Conversation {
-    let messages = script
-        .lines
-        .iter()
-        .map(|&(days_ago, hour, minute, sender, text)| Message {
-            at: today
-                .minus_days(days_ago)
-                .at(hour, minute, 0)
-                .expect("demo scripts hold valid times"),
-            sender,
-            author: match sender {
-                Sender::Citizen => Some(Personal::new(script.chat_name)),
-                Sender::Municipality => Some(Personal::new(MUNICIPALITY)),
-                Sender::System => None,
-            },
-            text: Personal::new(text),
+/// The demo vault at its desk; its folder goes when it does.
+#[derive(Debug)]
+pub struct DemoVault {
+    desk: Option<Desk>,
+    root: std::path::PathBuf,
+}
+
+impl DemoVault {
+    /// Makes the demo vault in `root`: see [`desk`].
+    pub fn open(
+        root: &Path,
+        today: LocalDate,
+        clock: Box<dyn Clock + Send + Sync>,
+    ) -> Result<Self, DeskError> {
+        Ok(Self {
+            desk: Some(desk(root, today, clock)?),
+            root: root.to_owned(),
         })
-        .collect();
-    Conversation {
-        id,
-        chat_name: Personal::new(script.chat_name),
-        status: script.status,
-        reference: script.reference.map(str::to_owned),
-        labels: script.labels.iter().map(|&l| l.to_owned()).collect(),
-        messages,
     }
+
+    pub fn desk(&self) -> &Desk {
+        self.desk.as_ref().expect("held until dropped")
+    }
+}
+
+impl Drop for DemoVault {
+    fn drop(&mut self) {
+        drop(self.desk.take());
+        if let Err(e) = std::fs::remove_dir_all(&self.root) {
+            tracing::warn!(error = %e, "the demo vault's folder was not removed");
+        }
+    }
+}
+
+/// A script as WhatsApp's Android export writes a chat, in Dutch.
+fn export_text(script: &Script, today: LocalDate) -> String {
+    let mut text = String::new();
+    for &(days_ago, hour, minute, sender, line) in script.lines {
+        let day = today.minus_days(days_ago);
+        let _ = write!(
+            text,
+            "{:02}-{:02}-{:04} {hour:02}:{minute:02} - ",
+            day.day(),
+            day.month(),
+            day.year()
+        );
+        match sender {
+            Sender::Citizen => text.push_str(&format!("{}: ", script.chat_name)),
+            Sender::Municipality => text.push_str(&format!("{MUNICIPALITY}: ")),
+            Sender::System => {}
+        }
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lock::Now;
     use expect_test::expect;
 
+    #[derive(Debug)]
+    struct Fixed(Now);
+
+    impl Clock for Fixed {
+        fn now(&self) -> Now {
+            self.0
+        }
+    }
+
+    /// The demo vault, made for Monday 2 March 2026 on a Saturday night's
+    /// clock (the demo opens whatever the hour).
+    fn demo(name: &str) -> (std::path::PathBuf, Desk) {
+        let root =
+            std::env::temp_dir().join(format!("kluis-demo-test-{name}-{}", std::process::id()));
+        let clock = Fixed(Now {
+            utc: 1_772_312_400,
+            offset: 3600,
+        });
+        let desk = desk(&root, LocalDate::new(2026, 3, 2).unwrap(), Box::new(clock)).unwrap();
+        (root, desk)
+    }
+
     #[test]
-    fn demo_is_dated_from_today_and_ordered_by_recency() {
-        let today = LocalDate::new(2026, 3, 2).unwrap();
-        let summary: String = conversations(today)
-            .all()
+    fn the_demo_is_a_vault_read_as_any_other() {
+        let (root, desk) = demo("list");
+        let summary: String = desk
+            .list("")
+            .unwrap()
             .iter()
             .map(|c| {
                 format!(
-                    "#{:<2} {:<24} {:?} last={}\n",
+                    "#{:<2} {:<24} {:?} {:?} {:?} last={}\n",
                     c.id.0,
                     c.chat_name.expose(),
                     c.status,
-                    c.last_activity().map(|t| t.to_string()).unwrap_or_default()
+                    c.reference,
+                    c.labels,
+                    c.latest
+                        .as_ref()
+                        .map(|m| m.at.to_string())
+                        .unwrap_or_default()
                 )
             })
             .collect();
-        expect![[r#"
-            #7  +31 6 0000 0007          Open last=2026-03-02T11:02:00
-            #5  Daan Fictief             Open last=2026-03-02T10:24:00
-            #3  +31 6 0000 0003          Open last=2026-03-02T10:01:00
-            #2  Bram Testman             WaitingOnCitizen last=2026-03-02T09:20:00
-            #1  Anna Voorbeeld           Open last=2026-03-02T09:05:00
-            #4  Carla Proefmans 🌷        Resolved last=2026-03-01T09:40:00
-            #6  Eva Demo                 Resolved last=2026-02-24T14:21:00
-        "#]]
-        .assert_eq(&summary);
+        expect![[r##"
+            #7  +31 6 0000 0007          Open None [] last=2026-03-02T11:02:00
+            #5  Daan Fictief             Open None ["verhuizing"] last=2026-03-02T10:24:00
+            #3  +31 6 0000 0003          Open None ["paspoort"] last=2026-03-02T10:01:00
+            #2  Bram Testman             WaitingOnCitizen None ["afval"] last=2026-03-02T09:20:00
+            #1  Anna Voorbeeld           Open Some("M2026-000101") ["openbare verlichting"] last=2026-03-02T09:05:00
+            #4  Carla Proefmans 🌷        Resolved Some("M2026-000087") ["openbare ruimte"] last=2026-03-01T09:40:00
+            #6  Eva Demo                 Resolved None ["parkeren"] last=2026-02-24T14:21:00
+        "##]].assert_eq(&summary);
+        // Search finds words in the messages, as in a real vault.
+        let found: Vec<String> = desk
+            .list("stoeptegel")
+            .unwrap()
+            .iter()
+            .map(|c| c.chat_name.expose().to_owned())
+            .collect();
+        assert_eq!(found, ["Carla Proefmans 🌷"]);
+        // Who wrote what reads as in the scripts.
+        let anna = desk.conversation(ConversationId(1)).unwrap().unwrap();
+        let senders: Vec<Sender> = anna.messages.iter().map(|m| m.sender).collect();
+        use Sender::{Citizen as C, Municipality as M, System as S};
+        assert_eq!(senders, [S, C, M, C, M]);
+        assert!(
+            anna.messages[4]
+                .text
+                .expose()
+                .ends_with("werkdagen.\nGroet, Sanne")
+        );
+        drop(desk);
+        std::fs::remove_dir_all(root).unwrap();
     }
 
     #[test]
     fn every_phone_number_is_in_the_unissued_range() {
-        let all = conversations(LocalDate::new(2026, 11, 23).unwrap());
-        for c in all.all() {
-            let name = c.chat_name.expose();
-            if name.starts_with('+') {
-                assert!(name.starts_with("+31 6 0000 "), "{name}");
+        for script in SCRIPTS {
+            if script.chat_name.starts_with('+') {
+                assert!(
+                    script.chat_name.starts_with("+31 6 0000 "),
+                    "{}",
+                    script.chat_name
+                );
             }
         }
     }

@@ -21,8 +21,6 @@ pub mod personal;
 pub mod settings;
 pub mod time;
 
-pub use conversations::{
-    CaseStatus, Conversation, ConversationId, Conversations, Message, Sender, Summary,
-};
+pub use conversations::{CaseStatus, Conversation, ConversationId, Message, Sender, Summary};
 pub use personal::Personal;
 pub use time::{LocalDate, LocalDateTime, Weekday};

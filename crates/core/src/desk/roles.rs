@@ -18,6 +18,8 @@ pub enum Action {
     Import,
     /// The evening's closing: start it, seal the day.
     Close,
+    /// A conversation's case: status, reference, labels.
+    WorkCase,
     /// A new passphrase for the slot one unlocked with.
     ChangeOwnPassphrase,
     /// Any setting (`kluis set`, the admin screen).
@@ -40,10 +42,11 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the table's order.
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::Read,
         Action::Import,
         Action::Close,
+        Action::WorkCase,
         Action::ChangeOwnPassphrase,
         Action::ChangeSetting,
         Action::LowerRetentionFloor,
@@ -61,6 +64,7 @@ impl Action {
             Action::Read => "read",
             Action::Import => "import",
             Action::Close => "close the day",
+            Action::WorkCase => "work a case",
             Action::ChangeOwnPassphrase => "change one's passphrase",
             Action::ChangeSetting => "change a setting",
             Action::LowerRetentionFloor => "lower the retention floor",
@@ -77,10 +81,11 @@ impl Action {
 use Role::{Admin, Operator, Recovery};
 
 /// The table: each action with the roles that may do it.
-const TABLE: [(Action, &[Role]); 12] = [
+const TABLE: [(Action, &[Role]); 13] = [
     (Action::Read, &[Operator, Admin, Recovery]),
     (Action::Import, &[Operator, Admin, Recovery]),
     (Action::Close, &[Operator, Admin, Recovery]),
+    (Action::WorkCase, &[Operator, Admin, Recovery]),
     // The recovery key is made, not chosen: it is renewed instead.
     (Action::ChangeOwnPassphrase, &[Operator, Admin]),
     (Action::ChangeSetting, &[Admin, Recovery]),
@@ -132,6 +137,7 @@ mod tests {
             read                        operator, admin, recovery
             import                      operator, admin, recovery
             close the day               operator, admin, recovery
+            work a case                 operator, admin, recovery
             change one's passphrase     operator, admin
             change a setting            admin, recovery
             lower the retention floor   recovery

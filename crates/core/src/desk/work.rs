@@ -242,6 +242,46 @@ impl Desk {
         Ok((report, notices))
     }
 
+    /// Sets a conversation's case: its status, reference and labels (a
+    /// case is opened if it has none). One audited action, naming what
+    /// changed but never the reference's or labels' words.
+    pub fn set_case(
+        &self,
+        conversation: ConversationId,
+        status: crate::CaseStatus,
+        reference: Option<&str>,
+        labels: &[&str],
+    ) -> Result<(), DeskError> {
+        let now = self.now().utc;
+        self.with_session(Action::WorkCase, |s| {
+            let stored = StoredId(i64::from(conversation.0));
+            let existing = s.store().case_of(stored)?;
+            let who = s.who().to_string();
+            let mut tx = s.store_mut().write()?;
+            let case = match existing {
+                Some(case) => case,
+                None => {
+                    let case = tx.open_case(reference, now)?;
+                    tx.assign(stored, Some(case))?;
+                    case
+                }
+            };
+            tx.set_case_status(case, status.into(), now)?;
+            for label in labels {
+                tx.label_case(case, label, true)?;
+            }
+            tx.audit(&kluis_vault::audit::NewEntry {
+                at: now,
+                operator: &who,
+                action: AuditAction::Edit,
+                subject: &format!("conversation {}", conversation.0),
+                detail: &format!("case: status {status:?}, {} labels", labels.len()),
+            })?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
     // The admin's work.
 
     /// Sets `key` to `value`, checked and audited. Lowering the retention
