@@ -28,7 +28,10 @@ use crate::{imports, locking};
 pub enum CommandError {
     /// The conversation does not exist (any more).
     #[error("conversation {id} does not exist")]
-    ConversationNotFound { id: u32 },
+    ConversationNotFound {
+        #[ts(type = "number")]
+        id: i64,
+    },
     /// The vault is locked: unlock first.
     #[error("the vault is locked")]
     Locked,
@@ -257,7 +260,7 @@ pub fn list_conversations(
 #[tauri::command]
 pub fn open_conversation(
     state: State<'_, AppState>,
-    id: u32,
+    id: i64,
 ) -> Result<ConversationView, CommandError> {
     let found = state
         .with_reading_desk(|desk| desk.conversation(ConversationId(id)))

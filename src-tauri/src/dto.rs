@@ -179,7 +179,8 @@ pub enum SenderDto {
 #[serde(rename_all = "camelCase")]
 pub struct ConversationHeader {
     /// The conversation's id.
-    pub id: u32,
+    #[ts(type = "number")]
+    pub id: i64,
     /// The chat's name.
     pub chat_name: String,
     /// Where the case stands.
@@ -341,7 +342,8 @@ pub enum ExportOutcome {
     /// In the vault.
     #[serde(rename_all = "camelCase")]
     Imported {
-        conversation: u32,
+        #[ts(type = "number")]
+        conversation: i64,
         chat_name: String,
         new_conversation: bool,
         new_messages: u32,
@@ -485,7 +487,7 @@ impl From<&ImportReport> for ExportOutcome {
     fn from(r: &ImportReport) -> Self {
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Self::Imported {
-            conversation: u32::try_from(r.conversation.0).unwrap_or(u32::MAX),
+            conversation: r.conversation.0,
             chat_name: r.chat_name.clone(),
             new_conversation: r.new_conversation,
             new_messages: count(r.new_messages),

@@ -48,9 +48,9 @@ pub struct InboxArgs {
 #[derive(Debug, Args)]
 pub struct MergeArgs {
     /// The conversation that stays.
-    into: u32,
+    into: i64,
     /// The conversation whose messages move into it; it is then gone.
-    from: u32,
+    from: i64,
 }
 
 pub fn import(dir: &Path, target: &Target, args: &ImportArgs) -> anyhow::Result<ExitCode> {

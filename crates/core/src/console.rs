@@ -8,9 +8,7 @@
 use std::collections::HashSet;
 
 use kluis_vault::LocalTime;
-use kluis_vault::store::{
-    self, CaseStatus as StoredStatus, MessageKind, SearchQuery, Store, StoreError, StoredMessage,
-};
+use kluis_vault::store::{self, MessageKind, SearchQuery, Store, StoreError, StoredMessage};
 
 use crate::conversations::{CaseStatus, Conversation, ConversationId, Message, Sender, Summary};
 use crate::personal::Personal;
@@ -41,9 +39,6 @@ pub fn list(store: &Store, query: &str) -> Result<Vec<Summary>, StoreError> {
     };
     let mut found = Vec::new();
     for row in store.conversations()? {
-        let Ok(id) = u32::try_from(row.id.0) else {
-            continue; // beyond what the console numbers; never in practice
-        };
         let (status, reference, labels) = case_data(store, row.id)?;
         let chat_name = Personal::new(row.chat_name);
         let matches = needle.is_empty()
@@ -63,7 +58,7 @@ pub fn list(store: &Store, query: &str) -> Result<Vec<Summary>, StoreError> {
             None => None,
         };
         found.push(Summary {
-            id: ConversationId(id),
+            id: row.id,
             chat_name,
             status,
             reference,
@@ -78,7 +73,7 @@ pub fn list(store: &Store, query: &str) -> Result<Vec<Summary>, StoreError> {
 /// One conversation with all its messages in their stored order; `None` if
 /// there is no such conversation.
 pub fn open(store: &Store, id: ConversationId) -> Result<Option<Conversation>, StoreError> {
-    let stored_id = store::ConversationId(i64::from(id.0));
+    let stored_id = id;
     let Some(name) = store.chat_name(stored_id)? else {
         return Ok(None);
     };
@@ -107,15 +102,7 @@ fn case_data(
         None => None,
     };
     Ok(match case {
-        Some(case) => (
-            match case.status {
-                StoredStatus::Open => CaseStatus::Open,
-                StoredStatus::Waiting => CaseStatus::WaitingOnCitizen,
-                StoredStatus::Closed => CaseStatus::Resolved,
-            },
-            case.reference,
-            case.labels,
-        ),
+        Some(case) => (case.status, case.reference, case.labels),
         None => (CaseStatus::Open, None, Vec::new()),
     })
 }

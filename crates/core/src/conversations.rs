@@ -6,30 +6,10 @@
 use crate::personal::Personal;
 use crate::time::LocalDateTime;
 
-/// Identifies a conversation within one vault.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ConversationId(pub u32);
-
-/// Where a case stands, from the operator's point of view.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum CaseStatus {
-    /// The municipality owes the citizen an answer or an action.
-    Open,
-    /// The municipality asked something and waits for the citizen.
-    WaitingOnCitizen,
-    /// Nothing more to do.
-    Resolved,
-}
-
-impl From<CaseStatus> for kluis_vault::store::CaseStatus {
-    fn from(status: CaseStatus) -> Self {
-        match status {
-            CaseStatus::Open => Self::Open,
-            CaseStatus::WaitingOnCitizen => Self::Waiting,
-            CaseStatus::Resolved => Self::Closed,
-        }
-    }
-}
+pub use kluis_vault::store::CaseStatus;
+/// Identifies a conversation within one vault: the store's row id, the
+/// one id from the store to the window.
+pub use kluis_vault::store::ConversationId;
 
 /// Who wrote a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

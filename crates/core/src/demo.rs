@@ -15,7 +15,7 @@ use std::path::Path;
 
 use secrecy::SecretString;
 
-use crate::conversations::{CaseStatus, ConversationId, Sender};
+use crate::conversations::{CaseStatus, Sender};
 use crate::desk::{Desk, DeskError, KdfParams, SlotOwner};
 use crate::lock::Clock;
 use crate::time::LocalDate;
@@ -212,9 +212,8 @@ pub fn desk(
         let results = desk.import_paths(&[path], |_, _| {})?;
         for (_, result) in results {
             let report = result?;
-            let id = u32::try_from(report.conversation.0).unwrap_or(u32::MAX);
             desk.set_case(
-                ConversationId(id),
+                report.conversation,
                 script.status,
                 script.reference,
                 script.labels,
@@ -349,7 +348,10 @@ mod tests {
             .collect();
         assert_eq!(found, ["Carla Proefmans 🌷"]);
         // Who wrote what reads as in the scripts.
-        let anna = desk.conversation(ConversationId(1)).unwrap().unwrap();
+        let anna = desk
+            .conversation(crate::ConversationId(1))
+            .unwrap()
+            .unwrap();
         let senders: Vec<Sender> = anna.messages.iter().map(|m| m.sender).collect();
         use Sender::{Citizen as C, Municipality as M, System as S};
         assert_eq!(senders, [S, C, M, C, M]);

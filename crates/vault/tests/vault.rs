@@ -632,7 +632,7 @@ fn cases_media_and_settings_are_kept_across_a_lock() {
             .set_case_notes(case, "stoeptegel los", "terugbellen na 14:00")
             .unwrap();
         writer
-            .set_case_status(case, CaseStatus::Closed, NOW + 60)
+            .set_case_status(case, CaseStatus::Resolved, NOW + 60)
             .unwrap();
         writer.set_setting("idle_minutes", "10").unwrap();
         writer.set_setting("idle_minutes", "5").unwrap();
@@ -647,7 +647,7 @@ fn cases_media_and_settings_are_kept_across_a_lock() {
     assert_eq!(store.case_of(conversation).unwrap(), Some(case));
     let stored = store.case(case).unwrap().unwrap();
     assert_eq!(stored.reference.as_deref(), Some("Z-2026-0042"));
-    assert_eq!(stored.status, CaseStatus::Closed);
+    assert_eq!(stored.status, CaseStatus::Resolved);
     assert_eq!(stored.closed_at, Some(NOW + 60));
     assert_eq!(stored.labels, ["melding"]);
     assert_eq!(

@@ -145,7 +145,7 @@ pub(super) fn write_part(
     };
     let mut case_lines: Vec<(&'static str, String)> = Vec::new();
     if let Some(case) = &case {
-        case_lines.push(("Status", format!("{:?}", case.status).to_lowercase()));
+        case_lines.push(("Status", case.status.name().to_owned()));
         if let Some(r) = &case.reference {
             case_lines.push(("Kenmerk", r.clone()));
         }

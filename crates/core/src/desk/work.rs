@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use kluis_vault::audit::{self, AuditAction, ChainReport};
-use kluis_vault::store::{ConversationId as StoredId, Hit, SearchQuery};
+use kluis_vault::store::{Hit, SearchQuery};
 use kluis_vault::{KdfParams, SlotOwner, Vault, VaultError};
 use secrecy::SecretString;
 
@@ -254,7 +254,7 @@ impl Desk {
     ) -> Result<(), DeskError> {
         let now = self.now().utc;
         self.with_session(Action::WorkCase, |s| {
-            let stored = StoredId(i64::from(conversation.0));
+            let stored = conversation;
             let existing = s.store().case_of(stored)?;
             let who = s.who().to_string();
             let mut tx = s.store_mut().write()?;
@@ -266,7 +266,7 @@ impl Desk {
                     case
                 }
             };
-            tx.set_case_status(case, status.into(), now)?;
+            tx.set_case_status(case, status, now)?;
             for label in labels {
                 tx.label_case(case, label, true)?;
             }
@@ -321,8 +321,7 @@ impl Desk {
     pub fn merge(&self, into: ConversationId, from: ConversationId) -> Result<(), DeskError> {
         let now = self.now().utc;
         self.with_session(Action::Merge, |s| {
-            let stored = |id: ConversationId| StoredId(i64::from(id.0));
-            Ok(merge_conversations(s, stored(into), stored(from), now)?)
+            Ok(merge_conversations(s, into, from, now)?)
         })
     }
 

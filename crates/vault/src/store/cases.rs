@@ -12,26 +12,31 @@ use crate::blob::BlobInfo;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CaseId(pub i64);
 
-/// Where a case stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where a case stands: the one case status, from the store to the
+/// window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CaseStatus {
+    /// The municipality owes the citizen an answer or an action.
     Open,
-    /// Waiting for the citizen or a colleague.
-    Waiting,
-    Closed,
+    /// The municipality asked something and waits for the citizen.
+    WaitingOnCitizen,
+    /// Nothing more to do.
+    Resolved,
 }
 
 impl CaseStatus {
-    fn name(self) -> &'static str {
+    /// The name in the database (kept from the first schema), and in the
+    /// package's transcripts.
+    pub fn name(self) -> &'static str {
         match self {
             Self::Open => "open",
-            Self::Waiting => "waiting",
-            Self::Closed => "closed",
+            Self::WaitingOnCitizen => "waiting",
+            Self::Resolved => "closed",
         }
     }
 
     fn from_name(name: &str) -> Option<Self> {
-        [Self::Open, Self::Waiting, Self::Closed]
+        [Self::Open, Self::WaitingOnCitizen, Self::Resolved]
             .into_iter()
             .find(|s| s.name() == name)
     }
@@ -88,7 +93,7 @@ impl Writer<'_> {
         status: CaseStatus,
         at: i64,
     ) -> Result<(), StoreError> {
-        let closed_at = (status == CaseStatus::Closed).then_some(at);
+        let closed_at = (status == CaseStatus::Resolved).then_some(at);
         self.tx
             .prepare_cached("UPDATE cases SET status = ?2, closed_at = ?3 WHERE id = ?1")?
             .execute(params![case.0, status.name(), closed_at])?;
