@@ -15,7 +15,7 @@ use ts_rs::TS;
 
 use crate::dto::{
     AppInfo, ClosingOverview, ConsoleState, ConversationSummary, ConversationView, DateDto,
-    InboxView, PageEvent, QuarantinedFile, SealedDay, Unavailable, UnlockAs,
+    ImportProblem, InboxView, PageEvent, QuarantinedFile, SealedDay, Unavailable, UnlockAs,
 };
 use crate::state::{AppState, Console};
 use crate::{imports, locking};
@@ -283,12 +283,16 @@ pub fn inbox(state: State<'_, AppState>) -> Result<InboxView, CommandError> {
         quarantined: view
             .quarantined
             .into_iter()
-            .map(|(path, reason)| QuarantinedFile {
-                name: path
+            .map(|q| QuarantinedFile {
+                name: q
+                    .path
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default(),
-                reason,
+                problem: q
+                    .reason
+                    .as_ref()
+                    .map_or(ImportProblem::Unexplained, Into::into),
             })
             .collect(),
     })

@@ -7,8 +7,8 @@
 use std::path::Path;
 
 use kluis_core::desk::SlotOwner;
-use kluis_core::import::inbox::Outcome;
-use kluis_core::import::{DateOrder, ImportError, ImportReport, Warning};
+use kluis_core::import::inbox::{Outcome, Reason, Remains, STRAY};
+use kluis_core::import::{DateOrder, ImportError, ImportReport, NotAnExport, Warning};
 use kluis_core::{CaseStatus, Conversation, LocalDateTime, Message, Sender, Summary};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -351,9 +351,8 @@ pub enum ExportOutcome {
         media_stored: u32,
         media_missing: u32,
         warnings: Vec<WarningDto>,
-        /// What stayed in the inbox although imported (it could not be
-        /// removed), and why.
-        left_behind: Option<String>,
+        /// What stayed in the inbox although imported, and why.
+        left_behind: Vec<LeftBehind>,
     },
     /// The file is the problem; from the inbox it went to the quarantine.
     Refused { problem: ImportProblem },
@@ -373,7 +372,24 @@ pub enum ImportProblem {
     },
     Symlink,
     NoExport,
-    NotAnExport {
+    /// A device, a socket or a pipe.
+    NotAFile,
+    /// No line starts like a WhatsApp message.
+    NoMessages,
+    /// The message at `line` has a date that does not exist.
+    #[serde(rename_all = "camelCase")]
+    ImpossibleDate {
+        #[ts(type = "number | null")]
+        line: Option<usize>,
+    },
+    /// The message at `line` is longer than any WhatsApp writes.
+    #[serde(rename_all = "camelCase")]
+    MessageTooLong {
+        #[ts(type = "number | null")]
+        line: Option<usize>,
+    },
+    /// Damaged in a way the reader names.
+    Damaged {
         detail: String,
     },
     ZipRefused {
@@ -388,10 +404,72 @@ pub enum ImportProblem {
     Vault {
         detail: String,
     },
-    /// As the quarantine's note says it (the inbox's own words).
+    /// In a folder, but no chat in it refers to it.
+    Stray,
+    /// As the quarantine's note says it (a kind this version does not know).
     Noted {
         detail: String,
     },
+    /// The quarantine holds no note from Kluis beside it.
+    Unexplained,
+}
+
+impl From<&Reason> for ImportProblem {
+    fn from(reason: &Reason) -> Self {
+        let detail = || reason.text.clone();
+        match reason.kind.as_str() {
+            "vanished" => Self::Vanished,
+            "unreadable" => Self::Unreadable { detail: detail() },
+            "symlink" => Self::Symlink,
+            "no-export" => Self::NoExport,
+            "not-a-file" => Self::NotAFile,
+            "no-messages" => Self::NoMessages,
+            "impossible-date" => Self::ImpossibleDate { line: reason.line },
+            "message-too-long" => Self::MessageTooLong { line: reason.line },
+            "damaged" => Self::Damaged { detail: detail() },
+            "zip-refused" => Self::ZipRefused { detail: detail() },
+            "locked" => Self::Locked,
+            "vault" => Self::Vault { detail: detail() },
+            STRAY => Self::Stray,
+            _ => Self::Noted { detail: detail() },
+        }
+    }
+}
+
+/// What of an imported entry stayed behind; `detail` is technical.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum LeftBehind {
+    /// It changed while it was imported: it is read again.
+    Changed,
+    /// It could not be removed from the inbox.
+    NotRemoved { detail: String },
+    /// A file of its folder went to the quarantine.
+    SetAside {
+        file: String,
+        problem: ImportProblem,
+    },
+    /// A file of its folder could not be set aside either.
+    NotSetAside { file: String, detail: String },
+}
+
+impl From<&Remains> for LeftBehind {
+    fn from(remains: &Remains) -> Self {
+        match remains {
+            Remains::Changed => Self::Changed,
+            Remains::NotRemoved(e) => Self::NotRemoved {
+                detail: e.to_string(),
+            },
+            Remains::SetAside { file, reason } => Self::SetAside {
+                file: file.clone(),
+                problem: reason.into(),
+            },
+            Remains::NotSetAside { file, error } => Self::NotSetAside {
+                file: file.clone(),
+                detail: error.to_string(),
+            },
+        }
+    }
 }
 
 impl From<&ImportError> for ImportProblem {
@@ -403,8 +481,14 @@ impl From<&ImportError> for ImportProblem {
             },
             ImportError::Symlink => Self::Symlink,
             ImportError::NoExport => Self::NoExport,
-            ImportError::NotAnExport(why) => Self::NotAnExport {
-                detail: why.clone(),
+            ImportError::NotAnExport(why) => match why {
+                NotAnExport::NotAFile => Self::NotAFile,
+                NotAnExport::NoMessages => Self::NoMessages,
+                NotAnExport::ImpossibleDate { line } => Self::ImpossibleDate { line: Some(*line) },
+                NotAnExport::MessageTooLong { line } => Self::MessageTooLong { line: Some(*line) },
+                NotAnExport::Damaged(detail) => Self::Damaged {
+                    detail: detail.clone(),
+                },
             },
             ImportError::Refused(why) => Self::ZipRefused {
                 detail: why.to_string(),
@@ -495,7 +579,7 @@ impl From<&ImportReport> for ExportOutcome {
             media_stored: count(r.media_stored),
             media_missing: count(r.media_missing),
             warnings: r.warnings.iter().map(WarningDto::from).collect(),
-            left_behind: None,
+            left_behind: Vec::new(),
         }
     }
 }
@@ -546,19 +630,19 @@ impl ExportResult {
                         },
                     ));
                 }
-                if let (Some(note), Some(last)) = (left_behind, results.last_mut())
-                    && let ExportOutcome::Imported { left_behind, .. } = &mut last.outcome
+                if let Some(last) = results.last_mut()
+                    && let ExportOutcome::Imported {
+                        left_behind: kept, ..
+                    } = &mut last.outcome
                 {
-                    *left_behind = Some(note.clone());
+                    *kept = left_behind.iter().map(LeftBehind::from).collect();
                 }
                 results
             }
             Outcome::Quarantined { entry, reason, .. } => vec![Self::new(
                 entry,
                 ExportOutcome::Refused {
-                    problem: ImportProblem::Noted {
-                        detail: reason.clone(),
-                    },
+                    problem: reason.into(),
                 },
             )],
             Outcome::Failed { entry, error } => vec![Self::new(entry, error.into())],
@@ -609,8 +693,8 @@ pub struct InboxView {
 #[serde(rename_all = "camelCase")]
 pub struct QuarantinedFile {
     pub name: String,
-    /// As written beside it.
-    pub reason: String,
+    /// Why, as the note beside it says.
+    pub problem: ImportProblem,
 }
 
 /// Characters of the latest message shown in the list.

@@ -13,8 +13,8 @@ use kluis_app::dto::{
     PageEvent, QuarantinedFile, SealedDay, SenderDto, UnlockAs,
 };
 use kluis_app::dto::{
-    ClockTime, DateDto, DateOrderDto, ImportProblem, InboxProblem, LockReason, Stamp, Unavailable,
-    WarningDto,
+    ClockTime, DateDto, DateOrderDto, ImportProblem, InboxProblem, LeftBehind, LockReason, Stamp,
+    Unavailable, WarningDto,
 };
 use ts_rs::{Config, TS};
 
@@ -49,6 +49,7 @@ fn generated() -> String {
         ImportProblem::decl(&cfg),
         WarningDto::decl(&cfg),
         DateOrderDto::decl(&cfg),
+        LeftBehind::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from src-tauri/src/dto.rs by src-tauri/tests/bindings.rs; do not edit.\n\

@@ -154,7 +154,8 @@ describe("a vault on the laptop", () => {
     await waitFor("the quarantine list", async () => (await texts("quarantined")).length === 1);
     const [entry] = await texts("quarantined");
     assert.match(entry, /^notities\.txt/);
-    assert.match(entry, /not a WhatsApp chat export/);
+    // In Dutch, from the note's kind: no English reaches the window.
+    assert.match(entry, /Dit is geen WhatsApp-export: geen regel begint zoals een WhatsApp-bericht/);
     assert.equal(await text("quarantine-count"), "1");
     assert.ok((await texts("import-result")).some((t) => t.startsWith("notities.txt") && t.includes("in quarantaine")));
     await screenshot("vault-quarantine.png");

@@ -182,7 +182,7 @@ fn print_outcome(outcome: &Outcome, quiet: bool) -> usize {
                     let _ = print_report(report);
                 }
             }
-            if let Some(note) = left_behind {
+            for note in left_behind {
                 eprintln!("kluis: {}: {note}", name(entry));
             }
             0

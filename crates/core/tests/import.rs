@@ -438,7 +438,7 @@ fn the_inbox_waits_for_a_slowly_written_file_and_imports_it_once_complete() {
     else {
         panic!("{outcomes:?}");
     };
-    assert_eq!(left_behind, &None);
+    assert!(left_behind.is_empty(), "{left_behind:?}");
     assert_eq!(reports[0].new_messages, 500);
     assert_eq!(world.conversation(reports[0].conversation), parsed(&full));
     assert!(!path.exists(), "the plaintext left the inbox");
@@ -477,8 +477,8 @@ fn the_inbox_sets_refused_files_aside_with_a_reason_and_keeps_a_folders_strays()
     let outcomes = drain(&mut watch, &mut world.session);
     assert_eq!(outcomes.len(), 2, "{outcomes:?}");
     assert!(
-        matches!(&outcomes[0], Outcome::Imported { reports, left_behind: None, .. }
-            if reports[0].media_stored == 1),
+        matches!(&outcomes[0], Outcome::Imported { reports, left_behind, .. }
+            if reports[0].media_stored == 1 && left_behind.is_empty()),
         "{outcomes:?}"
     );
     let Outcome::Quarantined {
@@ -487,7 +487,8 @@ fn the_inbox_sets_refused_files_aside_with_a_reason_and_keeps_a_folders_strays()
     else {
         panic!("{outcomes:?}");
     };
-    assert!(reason.contains("symbolic link"), "{reason}");
+    assert!(reason.text.contains("symbolic link"), "{reason}");
+    assert_eq!(reason.kind, "zip-refused");
     assert_eq!(fs::read(moved_to).unwrap(), hostile, "set aside unchanged");
     // The inbox is empty; the quarantine holds the zip and the stray, each
     // with its reason.
@@ -495,11 +496,15 @@ fn the_inbox_sets_refused_files_aside_with_a_reason_and_keeps_a_folders_strays()
     let aside = inbox.quarantined().unwrap();
     let names: Vec<String> = aside
         .iter()
-        .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
+        .map(|q| q.path.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names, ["WhatsApp Chat - Eva.zip", "vakantie.mov"]);
-    assert!(aside[0].1.contains("symbolic link"), "{}", aside[0].1);
-    assert!(aside[1].1.contains("no chat"), "{}", aside[1].1);
+    // The notes say why in words for IT, and by kind for the window.
+    let reason = |i: usize| aside[i].reason.clone().unwrap();
+    assert!(reason(0).text.contains("symbolic link"), "{:?}", aside[0]);
+    assert_eq!(reason(0).kind, "zip-refused");
+    assert!(reason(1).text.contains("no chat"), "{:?}", aside[1]);
+    assert_eq!(reason(1).kind, "stray");
     // Nothing anywhere else.
     let mut outside = world.files_outside_the_vault();
     outside.retain(|p| !p.starts_with("Kluis-quarantine"));

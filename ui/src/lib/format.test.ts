@@ -63,7 +63,7 @@ describe("exportLine", () => {
       mediaStored: 0,
       mediaMissing: 0,
       warnings: [],
-      leftBehind: null,
+      leftBehind: [],
       ...over,
     } as ExportResult["outcome"],
   });

@@ -52,7 +52,7 @@ pub struct Status {
 pub struct InboxView {
     pub dir: PathBuf,
     pub quarantine_dir: PathBuf,
-    pub quarantined: Vec<(PathBuf, String)>,
+    pub quarantined: Vec<crate::import::inbox::Quarantined>,
 }
 
 /// What `init` made: the recovery key (print it once) and the package

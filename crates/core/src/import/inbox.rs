@@ -49,16 +49,91 @@ pub enum Outcome {
     Imported {
         entry: PathBuf,
         reports: Vec<ImportReport>,
-        left_behind: Option<String>,
+        left_behind: Vec<Remains>,
     },
     /// Moved to the quarantine, with the reason written beside it.
     Quarantined {
         entry: PathBuf,
         moved_to: PathBuf,
-        reason: String,
+        reason: Reason,
     },
     /// Not imported for the machine's reasons; stays and is tried again.
     Failed { entry: PathBuf, error: ImportError },
+}
+
+/// Why a file went to the quarantine: a stable kind (see
+/// [`ImportError::kind`], or `stray`) and the reason in words, for IT.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reason {
+    pub kind: String,
+    pub text: String,
+    /// The export's line it is about, if one.
+    pub line: Option<usize>,
+}
+
+impl Reason {
+    fn of(error: &ImportError) -> Self {
+        Self {
+            kind: error.kind().to_owned(),
+            text: error.to_string(),
+            line: match error {
+                ImportError::NotAnExport(why) => why.line(),
+                _ => None,
+            },
+        }
+    }
+
+    fn stray() -> Self {
+        Self {
+            kind: STRAY.to_owned(),
+            text: "no chat in the folder it came in refers to it".to_owned(),
+            line: None,
+        }
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// The kind of a file no chat in its folder refers to.
+pub const STRAY: &str = "stray";
+
+/// What of an imported entry stayed behind, and why.
+#[derive(Debug)]
+pub enum Remains {
+    /// It changed while it was imported: it is read again.
+    Changed,
+    /// It could not be removed from the inbox.
+    NotRemoved(io::Error),
+    /// A file of the folder was set aside in the quarantine.
+    SetAside { file: String, reason: Reason },
+    /// A file of the folder could not be set aside either.
+    NotSetAside { file: String, error: io::Error },
+}
+
+impl std::fmt::Display for Remains {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Changed => f.write_str("it changed while it was imported; it will be read again"),
+            Self::NotRemoved(e) => write!(f, "it could not be removed from the inbox: {e}"),
+            Self::SetAside { file, reason } => write!(f, "{file} was set aside: {reason}"),
+            Self::NotSetAside { file, error } => {
+                write!(f, "{file} could not be set aside: {error}")
+            }
+        }
+    }
+}
+
+/// A file in the quarantine and why it is there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quarantined {
+    pub path: PathBuf,
+    /// As the note beside it says; `None` when the note is missing or was
+    /// written by hand.
+    pub reason: Option<Reason>,
 }
 
 /// A file or folder's state: equal fingerprints mean nothing was written.
@@ -146,7 +221,7 @@ impl Inbox {
     }
 
     /// Files in the quarantine with their reasons, oldest first.
-    pub fn quarantined(&self) -> io::Result<Vec<(PathBuf, String)>> {
+    pub fn quarantined(&self) -> io::Result<Vec<Quarantined>> {
         let mut found = Vec::new();
         for entry in fs::read_dir(&self.quarantine)? {
             let path = entry?.path();
@@ -154,10 +229,13 @@ impl Inbox {
             if name.ends_with(REASON_SUFFIX) {
                 continue;
             }
-            let reason = fs::read_to_string(reason_path(&path)).unwrap_or_default();
-            found.push((path, reason));
+            let note = fs::read_to_string(reason_path(&path)).unwrap_or_default();
+            found.push(Quarantined {
+                path,
+                reason: read_note(&note),
+            });
         }
-        found.sort();
+        found.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(found)
     }
 }
@@ -166,6 +244,23 @@ impl Inbox {
 pub const DIR_SETTING: &str = "inbox.dir";
 
 const REASON_SUFFIX: &str = ".why-not-imported.txt";
+const REASON_LINE: &str = "Reason: ";
+const KIND_LINE: &str = "Kind: ";
+const LINE_LINE: &str = "Line: ";
+
+/// The reason a quarantine note gives, if it is one Kluis wrote.
+fn read_note(note: &str) -> Option<Reason> {
+    let line = |prefix: &str| {
+        note.lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .map(str::to_owned)
+    };
+    Some(Reason {
+        text: line(REASON_LINE)?,
+        kind: line(KIND_LINE)?,
+        line: line(LINE_LINE).and_then(|n| n.parse().ok()),
+    })
+}
 
 fn reason_path(entry: &Path) -> PathBuf {
     let mut name = entry.as_os_str().to_owned();
@@ -275,17 +370,14 @@ impl Watch {
                 Ok(report) => reports.push(report),
                 Err(error) if error.is_the_files_fault() && is_folder => {
                     // One bad file of a folder goes aside; the rest is kept.
-                    match move_aside(&self.inbox.quarantine, export, &error.to_string(), now) {
-                        Ok(to) => notes.push(format!(
-                            "{} was set aside in {}: {error}",
-                            display_name(export),
-                            to.display()
-                        )),
-                        Err(e) => notes.push(format!(
-                            "{} could not be imported ({error}) nor set aside: {e}",
-                            display_name(export)
-                        )),
-                    }
+                    let reason = Reason::of(&error);
+                    let file = display_name(export);
+                    notes.push(
+                        match move_aside(&self.inbox.quarantine, export, &reason, now) {
+                            Ok(_) => Remains::SetAside { file, reason },
+                            Err(error) => Remains::NotSetAside { file, error },
+                        },
+                    );
                 }
                 Err(error) => return self.not_imported(entry, error, now),
             }
@@ -298,33 +390,26 @@ impl Watch {
                 .flat_map(|r| r.media_names.iter().map(String::as_str))
                 .collect();
             for stray in stray_files(entry, &exports, &named) {
-                let why = "no chat in the folder it came in refers to it";
-                if let Err(e) = move_aside(&self.inbox.quarantine, &stray, why, now) {
-                    notes.push(format!(
-                        "{} could not be set aside: {e}",
-                        display_name(&stray)
-                    ));
+                if let Err(error) =
+                    move_aside(&self.inbox.quarantine, &stray, &Reason::stray(), now)
+                {
+                    notes.push(Remains::NotSetAside {
+                        file: display_name(&stray),
+                        error,
+                    });
                 }
             }
         }
-        let left_behind = if changed {
+        let mut left_behind = Vec::new();
+        if changed {
             // Written to while it was imported: what was read is stored;
             // the newer version is read again and only its news added.
-            Some("it changed while it was imported; it will be read again".to_owned())
-        } else {
-            match wipe(entry) {
-                Ok(()) => None,
-                Err(e) => {
-                    self.done.insert((entry.to_owned(), print));
-                    Some(format!("it could not be removed from the inbox: {e}"))
-                }
-            }
-        };
-        let left_behind = match (left_behind, notes.is_empty()) {
-            (note, true) => note,
-            (None, false) => Some(notes.join("; ")),
-            (Some(note), false) => Some(format!("{note}; {}", notes.join("; "))),
-        };
+            left_behind.push(Remains::Changed);
+        } else if let Err(e) = wipe(entry) {
+            self.done.insert((entry.to_owned(), print));
+            left_behind.push(Remains::NotRemoved(e));
+        }
+        left_behind.extend(notes);
         Outcome::Imported {
             entry: entry.to_owned(),
             reports,
@@ -335,7 +420,7 @@ impl Watch {
     /// The file's fault: aside with the reason; the machine's: tried again.
     fn not_imported(&mut self, entry: &Path, error: ImportError, now: i64) -> Outcome {
         if error.is_the_files_fault() {
-            self.set_aside(entry, error.to_string(), now)
+            self.set_aside(entry, Reason::of(&error), now)
         } else {
             Outcome::Failed {
                 entry: entry.to_owned(),
@@ -344,7 +429,7 @@ impl Watch {
         }
     }
 
-    fn set_aside(&mut self, entry: &Path, reason: String, now: i64) -> Outcome {
+    fn set_aside(&mut self, entry: &Path, reason: Reason, now: i64) -> Outcome {
         match move_aside(&self.inbox.quarantine, entry, &reason, now) {
             Ok(moved_to) => Outcome::Quarantined {
                 entry: entry.to_owned(),
@@ -509,7 +594,7 @@ fn stray_files(folder: &Path, exports: &[PathBuf], named: &HashSet<&str>) -> Vec
 
 /// Moves `entry` into `quarantine` (under a free name) and writes the
 /// reason beside it.
-fn move_aside(quarantine: &Path, entry: &Path, reason: &str, now: i64) -> io::Result<PathBuf> {
+fn move_aside(quarantine: &Path, entry: &Path, reason: &Reason, now: i64) -> io::Result<PathBuf> {
     fs::create_dir_all(quarantine)?;
     let name = display_name(entry);
     let mut target = quarantine.join(&name);
@@ -521,9 +606,14 @@ fn move_aside(quarantine: &Path, entry: &Path, reason: &str, now: i64) -> io::Re
     fs::rename(entry, &target)?;
     let when = kluis_vault::LocalTime::from_seconds(now);
     let note = format!(
-        "Kluis did not import \"{name}\" ({when} UTC).\n\nReason: {reason}\n\n\
+        "Kluis did not import \"{name}\" ({when} UTC).\n\n{REASON_LINE}{}\n{KIND_LINE}{}\n{}\n\
          The file is kept here unchanged. Export the chat again, or ask IT to look at it.\n\
-         Remove this note and the file once they are dealt with.\n"
+         Remove this note and the file once they are dealt with.\n",
+        reason.text,
+        reason.kind,
+        reason
+            .line
+            .map_or_else(String::new, |n| format!("{LINE_LINE}{n}\n")),
     );
     let mut file = OpenOptions::new()
         .write(true)

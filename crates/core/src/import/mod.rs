@@ -52,7 +52,7 @@ pub enum ImportError {
     NoExport,
     /// Not a chat export.
     #[error("this is not a WhatsApp chat export: {0}")]
-    NotAnExport(String),
+    NotAnExport(NotAnExport),
     /// The zip was refused (hostile or damaged).
     #[error("the zip file was refused: {0}")]
     Refused(ContainerError),
@@ -63,6 +63,44 @@ pub enum ImportError {
     /// The vault could not take it (a full disk, for instance).
     #[error("the vault could not store it: {0}")]
     Vault(#[from] VaultError),
+}
+
+/// Why a file is not a chat export: a kind the window says in its own
+/// words (the text here is the command line's and the quarantine note's).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NotAnExport {
+    #[error("it is not a file (a device, a socket or a pipe)")]
+    NotAFile,
+    #[error("no line in it starts like a WhatsApp message (a date, a time and a name)")]
+    NoMessages,
+    #[error("the message at line {line} has a date that does not exist")]
+    ImpossibleDate { line: usize },
+    #[error("the message at line {line} is longer than any WhatsApp writes")]
+    MessageTooLong { line: usize },
+    /// Damaged in a way the reader names (a zip entry larger than it says).
+    #[error("{0}")]
+    Damaged(String),
+}
+
+impl NotAnExport {
+    /// The stable name of its kind (see [`ImportError::kind`]).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::NotAFile => "not-a-file",
+            Self::NoMessages => "no-messages",
+            Self::ImpossibleDate { .. } => "impossible-date",
+            Self::MessageTooLong { .. } => "message-too-long",
+            Self::Damaged(_) => "damaged",
+        }
+    }
+
+    /// The line it is about, if one.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Self::ImpossibleDate { line } | Self::MessageTooLong { line } => Some(*line),
+            _ => None,
+        }
+    }
 }
 
 impl ImportError {
@@ -77,12 +115,27 @@ impl ImportError {
         }
     }
 
+    /// A stable name for the kind of failure: written into the
+    /// quarantine's notes, so that the window can say it in its language.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Vanished => "vanished",
+            Self::Unreadable(_) => "unreadable",
+            Self::Symlink => "symlink",
+            Self::NoExport => "no-export",
+            Self::NotAnExport(why) => why.kind(),
+            Self::Refused(_) => "zip-refused",
+            Self::Locked => "locked",
+            Self::Vault(_) => "vault",
+        }
+    }
+
     fn from_io(error: io::Error) -> Self {
         if error.kind() == io::ErrorKind::NotFound {
             Self::Vanished
         } else if error.kind() == io::ErrorKind::InvalidData {
             // A zip entry that inflates beyond its declared size.
-            Self::NotAnExport(error.to_string())
+            Self::NotAnExport(NotAnExport::Damaged(error.to_string()))
         } else {
             Self::Unreadable(error)
         }
@@ -123,12 +176,7 @@ pub fn new_message<'m>(
         t.minute,
         t.second,
     )
-    .ok_or_else(|| {
-        ImportError::NotAnExport(format!(
-            "the message at line {} has a date that does not exist",
-            message.line
-        ))
-    })?;
+    .ok_or_else(|| ImportError::NotAnExport(NotAnExport::ImpossibleDate { line: message.line }))?;
     Ok(NewMessage {
         at,
         author: message.author.as_deref(),
@@ -272,12 +320,16 @@ pub fn import_file(
     now: i64,
 ) -> Result<ImportReport, ImportError> {
     let mut opened = source::Opened::open(path)?;
-    let export = whatsapp_export::parse(&opened.chat_text)
-        .map_err(|e| ImportError::NotAnExport(e.to_string()))?;
+    let export = whatsapp_export::parse(&opened.chat_text).map_err(|e| {
+        ImportError::NotAnExport(match e {
+            whatsapp_export::ScanError::MessageTooLong { line } => {
+                NotAnExport::MessageTooLong { line }
+            }
+            other => NotAnExport::Damaged(other.to_string()),
+        })
+    })?;
     if export.messages.is_empty() {
-        return Err(ImportError::NotAnExport(
-            "no line in it starts like a WhatsApp message (a date, a time and a name)".into(),
-        ));
+        return Err(ImportError::NotAnExport(NotAnExport::NoMessages));
     }
     let mut messages = export
         .messages

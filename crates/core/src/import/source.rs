@@ -88,9 +88,7 @@ impl Opened {
             return Err(ImportError::Symlink);
         }
         if !meta.is_file() {
-            return Err(ImportError::NotAnExport(
-                "it is not a file (a device, a socket or a pipe)".into(),
-            ));
+            return Err(ImportError::NotAnExport(super::NotAnExport::NotAFile));
         }
         let file_name = path
             .file_name()

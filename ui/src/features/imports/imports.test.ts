@@ -35,10 +35,10 @@ describe("imports", () => {
             mediaStored: 1,
             mediaMissing: 2,
             warnings: [{ kind: "gapBefore" }],
-            leftBehind: null,
+            leftBehind: [],
           },
         },
-        { fileName: "notities.txt", outcome: { kind: "refused", problem: { kind: "notAnExport", detail: "geen koppen" } } },
+        { fileName: "notities.txt", outcome: { kind: "refused", problem: { kind: "noMessages" } } },
       ],
     });
     const results = await screen.findAllByTestId("import-result");
@@ -46,7 +46,9 @@ describe("imports", () => {
       expect.stringContaining(
         "Eva (nieuw gesprek): 12 nieuw, 0 al aanwezig, 1 bestand opgeslagen, 2 bestanden ontbreken in de export",
       ),
-      expect.stringContaining("Niet ingelezen, in quarantaine gezet: Dit is geen WhatsApp-export (geen koppen)."),
+      expect.stringContaining(
+        "Niet ingelezen, in quarantaine gezet: Dit is geen WhatsApp-export: geen regel begint zoals een WhatsApp-bericht",
+      ),
     ]);
     expect(screen.getByTestId("import-warning").textContent).toContain("sluit niet aan");
 

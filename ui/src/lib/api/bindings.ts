@@ -151,10 +151,9 @@ fileName: string, outcome: ExportOutcome, };
 
 export type ExportOutcome = { "kind": "imported", conversation: number, chatName: string, newConversation: boolean, newMessages: number, already: number, mediaStored: number, mediaMissing: number, warnings: Array<WarningDto>, 
 /**
- * What stayed in the inbox although imported (it could not be
- * removed), and why.
+ * What stayed in the inbox although imported, and why.
  */
-leftBehind: string | null, } | { "kind": "refused", problem: ImportProblem, } | { "kind": "failed", problem: ImportProblem, };
+leftBehind: Array<LeftBehind>, } | { "kind": "refused", problem: ImportProblem, } | { "kind": "failed", problem: ImportProblem, };
 
 export type InboxView = { 
 /**
@@ -196,9 +195,9 @@ check: string, conversations: number, messages: number, files: number, };
 
 export type QuarantinedFile = { name: string, 
 /**
- * As written beside it.
+ * Why, as the note beside it says.
  */
-reason: string, };
+problem: ImportProblem, };
 
 export type Stamp = { year: number, month: number, day: number, hour: number, minute: number, second: number, };
 
@@ -212,8 +211,10 @@ export type LockReason = "idle" | "osLocked" | "suspend" | "byHand" | "dayClosed
 
 export type InboxProblem = { "kind": "setting", detail: string, } | { "kind": "create", dir: string, detail: string, } | { "kind": "watch", dir: string, detail: string, } | { "kind": "read", detail: string, };
 
-export type ImportProblem = { "kind": "vanished" } | { "kind": "unreadable", detail: string, } | { "kind": "symlink" } | { "kind": "noExport" } | { "kind": "notAnExport", detail: string, } | { "kind": "zipRefused", detail: string, } | { "kind": "locked" } | { "kind": "notOpen" } | { "kind": "demo" } | { "kind": "vault", detail: string, } | { "kind": "noted", detail: string, };
+export type ImportProblem = { "kind": "vanished" } | { "kind": "unreadable", detail: string, } | { "kind": "symlink" } | { "kind": "noExport" } | { "kind": "notAFile" } | { "kind": "noMessages" } | { "kind": "impossibleDate", line: number | null, } | { "kind": "messageTooLong", line: number | null, } | { "kind": "damaged", detail: string, } | { "kind": "zipRefused", detail: string, } | { "kind": "locked" } | { "kind": "notOpen" } | { "kind": "demo" } | { "kind": "vault", detail: string, } | { "kind": "stray" } | { "kind": "noted", detail: string, } | { "kind": "unexplained" };
 
 export type WarningDto = { "kind": "ambiguousDates", readAs: DateOrderDto, couldBe: DateOrderDto, } | { "kind": "invalidBytes", messages: number, } | { "kind": "preamble", lines: number, } | { "kind": "possiblyCut", messages: number, } | { "kind": "gapBefore" } | { "kind": "gapAfter" } | { "kind": "sameNameOtherParticipants" };
 
 export type DateOrderDto = "dayMonthYear" | "monthDayYear" | "yearMonthDay";
+
+export type LeftBehind = { "kind": "changed" } | { "kind": "notRemoved", detail: string, } | { "kind": "setAside", file: string, problem: ImportProblem, } | { "kind": "notSetAside", file: string, detail: string, };

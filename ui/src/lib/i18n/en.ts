@@ -126,8 +126,16 @@ export const en: Messages = {
           return "This is a shortcut; Kluis takes only the export file itself.";
         case "noExport":
           return "There is no WhatsApp export in it (no .txt or .zip).";
-        case "notAnExport":
-          return `This is not a WhatsApp export (${p.detail}).`;
+        case "notAFile":
+          return "This is not a file (but a device, a socket or a pipe).";
+        case "noMessages":
+          return "This is not a WhatsApp export: no line starts like a WhatsApp message (a date, a time and a name).";
+        case "impossibleDate":
+          return `This is not a WhatsApp export: the message at line ${p.line ?? "?"} has a date that does not exist.`;
+        case "messageTooLong":
+          return `This is not a WhatsApp export: the message at line ${p.line ?? "?"} is longer than WhatsApp ever writes.`;
+        case "damaged":
+          return `The file is damaged (${p.detail}).`;
         case "zipRefused":
           return `The zip file was refused (${p.detail}).`;
         case "locked":
@@ -138,8 +146,24 @@ export const en: Messages = {
           return "This is the demo: there is no vault to keep it in. Nothing was imported.";
         case "vault":
           return `The vault could not store it (${p.detail}).`;
+        case "stray":
+          return "No chat in the folder it came in refers to it.";
         case "noted":
           return `See the note in the quarantine (${p.detail}).`;
+        case "unexplained":
+          return "There is no note from Kluis beside it.";
+      }
+    },
+    leftBehind: (l) => {
+      switch (l.kind) {
+        case "changed":
+          return "The file changed while it was imported; it is read again.";
+        case "notRemoved":
+          return `The file could not be removed from the inbox (${l.detail}).`;
+        case "setAside":
+          return `${l.file} was put in quarantine: ${en.imports.problem(l.problem)}`;
+        case "notSetAside":
+          return `${l.file} could not be put in quarantine either (${l.detail}).`;
       }
     },
     warning: (w) => {

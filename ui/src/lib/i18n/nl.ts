@@ -4,6 +4,7 @@ import type {
   DateOrderDto,
   ImportProblem,
   InboxProblem,
+  LeftBehind,
   LockReason,
   Unavailable,
   WarningDto,
@@ -133,8 +134,16 @@ export const nl = {
           return "Dit is een snelkoppeling; Kluis neemt alleen het exportbestand zelf.";
         case "noExport":
           return "Hierin staat geen WhatsApp-export (geen .txt of .zip).";
-        case "notAnExport":
-          return `Dit is geen WhatsApp-export (${p.detail}).`;
+        case "notAFile":
+          return "Dit is geen bestand (maar een apparaat, socket of pijp).";
+        case "noMessages":
+          return "Dit is geen WhatsApp-export: geen regel begint zoals een WhatsApp-bericht (een datum, een tijd en een naam).";
+        case "impossibleDate":
+          return `Dit is geen WhatsApp-export: het bericht op regel ${p.line ?? "?"} heeft een datum die niet bestaat.`;
+        case "messageTooLong":
+          return `Dit is geen WhatsApp-export: het bericht op regel ${p.line ?? "?"} is langer dan WhatsApp ooit schrijft.`;
+        case "damaged":
+          return `Het bestand is beschadigd (${p.detail}).`;
         case "zipRefused":
           return `Het zip-bestand is geweigerd (${p.detail}).`;
         case "locked":
@@ -145,8 +154,24 @@ export const nl = {
           return "Dit is de demo: er is geen kluis om in op te slaan. Er is niets ingelezen.";
         case "vault":
           return `De kluis kon het niet opslaan (${p.detail}).`;
+        case "stray":
+          return "Geen chat in de map waarin het kwam verwijst ernaar.";
         case "noted":
           return `Zie de notitie in de quarantaine (${p.detail}).`;
+        case "unexplained":
+          return "Er staat geen notitie van Kluis bij.";
+      }
+    },
+    leftBehind: (l: LeftBehind): string => {
+      switch (l.kind) {
+        case "changed":
+          return "Het bestand veranderde tijdens het inlezen; het wordt opnieuw gelezen.";
+        case "notRemoved":
+          return `Het bestand kon niet uit de inbox worden verwijderd (${l.detail}).`;
+        case "setAside":
+          return `${l.file} is in quarantaine gezet: ${nl.imports.problem(l.problem)}`;
+        case "notSetAside":
+          return `${l.file} kon ook niet in quarantaine worden gezet (${l.detail}).`;
       }
     },
     warning: (w: WarningDto): string => {
