@@ -155,12 +155,30 @@ fn kluis_seal_closes_the_day_as_the_window_does() {
     ] {
         check(&w.run("admin", &["set", key, value]), 0, "");
     }
-    let recipient = age::x25519::Identity::generate().to_public().to_string();
+    use age::secrecy::ExposeSecret;
+    let archive = age::x25519::Identity::generate();
+    std::fs::write(
+        w.root.join("archive.key"),
+        archive.to_string().expose_secret(),
+    )
+    .unwrap();
+    let recipient = archive.to_public().to_string();
     check(
-        &w.run("admin", &["seal-setup", "--archive-recipient", &recipient]),
+        &w.run(
+            "admin",
+            &[
+                "seal-setup",
+                "--archive-recipient",
+                &recipient,
+                "--pubkey-out",
+                "kluis.pub",
+            ],
+        ),
         0,
         "",
     );
+    check(&w.run("admin", &["set", "retention.days", "40"]), 0, "");
+    check(&w.run("admin", &["set", "archive.recipients", &recipient]), 0, "");
     check(
         &w.run("Sanne", &["import", carol().to_str().unwrap()]),
         0,
@@ -174,6 +192,33 @@ fn kluis_seal_closes_the_day_as_the_window_does() {
         7,
         "the day 2026-11-23 is closed",
     );
+    // The package's audit excerpt names the security settings changed.
+    let package = std::fs::read_dir(w.root.join("stick"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".tar.age"))
+        .unwrap();
+    let opened = Command::new(env!("CARGO_BIN_EXE_kluis"))
+        .args(["open", package.to_str().unwrap(), "--pubkey", "kluis.pub"])
+        .args(["--identity", "archive.key", "--out", "open"])
+        .current_dir(&w.root)
+        .output()
+        .unwrap();
+    check(&opened, 0, "");
+    let bag = std::fs::read_dir(w.root.join("open"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let excerpt = std::fs::read_to_string(bag.join("kluis/audit.jsonl")).unwrap();
+    for setting in ["archive.recipients", "retention.days"] {
+        let line = excerpt
+            .lines()
+            .find(|l| l.contains(&format!("setting {setting}")))
+            .unwrap_or_else(|| panic!("{setting} is not named: {excerpt}"));
+        assert!(line.contains("security-relevant"), "{line}");
+    }
     std::fs::remove_dir_all(&w.root).unwrap();
 }
 
