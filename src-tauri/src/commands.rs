@@ -5,6 +5,7 @@
 //! Logging here follows the rule in [`crate::logging`]: names and counts only.
 
 use kluis_core::ConversationId;
+use kluis_core::closing::ClosingError;
 use kluis_core::desk::{DeskError, SlotOwner, VaultError};
 use kluis_core::lock::{Event, Refusal};
 use secrecy::SecretString;
@@ -67,6 +68,9 @@ pub enum CommandError {
     /// The session's role may not do this.
     #[error("not permitted")]
     NotPermitted,
+    /// IT has not set this up yet (a setting's name).
+    #[error("not set up: {setting}")]
+    NotSetUp { setting: String },
     /// No folder for the package is set (`archive.out`).
     #[error("no target folder set")]
     NoTarget,
@@ -334,9 +338,18 @@ pub fn seal_day(state: State<'_, AppState>) -> Result<SealedDay, CommandError> {
         .with_desk(|desk| desk.seal_day(None))
         .ok_or(CommandError::Locked)?;
     let (report, notices) = sealed.map_err(|e| match e {
-        DeskError::Closing(kluis_core::closing::ClosingError::Missing(
-            kluis_core::closing::OUT_SETTING,
-        )) => CommandError::NoTarget,
+        DeskError::Closing(ClosingError::Missing(kluis_core::closing::OUT_SETTING)) => {
+            CommandError::NoTarget
+        }
+        // What IT has not set up yet: the setting's name, never CLI syntax.
+        DeskError::Closing(ClosingError::Missing(setting)) => CommandError::NotSetUp {
+            setting: setting.to_owned(),
+        },
+        DeskError::Closing(ClosingError::NoSigningKey | ClosingError::NoArchive) => {
+            CommandError::NotSetUp {
+                setting: kluis_core::closing::RECIPIENTS_SETTING.to_owned(),
+            }
+        }
         DeskError::Closing(e) => {
             tracing::error!(error = %e, "the seal failed");
             CommandError::Seal {

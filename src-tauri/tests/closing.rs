@@ -99,3 +99,33 @@ fn the_closing_seals_the_day_to_the_stick_and_closes_it() {
     );
     assert!(verified.bag.payload_files >= 6, "{:?}", verified.bag);
 }
+
+/// A seal on a vault IT has not finished setting up says which setting is
+/// missing, as a kind the page words, never as command-line syntax; the
+/// day stays open.
+#[test]
+fn a_seal_before_the_set_up_names_the_missing_setting() {
+    let root = world("closing-not-set-up");
+    let stick = root.join("stick");
+    std::fs::create_dir_all(&stick).unwrap();
+    {
+        let vault = Vault::open(&root.join("vault")).unwrap();
+        let mut session = vault
+            .unlock(
+                &SlotOwner::Admin,
+                &SecretString::from(ADMIN.to_owned()),
+                TestClock::MONDAY_MORNING.utc,
+            )
+            .unwrap();
+        kluis_core::settings::set(&mut session, "archive.out", stick.to_str().unwrap(), 0).unwrap();
+        session.lock(0).unwrap();
+    }
+    let (app, _) = vault_app(&root, TestClock::monday_morning());
+    unlock_as_sanne(&app);
+    assert_eq!(
+        app.invoke("seal_day", json!({})).unwrap_err(),
+        json!({ "kind": "notSetUp", "setting": "municipality.code" })
+    );
+    let info = app.invoke("app_info", json!({})).unwrap();
+    assert_eq!(info["console"]["state"], "open", "the day stays open");
+}

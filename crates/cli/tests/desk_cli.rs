@@ -178,7 +178,11 @@ fn kluis_seal_closes_the_day_as_the_window_does() {
         "",
     );
     check(&w.run("admin", &["set", "retention.days", "40"]), 0, "");
-    check(&w.run("admin", &["set", "archive.recipients", &recipient]), 0, "");
+    check(
+        &w.run("admin", &["set", "archive.recipients", &recipient]),
+        0,
+        "",
+    );
     check(
         &w.run("Sanne", &["import", carol().to_str().unwrap()]),
         0,

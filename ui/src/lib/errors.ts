@@ -29,6 +29,8 @@ export function describeError(e: unknown, messages: Messages = t): string {
       return m.noVault;
     case "noTarget":
       return m.noTarget;
+    case "notSetUp":
+      return m.notSetUp(err.setting);
     case "seal":
       return m.seal(err.detail);
     case "vault":

@@ -135,7 +135,7 @@ author: string | null,
  */
 text: string, };
 
-export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "outsideShift" } | { "kind": "reasonNeeded" } | { "kind": "dayClosed", day: DateDto, } | { "kind": "adminNeeded", failures: number, } | { "kind": "notPermitted" } | { "kind": "noTarget" } | { "kind": "seal", detail: string, } | { "kind": "vault", detail: string, };
+export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "outsideShift" } | { "kind": "reasonNeeded" } | { "kind": "dayClosed", day: DateDto, } | { "kind": "adminNeeded", failures: number, } | { "kind": "notPermitted" } | { "kind": "notSetUp", setting: string, } | { "kind": "noTarget" } | { "kind": "seal", detail: string, } | { "kind": "vault", detail: string, };
 
 export type PageEvent = { "kind": "dropHover", over: boolean, } | { "kind": "imported" } & ImportBatch | { "kind": "inboxProblem", problem: InboxProblem, } | { "kind": "locked", why: LockReason, } | { "kind": "closingSoon", closingAt: ClockTime, } | { "kind": "clockSetBack", minutes: number, } | { "kind": "lockScreenChanged" };
 

@@ -65,6 +65,8 @@ export const en: Messages = {
     locked: "The vault is locked.",
     noVault: "This needs a vault; the demo has none.",
     noTarget: "No folder is set for the package: ask the administrator.",
+    notSetUp: (setting) =>
+      `Kluis is not fully set up yet (the setting ${setting} is missing): ask the administrator. Nothing was recorded.`,
     seal: (detail) => `Sealing failed; the day is still open and nothing was recorded (${detail}).`,
     vault: (detail) => `The vault could not do it (${detail}).`,
   },

@@ -72,6 +72,8 @@ export const nl = {
     locked: "De kluis is vergrendeld.",
     noVault: "Dit kan alleen met een kluis, niet in de demo.",
     noTarget: "Er is geen doelmap voor het pakket ingesteld: vraag het de beheerder.",
+    notSetUp: (setting: string) =>
+      `Kluis is nog niet helemaal ingericht (de instelling ${setting} ontbreekt): vraag het de beheerder. Er is niets vastgelegd.`,
     seal: (detail: string) => `Verzegelen is mislukt; de dag is nog open en er is niets vastgelegd (${detail}).`,
     vault: (detail: string) => `De kluis kon het niet doen (${detail}).`,
   },
