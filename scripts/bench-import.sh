@@ -17,6 +17,8 @@ if [ ! -d "$month" ] || [ "$(ls "$month" | wc -l)" -ne 500 ]; then
     --out "$month" --quiet > /dev/null
 fi
 export KLUIS_PASSPHRASE="bench passphrase"
+# The admin opens outside the shift hours only with a reason (the lock
+# holds on the command line too); inside them the reason is not needed.
 vault="$work/vault"
 inbox="$work/Kluis-inbox"
 
@@ -34,7 +36,7 @@ drop_and_take() {
   start=$(seconds)
   mkdir -p "$inbox"
   cp "$month"/*.txt "$inbox"/
-  new=$("$kluis" --vault "$vault" inbox --dir "$inbox" --count)
+  new=$("$kluis" --vault "$vault" --reason benchmark inbox --dir "$inbox" --count)
   end=$(seconds)
   left=$(ls -A "$inbox" | wc -l)
   echo "$(elapsed "$start" "$end") s, $new new messages, $left files left in the inbox"
@@ -44,17 +46,17 @@ echo "## Import: 500 exports x 200 messages ($(du -sh "$month" | cut -f1))"
 echo
 fresh_vault
 echo "- inbox, first drop (copy + settle 2 s + import + index): $(drop_and_take)"
-hits=$("$kluis" --vault "$vault" search gemeente --limit 5 | wc -l)
+hits=$("$kluis" --vault "$vault" --reason benchmark search gemeente --limit 5 | wc -l)
 echo "  searchable right after: 'gemeente' gives $hits of at most 5 hits"
-"$kluis" --vault "$vault" status | grep -E "^stored"
+"$kluis" --vault "$vault" --reason benchmark status | grep -E "^stored"
 echo "- inbox, the same 500 again: $(drop_and_take)"
 fresh_vault
 start=$(seconds)
-new=$("$kluis" --vault "$vault" import --count "$month")
+new=$("$kluis" --vault "$vault" --reason benchmark import --count "$month")
 end=$(seconds)
 echo "- kluis import --count on the folder (no inbox, no settle): $(elapsed "$start" "$end") s, $new new"
 start=$(seconds)
-new=$("$kluis" --vault "$vault" import --count "$month")
+new=$("$kluis" --vault "$vault" --reason benchmark import --count "$month")
 end=$(seconds)
 echo "- the same again: $(elapsed "$start" "$end") s, $new new"
 rm -rf "$vault" "$inbox" "$work/Kluis-quarantine"
