@@ -8,7 +8,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bench="${BENCH_DIR:-$root/../shared/bench}"
 work="${WORK:-/tmp/peers/work}/import"
-kluis="$root/target/release/kluis"
+# KLUIS_BIN: another build to compare (make bench uses the release build).
+kluis="${KLUIS_BIN:-$root/target/release/kluis}"
 month="$work/month-android-nl-500x200"
 mkdir -p "$work"
 if [ ! -d "$month" ] || [ "$(ls "$month" | wc -l)" -ne 500 ]; then
