@@ -187,6 +187,7 @@ fn desk_state(desk: &kluis_core::desk::Desk) -> ConsoleState {
         shifts: outlook.shifts,
         outside_shift: outlook.outside_shift,
         day_closed: outlook.day_closed.map(Into::into),
+        reason_needed: outlook.reason_needed,
     }
 }
 

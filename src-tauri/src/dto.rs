@@ -47,6 +47,8 @@ pub enum ConsoleState {
         outside_shift: bool,
         /// Today is closed: operators wait until tomorrow.
         day_closed: Option<DateDto>,
+        /// The admin or recovery key opens now only with a reason.
+        reason_needed: bool,
     },
     /// Unlocked by `who`; `closing_at` once the warning before closing
     /// time was given.

@@ -4,13 +4,11 @@
 
 mod common;
 
-use common::{ADMIN, CAROL, TestClock, fixture, unlock_as_sanne, vault_app, world};
+use common::{CAROL, TestClock, as_admin, fixture, unlock_as_sanne, vault_app, world};
 use kluis_app::imports::import_dropped;
 use kluis_app::state::AppState;
 use kluis_seal::encrypt::Opener;
 use kluis_seal::package::{Expect, verify};
-use kluis_vault::{SlotOwner, Vault};
-use secrecy::SecretString;
 use serde_json::json;
 use tauri::Manager;
 
@@ -19,17 +17,9 @@ fn the_closing_seals_the_day_to_the_stick_and_closes_it() {
     let root = world("closing");
     let stick = root.join("stick");
     let archive = age::x25519::Identity::generate();
-    let public_key = {
-        let vault = Vault::open(&root.join("vault")).unwrap();
-        let mut session = vault
-            .unlock(
-                &SlotOwner::Admin,
-                &SecretString::from(ADMIN.to_owned()),
-                TestClock::MONDAY_MORNING.utc,
-            )
-            .unwrap();
+    let public_key = as_admin(&root, |session| {
         let public =
-            kluis_core::closing::prepare(&mut session, &[archive.to_public().to_string()], None, 0)
+            kluis_core::closing::prepare(session, &[archive.to_public().to_string()], None, 0)
                 .unwrap();
         for (key, value) in [
             ("municipality.code", "gm0000"),
@@ -37,11 +27,10 @@ fn the_closing_seals_the_day_to_the_stick_and_closes_it() {
             ("workplace", "WP01"),
             ("archive.out", stick.to_str().unwrap()),
         ] {
-            kluis_core::settings::set(&mut session, key, value, 0).unwrap();
+            kluis_core::settings::set(session, key, value, 0).unwrap();
         }
-        session.lock(0).unwrap();
         public
-    };
+    });
     let clock = TestClock::monday_morning();
     clock.advance(7 * 60 + 40); // 16:40
     let (app, events) = vault_app(&root, clock.clone());
@@ -108,18 +97,9 @@ fn a_seal_before_the_set_up_names_the_missing_setting() {
     let root = world("closing-not-set-up");
     let stick = root.join("stick");
     std::fs::create_dir_all(&stick).unwrap();
-    {
-        let vault = Vault::open(&root.join("vault")).unwrap();
-        let mut session = vault
-            .unlock(
-                &SlotOwner::Admin,
-                &SecretString::from(ADMIN.to_owned()),
-                TestClock::MONDAY_MORNING.utc,
-            )
-            .unwrap();
-        kluis_core::settings::set(&mut session, "archive.out", stick.to_str().unwrap(), 0).unwrap();
-        session.lock(0).unwrap();
-    }
+    as_admin(&root, |session| {
+        kluis_core::settings::set(session, "archive.out", stick.to_str().unwrap(), 0).unwrap();
+    });
     let (app, _) = vault_app(&root, TestClock::monday_morning());
     unlock_as_sanne(&app);
     assert_eq!(

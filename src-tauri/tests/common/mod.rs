@@ -102,6 +102,22 @@ pub fn world(name: &str) -> PathBuf {
     root
 }
 
+/// Runs `f` on the vault in `root` as the admin, the app not holding it
+/// (as IT would with the command line), then locks it again.
+pub fn as_admin<T>(root: &Path, f: impl FnOnce(&mut kluis_vault::Session) -> T) -> T {
+    let vault = Vault::open(&root.join("vault")).unwrap();
+    let mut session = vault
+        .unlock(
+            &kluis_vault::SlotOwner::Admin,
+            &SecretString::from(ADMIN.to_owned()),
+            TestClock::MONDAY_MORNING.utc,
+        )
+        .unwrap();
+    let result = f(&mut session);
+    session.lock(TestClock::MONDAY_MORNING.utc).unwrap();
+    result
+}
+
 /// A clock the test moves (the real app's is the system's).
 #[derive(Clone, Debug)]
 pub struct TestClock(Arc<Mutex<Now>>);

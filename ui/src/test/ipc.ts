@@ -24,6 +24,7 @@ export const lockedInfo: AppInfo = {
     shifts: "ma 08:00-17:00",
     outsideShift: false,
     dayClosed: null,
+    reasonNeeded: false,
   },
   municipality: null,
 };

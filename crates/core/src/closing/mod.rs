@@ -168,40 +168,71 @@ pub struct SealReport {
 /// Seals everything not sealed yet into a package in `out`, and records it.
 pub fn seal_day(session: &mut Session, out: &Path, now: Now) -> Result<SealReport, ClosingError> {
     let day = gather::gather(session.store(), now)?;
-    let gather::Day {
-        code,
-        workplace,
-        organization,
-        recipients,
-        key,
-        account,
+    let (sealed, (messages, files)) = write_package(session, out, &day)?;
+    let id = day.id;
+    let seq = day.seq;
+    let record = PackageRecord {
         seq,
+        id: id.clone(),
+        digest: sealed.digest.0,
+        ciphertext_sha256: sealed.ciphertext_sha256.clone(),
+        period_start: day.period_start,
+        period_end: iso(now),
+        audit_seq: day.audit_seq,
+        audit_head: day.audit_head,
+        sealed_at: now.utc,
+    };
+    let conversations = day.conversations.len();
+    let who = session.who().to_string();
+    let mut tx = session.store_mut().write()?;
+    tx.record_package(&record)?;
+    tx.audit(&NewEntry {
+        at: now.utc,
+        operator: &who,
+        action: AuditAction::Export,
+        subject: &format!("package {id}"),
+        detail: &format!(
+            "seq {seq}, {conversations} conversations, {messages} messages, {files} files, bag sha256:{}",
+            sealed.digest.hex()
+        ),
+    })?;
+    tx.commit()?;
+    Ok(SealReport {
         id,
-        stamp,
-        period_start,
-        excerpt,
-        audit_head,
-        audit_seq,
+        seq,
+        package: sealed.package,
+        signature: sealed.signature,
+        digest: sealed.digest.hex(),
         conversations,
-        meta,
-    } = day;
+        messages,
+        files,
+    })
+}
+
+/// Writes the day's package into `out`: one part per conversation and the
+/// audit excerpt. Returns it with the (messages, files) it carries.
+fn write_package(
+    session: &Session,
+    out: &Path,
+    day: &gather::Day,
+) -> Result<(package::Sealed, (usize, usize)), ClosingError> {
     let store = session.store();
-    let source = profile::source(&code, &workplace);
+    let blobs = session.blobs()?;
+    let source = profile::source(&day.code, &day.workplace);
     let ident = |kenmerk: String| Identification {
         kenmerk,
         bron: source.clone(),
     };
-    let blobs = session.blobs()?;
-    let mut counts = (0usize, 0usize);
     let creator = Reference {
-        name: organization.clone(),
+        name: day.organization.clone(),
         id: Some(Identification {
-            kenmerk: code.clone(),
+            kenmerk: day.code.clone(),
             bron: profile::MUNICIPALITIES.into(),
         }),
     };
-    let sealed = package::seal_to(out, meta, &key, &recipients, |p| {
-        for (index, conversation) in conversations.iter().enumerate() {
+    let mut counts = (0usize, 0usize);
+    let sealed = package::seal_to(out, day.meta.clone(), &day.key, &day.recipients, |p| {
+        for (index, conversation) in day.conversations.iter().enumerate() {
             let folder = profile::folder(index);
             let written = write_part(
                 p,
@@ -210,15 +241,15 @@ pub fn seal_day(session: &mut Session, out: &Path, now: Now) -> Result<SealRepor
                 &PartContext {
                     conversation: *conversation,
                     folder: &folder,
-                    package_id: &id,
-                    organization: &organization,
-                    account: account.as_deref(),
-                    stamp: &stamp,
+                    package_id: &day.id,
+                    organization: &day.organization,
+                    account: day.account.as_deref(),
+                    stamp: &day.stamp,
                     ident: &ident,
                     creator: &creator,
-                    code: &code,
-                    workplace: &workplace,
-                    seq,
+                    code: &day.code,
+                    workplace: &day.workplace,
+                    seq: day.seq,
                 },
             )
             .map_err(|e| match e {
@@ -231,45 +262,8 @@ pub fn seal_day(session: &mut Session, out: &Path, now: Now) -> Result<SealRepor
             counts.0 += written.0;
             counts.1 += written.1;
         }
-        p.tag("kluis/audit.jsonl", excerpt.as_bytes())?;
+        p.tag("kluis/audit.jsonl", day.excerpt.as_bytes())?;
         Ok(())
     })?;
-    let record = PackageRecord {
-        seq,
-        id: id.clone(),
-        digest: sealed.digest.0,
-        ciphertext_sha256: sealed.ciphertext_sha256.clone(),
-        period_start,
-        period_end: iso(now),
-        audit_seq,
-        audit_head,
-        sealed_at: now.utc,
-    };
-    let who = session.who().to_string();
-    let mut tx = session.store_mut().write()?;
-    tx.record_package(&record)?;
-    tx.audit(&NewEntry {
-        at: now.utc,
-        operator: &who,
-        action: AuditAction::Export,
-        subject: &format!("package {id}"),
-        detail: &format!(
-            "seq {seq}, {} conversations, {} messages, {} files, bag sha256:{}",
-            conversations.len(),
-            counts.0,
-            counts.1,
-            sealed.digest.hex()
-        ),
-    })?;
-    tx.commit()?;
-    Ok(SealReport {
-        id,
-        seq,
-        package: sealed.package,
-        signature: sealed.signature,
-        digest: sealed.digest.hex(),
-        conversations: conversations.len(),
-        messages: counts.0,
-        files: counts.1,
-    })
+    Ok((sealed, counts))
 }

@@ -125,11 +125,10 @@ pub(super) fn write_part(
                 Some(profile::RESTRICTION_NOTE.into()),
             ),
         };
-        let xml = object.to_xml();
-        p.payload(
+        sidecar(
+            p,
             &format!("{}/{name}/{name}.mdto.xml", c.folder),
-            xml.len() as u64,
-            &mut xml.as_bytes(),
+            &object.to_xml(),
         )?;
         attachment_paths.insert(
             file.message,
@@ -289,13 +288,14 @@ pub(super) fn write_part(
             Some(profile::RESTRICTION_NOTE.into()),
         ),
     };
-    let xml = object.to_xml();
-    p.payload(
-        &format!("{0}/{0}.mdto.xml", c.folder),
-        xml.len() as u64,
-        &mut xml.as_bytes(),
-    )?;
+    sidecar(p, &format!("{0}/{0}.mdto.xml", c.folder), &object.to_xml())?;
     Ok((messages.len(), files))
+}
+
+/// Writes one MDTO sidecar.
+fn sidecar(p: &mut dyn Payload, path: &str, xml: &str) -> Result<(), ClosingError> {
+    p.payload(path, xml.len() as u64, &mut xml.as_bytes())?;
+    Ok(())
 }
 
 /// Writes a file and its `bestand` sidecar beside it.
@@ -315,7 +315,7 @@ fn file_with_sidecar(
         head: Vec::new(),
     };
     let sha256 = p.payload(path, size, &mut reader)?;
-    let sidecar = File {
+    let bestand = File {
         id,
         name,
         size,
@@ -324,13 +324,7 @@ fn file_with_sidecar(
         checksum_date: stamp.to_owned(),
         represents,
     };
-    let xml = sidecar.to_xml();
-    p.payload(
-        &format!("{path}.bestand.mdto.xml"),
-        xml.len() as u64,
-        &mut xml.as_bytes(),
-    )?;
-    Ok(())
+    self::sidecar(p, &format!("{path}.bestand.mdto.xml"), &bestand.to_xml())
 }
 
 /// Records the first bytes that pass, to name the file's format.

@@ -24,7 +24,9 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use kluis_vault::audit::NewEntry;
 use secrecy::SecretString;
 
-use crate::lock::{self, Clock, Effect, Event, Lock, Now, Refusal, Role, State, Why, persist};
+use crate::lock::{
+    self, Access, Clock, Effect, Event, Lock, Now, Refusal, Role, State, Why, persist,
+};
 use crate::time::{LocalDate, LocalDateTime};
 
 pub use clock::SystemClock;
@@ -69,6 +71,8 @@ pub struct Outlook {
     pub outside_shift: bool,
     /// Today is closed: operators wait for tomorrow.
     pub day_closed: Option<LocalDate>,
+    /// The admin or recovery key opens now only with a reason.
+    pub reason_needed: bool,
 }
 
 /// The held vault, its session while unlocked, and its lock.
@@ -117,18 +121,7 @@ impl Desk {
             Default::default()
         });
         let now = clock.now().utc;
-        // The notes are outside the encryption: a latest time seen from
-        // them is believed only up to the clock's own reading (a later one
-        // would move the lock's time into some other shift). After the
-        // unlock the store's memory is adopted and a set-back is caught.
-        let get = |k: &str| match k {
-            persist::SEEN => notes
-                .get(k)
-                .and_then(|v| v.parse::<i64>().ok())
-                .map(|seen| seen.min(now).to_string()),
-            _ => notes.get(k).cloned(),
-        };
-        let lock = persist::lock_from(get, now).unwrap_or_else(|e| {
+        let lock = persist::lock_from(|k| notes.get(k).cloned(), now).unwrap_or_else(|e| {
             tracing::warn!(error = %e, "the noted shift hours are unreadable; defaults until unlock");
             persist::lock_from(|_| None, now).expect("the default hours parse")
         });
@@ -256,15 +249,16 @@ impl Desk {
     pub fn outlook(&self) -> Outlook {
         let lock = self.lock();
         let now = self.now();
-        let day_closed = match (lock.state(), lock.may_unlock(now, Role::Operator)) {
-            (State::DayClosed { day }, _) => Some(*day),
-            (_, Err(Refusal::DayClosed { day })) => Some(day),
+        let operator = lock.may_unlock(now, Role::Operator);
+        let day_closed = match (lock.state(), &operator) {
+            (State::DayClosed { day }, _) | (_, Err(Refusal::DayClosed { day })) => Some(*day),
             _ => None,
         };
         Outlook {
             shifts: lock.policy().shifts.week_text(),
-            outside_shift: lock.may_unlock(now, Role::Operator).is_err(),
+            outside_shift: operator.is_err(),
             day_closed,
+            reason_needed: lock.may_unlock(now, Role::Admin) == Ok(Access::WithReason),
         }
     }
 

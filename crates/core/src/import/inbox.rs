@@ -446,45 +446,7 @@ impl Watch {
         }
     }
 
-    /// Passes over the inbox until nothing in it is settling any more,
-    /// handing each outcome to `each`.
-    pub fn until_settled(
-        &mut self,
-        session: &mut Session,
-        now: impl Fn() -> i64,
-        mut each: impl FnMut(&Outcome),
-    ) -> io::Result<()> {
-        let pause = (self.inbox.settle / 4).max(Duration::from_millis(20));
-        loop {
-            let (outcomes, settling) = self.pass(session, now())?;
-            outcomes.iter().for_each(&mut each);
-            if !settling {
-                return Ok(());
-            }
-            std::thread::sleep(pause);
-        }
-    }
-
-    /// Runs until `stop` says so: every change in the inbox (and a tick of
-    /// the settle time, for entries still settling) starts a pass.
-    pub fn run(
-        &mut self,
-        session: &mut Session,
-        now: impl Fn() -> i64,
-        mut stop: impl FnMut(&[Outcome]) -> bool,
-    ) -> Result<(), WatchError> {
-        let wakeups = self.wakeups()?;
-        loop {
-            let (outcomes, _) = self.pass(session, now())?;
-            if stop(&outcomes) {
-                return Ok(());
-            }
-            wakeups.wait();
-        }
-    }
-
-    /// What tells a caller that runs its own loop (the app, which holds the
-    /// session only while unlocked) when the next [`Watch::pass`] is due.
+    /// What tells the caller's loop (the desk's) when the next pass is due.
     pub fn wakeups(&self) -> Result<Wakeups, WatchError> {
         let (tx, rx) = mpsc::channel();
         let mut watcher = notify::recommended_watcher(move |event| {

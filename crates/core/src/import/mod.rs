@@ -16,7 +16,7 @@ mod source;
 
 use std::collections::{BTreeSet, HashMap};
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use kluis_vault::audit::{AuditAction, NewEntry};
 use kluis_vault::blob::{BlobError, BlobInfo};
@@ -288,29 +288,6 @@ fn destination(
             other_with_same_name,
         },
     })
-}
-
-/// Imports every export at `paths` (files, or folders holding them), each in
-/// its own transaction, leaving the files where they are. One result per
-/// export found, or per path in which none could be found.
-pub fn import_paths(
-    session: &mut Session,
-    paths: &[PathBuf],
-    now: i64,
-) -> Vec<(PathBuf, Result<ImportReport, ImportError>)> {
-    let mut results = Vec::new();
-    for path in paths {
-        match exports_at(path) {
-            Ok(exports) => {
-                for export in exports {
-                    let result = import_file(session, &export, now);
-                    results.push((export, result));
-                }
-            }
-            Err(e) => results.push((path.clone(), Err(e))),
-        }
-    }
-    results
 }
 
 /// Imports the export file at `path` in one transaction.

@@ -16,8 +16,7 @@ pub const SHIFTS: &str = "lock.shifts";
 pub const EXCEPTIONS: &str = "lock.exceptions";
 pub const IDLE_MINUTES: &str = "lock.idle_minutes";
 pub const GRACE_MINUTES: &str = "lock.grace_minutes";
-/// The latest time seen (UTC seconds).
-pub const SEEN: &str = "lock.seen";
+const SEEN: &str = "lock.seen";
 const CLOSED_DAY: &str = "lock.closed_day";
 
 /// The shift hours of a vault where IT set none: office hours.
@@ -56,12 +55,19 @@ pub fn remembered(get: impl Fn(&str) -> Option<String>) -> (Option<i64>, Option<
     )
 }
 
-/// A lock from a source of settings, starting no earlier than `now_utc`
-/// would allow: with nothing remembered, the clock's own reading.
+/// A lock from the notes outside the encryption, before an unlock. The
+/// notes are anyone's to edit, so a latest time seen in them is believed
+/// only up to the clock's own reading `now_utc` (a later one would move the
+/// lock's time into some other shift); with nothing noted, that reading.
+/// After the unlock the store's memory is adopted and a set-back caught.
 pub fn lock_from(get: impl Fn(&str) -> Option<String>, now_utc: i64) -> Result<Lock, ShiftError> {
     let policy = policy(&get)?;
     let (seen, closed_day) = remembered(&get);
-    Ok(Lock::new(policy, seen.unwrap_or(now_utc), closed_day))
+    Ok(Lock::new(
+        policy,
+        seen.map_or(now_utc, |s| s.min(now_utc)),
+        closed_day,
+    ))
 }
 
 /// Everything to keep, as (key, value) pairs: the policy as read, and the

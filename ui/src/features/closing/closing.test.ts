@@ -9,7 +9,7 @@ describe("the closing", () => {
   it("closes the day: checks, seals to the stick, and shows the check code on the lock screen", async () => {
     let sealed = false;
     const calls = withIpc((cmd, args) => {
-      if (cmd === "app_info") return sealed ? { ...lockedInfo, console: { ...lockedInfo.console, dayClosed: { year: 2026, month: 11, day: 23 } } } : openInfo;
+      if (cmd === "app_info") return sealed ? { ...lockedInfo, console: { ...lockedInfo.console, dayClosed: { year: 2026, month: 11, day: 23 }, reasonNeeded: true } } : openInfo;
       if (cmd === "start_closing") return null;
       if (cmd === "closing_overview") return { inboxWaiting: 1, openConversations: 2, target: "/media/kcc/KLUIS", targetReady: true };
       if (cmd === "seal_day") {

@@ -55,7 +55,7 @@ describe("the lock screen and the lock", () => {
 
   it("on a closed day the operator waits, and the admin opens with a reason", async () => {
     const calls = withIpc((cmd, args) => {
-      if (cmd === "app_info") return { ...lockedInfo, console: { ...lockedInfo.console, dayClosed: { year: 2026, month: 11, day: 23 } } };
+      if (cmd === "app_info") return { ...lockedInfo, console: { ...lockedInfo.console, dayClosed: { year: 2026, month: 11, day: 23 }, reasonNeeded: true } };
       if (cmd === "unlock") throw { kind: "notPermitted" };
       return standard(cmd, args);
     });
@@ -76,7 +76,7 @@ describe("the lock screen and the lock", () => {
 
   it("outside the shift asks the admin for a reason, and sends it", async () => {
     const calls = withIpc((cmd, args) => {
-      if (cmd === "app_info") return { ...lockedInfo, console: { ...lockedInfo.console, outsideShift: true } };
+      if (cmd === "app_info") return { ...lockedInfo, console: { ...lockedInfo.console, outsideShift: true, reasonNeeded: true } };
       if (cmd === "unlock") throw { kind: "dayClosed", day: { year: 2026, month: 11, day: 23 } };
       return standard(cmd, args);
     });

@@ -27,7 +27,11 @@ outsideShift: boolean,
 /**
  * Today is closed: operators wait until tomorrow.
  */
-dayClosed: DateDto | null, } | { "state": "open", who: UnlockAs, closingAt: ClockTime | null, } | { "state": "unavailable", problem: Unavailable, };
+dayClosed: DateDto | null, 
+/**
+ * The admin or recovery key opens now only with a reason.
+ */
+reasonNeeded: boolean, } | { "state": "open", who: UnlockAs, closingAt: ClockTime | null, } | { "state": "unavailable", problem: Unavailable, };
 
 export type UnlockAs = { "kind": "operator", "name": string } | { "kind": "admin" } | { "kind": "recovery" };
 
