@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { remote } from "webdriverio";
+import { lookAt } from "./screen.mjs";
 
 const app = process.env.KLUIS_E2E_APP;
 const out = process.env.KLUIS_E2E_OUT;
@@ -41,10 +42,8 @@ async function waitForCount(expected) {
 
 // WebKit's screenshot can show the last painted frame, not the current DOM:
 // wait two animation frames so that what the test saw is what is captured.
-async function screenshot(name) {
-  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
-  await browser.saveScreenshot(path.join(out, name));
-}
+/** A screenshot of the screen, which must pass the accessibility check. */
+const screenshot = (name) => lookAt(browser, out, name);
 
 before(async () => {
   browser = await remote({

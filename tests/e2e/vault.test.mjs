@@ -13,6 +13,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { remote } from "webdriverio";
+import { lookAt } from "./screen.mjs";
 
 const app = process.env.KLUIS_E2E_APP;
 const cli = process.env.KLUIS_E2E_CLI;
@@ -52,10 +53,8 @@ const texts = (testid) =>
 const pageText = () => browser.execute(() => document.body.textContent ?? "");
 const readLog = () => readFileSync(path.join(logDir, "kluis.log"), "utf8");
 
-async function screenshot(name) {
-  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
-  await browser.saveScreenshot(path.join(out, name));
-}
+/** A screenshot of the screen, which must pass the accessibility check. */
+const screenshot = (name) => lookAt(browser, out, name);
 
 async function waitFor(what, check, timeout = 20_000) {
   let seen;

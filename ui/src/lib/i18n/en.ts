@@ -17,6 +17,7 @@ export const en: Messages = {
     demoBadge: "Demo · fictional data",
     demoTitle: "There is no vault on this laptop yet. Everything you see is made up.",
     version: (v) => `v${v}`,
+    isolationFrame: "Kluis's protection (invisible)",
     somethingWrong: "Something went wrong. Please try again.",
     unavailable: (p) =>
       p.kind === "inUse"
@@ -48,7 +49,7 @@ export const en: Messages = {
       dayClosed: "The day is closed. You can unlock again tomorrow.",
     },
     sealed: (id, conversations, messages, check) =>
-      `Package ${id} is sealed (${conversations} conversations, ${messages} messages). Check code for the log book: ${check}.`,
+      `Package ${id} is sealed (${plural(conversations, "conversation", "conversations")}, ${plural(messages, "message", "messages")}). Check code for the log book: ${check}.`,
   },
   errors: {
     wrongPassphrase: (failures) =>
@@ -83,6 +84,7 @@ export const en: Messages = {
   conversations: {
     listLabel: "Conversations",
     paneLabel: "Conversation",
+    messages: "Messages",
     search: "Search conversations (Alt+S)",
     count: (n) => plural(n, "conversation", "conversations"),
     none: "No conversations found.",

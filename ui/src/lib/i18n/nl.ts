@@ -24,6 +24,7 @@ export const nl = {
     demoBadge: "Demo · fictieve gegevens",
     demoTitle: "Er is nog geen kluis op deze laptop. Alles wat u ziet is verzonnen.",
     version: (v: string) => `v${v}`,
+    isolationFrame: "Beveiliging van Kluis (onzichtbaar)",
     somethingWrong: "Er ging iets mis. Probeer het opnieuw.",
     unavailable: (p: Unavailable) =>
       p.kind === "inUse"
@@ -55,7 +56,7 @@ export const nl = {
       dayClosed: "De dag is afgesloten. Morgen kunt u weer ontgrendelen.",
     } satisfies Record<LockReason, string>,
     sealed: (id: string, conversations: number, messages: number, check: string) =>
-      `Pakket ${id} is verzegeld (${conversations} gesprekken, ${messages} berichten). Controlecode voor het logboek: ${check}.`,
+      `Pakket ${id} is verzegeld (${plural(conversations, "gesprek", "gesprekken")}, ${plural(messages, "bericht", "berichten")}). Controlecode voor het logboek: ${check}.`,
   },
   errors: {
     wrongPassphrase: (failures: number) =>
@@ -90,6 +91,7 @@ export const nl = {
   conversations: {
     listLabel: "Gesprekken",
     paneLabel: "Gesprek",
+    messages: "Berichten",
     search: "Zoek in gesprekken (Alt+S)",
     count: (n: number) => plural(n, "gesprek", "gesprekken"),
     none: "Geen gesprekken gevonden.",
