@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 use clap::Args;
 use kluis_seal::encrypt::{self, Opener};
-use kluis_seal::package::{Expect, Verified, VerifyError, verify};
+use kluis_seal::package::{Expect, Verified, VerifyError, open, verify};
 use secrecy::SecretString;
 
 use crate::vault::out;
@@ -150,7 +150,7 @@ pub fn verify_packages(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     Ok(first_failure.map_or(ExitCode::SUCCESS, ExitCode::from))
 }
 
-/// Verifies the package, then unpacks its bag into `--out`.
+/// Verifies the package and unpacks its bag into `--out`, from one read.
 pub fn open_package(args: &OpenArgs) -> anyhow::Result<ExitCode> {
     let public_key = args.keys.public_key()?;
     let opening = args.keys.opening()?;
@@ -161,28 +161,20 @@ pub fn open_package(args: &OpenArgs) -> anyhow::Result<ExitCode> {
         public_key,
         previous: None,
     };
-    let verified = match verify(&args.package, &signature_of(&args.package), opener, &expect) {
-        Ok(v) => v,
+    let signature = signature_of(&args.package);
+    match open(&args.package, &signature, opener, &expect, &args.out) {
+        Ok((verified, bag)) => {
+            writeln!(
+                out(),
+                "{}: verified and unpacked into {}",
+                verified.id,
+                bag.display()
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
         Err(e) => {
             eprintln!("kluis: {}: not opened: {e}", args.package.display());
-            return Ok(ExitCode::from(e.exit_code()));
+            Ok(ExitCode::from(e.exit_code()))
         }
-    };
-    if std::fs::read_dir(&args.out).is_ok_and(|mut d| d.next().is_some()) {
-        return Err(anyhow!("{} is not empty", args.out.display()));
     }
-    std::fs::create_dir_all(&args.out)?;
-    let opener = opening.opener().expect("checked above");
-    let file = std::fs::File::open(&args.package)?;
-    let plain = encrypt::decrypt(std::io::BufReader::new(file), opener)?;
-    tar::Archive::new(plain)
-        .unpack(&args.out)
-        .with_context(|| format!("unpacking into {}", args.out.display()))?;
-    writeln!(
-        out(),
-        "{}: verified and unpacked into {}",
-        verified.id,
-        args.out.join(&verified.id).display()
-    )?;
-    Ok(ExitCode::SUCCESS)
 }

@@ -271,6 +271,183 @@ fn open_unpacks_only_a_verified_package() {
     std::fs::remove_dir_all(&a.dir).unwrap();
 }
 
+/// Runs `kluis ARGS` in `dir` while serving `passes` through the FIFO at
+/// `fifo`, one per opening (the last again for any later one), as a medium
+/// that returns other bytes on a later read would. Returns the output and
+/// how many times the package was opened.
+fn kluis_reading_fifo(
+    dir: &Path,
+    args: &[&str],
+    fifo: &Path,
+    passes: &[Vec<u8>],
+) -> (Output, usize) {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    const O_NONBLOCK: i32 = 0o4000;
+    assert!(Command::new("mkfifo").arg(fifo).status().unwrap().success());
+    let child = Command::new(env!("CARGO_BIN_EXE_kluis"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("KLUIS_ARCHIVE_PASSPHRASE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let alive = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|stat| !stat.contains(") Z "))
+    };
+    let reading = || {
+        std::fs::read_dir(format!("/proc/{pid}/fd")).is_ok_and(|fds| {
+            fds.flatten()
+                .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|to| to == fifo))
+        })
+    };
+    let mut opened = 0;
+    while alive() {
+        // Opening for writing without blocking fails until a reader opens.
+        let Ok(mut pipe) = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(O_NONBLOCK)
+            .open(fifo)
+        else {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            continue;
+        };
+        // A reader blocked in its open already counts; wait for its file
+        // descriptor, so that this pass is not mistaken for the next.
+        while alive() && !reading() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let mut rest = &passes[opened.min(passes.len() - 1)][..];
+        opened += 1;
+        while !rest.is_empty() {
+            match pipe.write(rest) {
+                Ok(n) => rest = &rest[n..],
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+                // The reader stopped early and closed its end.
+                Err(_) => break,
+            }
+        }
+        drop(pipe);
+        // The next opening is another reading once this one is closed.
+        while alive() && reading() {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+    }
+    (child.wait_with_output().unwrap(), opened)
+}
+
+/// A package whose bag has another transcript and a link to /etc/passwd,
+/// encrypted to the archive (whose key is public): what a hostile stick
+/// would hand out on a second read.
+fn forged(root: &str, archive: &age::x25519::Identity) -> Vec<u8> {
+    let mut tar = tar::Builder::new(Vec::new());
+    let text = b"vervalst\n";
+    let mut header = tar::Header::new_ustar();
+    header.set_size(text.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    tar.append_data(&mut header, format!("{root}/data/G001/G001.txt"), &text[..])
+        .unwrap();
+    let mut link = tar::Header::new_ustar();
+    link.set_entry_type(tar::EntryType::Symlink);
+    link.set_size(0);
+    tar.append_link(&mut link, format!("{root}/data/passwd"), "/etc/passwd")
+        .unwrap();
+    let plain = tar.into_inner().unwrap();
+    let recipient = archive.to_public();
+    let encryptor =
+        age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+            .unwrap();
+    let mut out = Vec::new();
+    let mut writer = encryptor.wrap_output(&mut out).unwrap();
+    std::io::Write::write_all(&mut writer, &plain).unwrap();
+    writer.finish().unwrap();
+    out
+}
+
+/// `open` and `verify` read a package once: on a medium that hands out a
+/// forged package from its second opening on, `open` unpacks exactly what
+/// it verified (no forged transcript, no link) and `verify` judges what it
+/// read.
+#[test]
+fn open_and_verify_read_the_package_once() {
+    let a = Archive::new("once");
+    let (_one, one_id) = a.seal(1, None);
+    let package = a.dir.join(format!("{one_id}.tar.age"));
+    let genuine = std::fs::read(&package).unwrap();
+    std::fs::remove_file(&package).unwrap();
+    let forged = forged(&one_id, &a.archive);
+    let keys = ["--pubkey", "kluis.pub", "--identity", "archive.key"];
+    let name = format!("{one_id}.tar.age");
+
+    for command in ["open", "verify"] {
+        let mut args = vec![command, name.as_str()];
+        args.extend(keys);
+        if command == "open" {
+            args.extend(["--out", "uit"]);
+        }
+        let passes = [genuine.clone(), genuine.clone(), forged.clone()];
+        let (out, opened) = kluis_reading_fifo(&a.dir, &args, &package, &passes);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{command} (opened {opened} times): {}{}",
+            stdout(&out),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(opened, 1, "{command} opened the package again");
+        std::fs::remove_file(&package).unwrap();
+    }
+    let bag = a.dir.join("uit").join(&one_id);
+    assert_eq!(
+        std::fs::read_to_string(bag.join("data/G001/G001.txt")).unwrap(),
+        "dag 1\n"
+    );
+    assert!(std::fs::symlink_metadata(bag.join("data/passwd")).is_err());
+    // Nothing but the bag was left beside it.
+    assert_eq!(std::fs::read_dir(a.dir.join("uit")).unwrap().count(), 1);
+    std::fs::remove_dir_all(&a.dir).unwrap();
+}
+
+/// A bag with a link, or a name outside its folder, is never unpacked,
+/// and nothing is left where it would have gone.
+#[test]
+fn open_refuses_links_and_escaping_names_and_leaves_nothing() {
+    let a = Archive::new("hostile");
+    let (_one, one_id) = a.seal(1, None);
+    let package = a.dir.join(format!("{one_id}.tar.age"));
+    // The forged package in place of the genuine one: the outer signature
+    // fails first, and nothing is written.
+    std::fs::write(&package, forged(&one_id, &a.archive)).unwrap();
+    let out = kluis(
+        &a.dir,
+        &[
+            "open",
+            &format!("{one_id}.tar.age"),
+            "--pubkey",
+            "kluis.pub",
+            "--identity",
+            "archive.key",
+            "--out",
+            "uit",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(10), "{}", stdout(&out));
+    assert!(!a.dir.join("uit").exists());
+    let left: Vec<_> = std::fs::read_dir(&a.dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".kluis-open"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    std::fs::remove_dir_all(&a.dir).unwrap();
+}
+
 /// The whole way, from a shell: a vault made with an archive recipient,
 /// an export imported, the day sealed to a stick, then an empty day; the
 /// archive's `kluis verify` accepts both as a chain; the package holds the

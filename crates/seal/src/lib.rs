@@ -11,6 +11,7 @@ pub mod bag;
 pub mod bagit;
 pub mod encrypt;
 pub mod mdto;
+mod once;
 pub mod package;
 pub mod sign;
 pub mod tar;

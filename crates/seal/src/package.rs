@@ -9,7 +9,7 @@
 //! ```
 
 use std::fs::{self, File};
-use std::io::{self, BufReader, Read, Seek, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::Digest;
@@ -17,6 +17,7 @@ use sha2::Digest;
 use crate::bag::{BagDigest, BagWriter};
 use crate::bagit::{self, BagError, BagFiles, Checked};
 use crate::encrypt::{self, CryptError, Opener, Recipients};
+use crate::once::read_once;
 use crate::sign::{self, SignError, SigningKey};
 use crate::tar::{Counted, StreamedBag, TarError};
 
@@ -390,18 +391,23 @@ pub fn seal_to(
         None => Opener::Keys(&opener_keys),
     };
     let check = (|| {
-        let mut encrypted = File::open(&partial).map_err(io_at(&partial))?;
-        // One read signs it and hashes it for the packing slip.
-        let mut hashing = Counted::new(BufReader::new(&mut encrypted));
-        let outer = key.sign(&mut hashing, &comment)?;
-        let ciphertext_sha256 = hashing.sha256_hex();
-        encrypted.rewind().map_err(io_at(&partial))?;
+        let encrypted = File::open(&partial).map_err(io_at(&partial))?;
         let expect = Expect {
             public_key: key.public_key_file(),
             previous: previous.clone().map(|(id, digest)| (id, digest, seq - 1)),
         };
-        let verified = open_and_check(BufReader::new(encrypted), opener, &expect)
-            .map_err(|e| SealError::ReadBack(Box::new(e)))?;
+        // One read signs it, hashes it for the packing slip and checks it.
+        let ((outer, ciphertext_sha256), verified) = read_once(
+            BufReader::new(encrypted),
+            |read| {
+                let mut hashing = Counted::new(read);
+                let outer = key.sign(&mut hashing, &comment);
+                (outer, hashing.sha256_hex())
+            },
+            |passed| open_and_check(passed, opener, &expect, None),
+        );
+        let outer = outer?;
+        let verified = verified.map_err(|e| SealError::ReadBack(Box::new(e)))?;
         if verified.digest != digest {
             return Err(SealError::ReadBack(Box::new(VerifyError::BagInfo(
                 "the bag read back is not the bag written".into(),
@@ -550,14 +556,90 @@ impl VerifyError {
 }
 
 /// Checks the package at `package` with its outer signature at
-/// `signature`: origin first (before decrypting anything), then the bag
-/// inside, its inner signature, its bag-info and its link to `expect`'s
-/// previous package.
+/// `signature`, reading it once: its origin (the outer signature), then
+/// the bag inside, its inner signature, its bag-info and its link to
+/// `expect`'s previous package. A package whose origin fails is reported
+/// as that, whatever its content.
 pub fn verify(
     package: &Path,
     signature: &Path,
     opener: Opener<'_>,
     expect: &Expect,
+) -> Result<Verified, VerifyError> {
+    check_once(package, signature, opener, expect, None)
+}
+
+/// Why a package was not opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
+    #[error("{0} is not empty: give a new or empty folder")]
+    NotEmpty(PathBuf),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+impl OpenError {
+    /// The exit code of `kluis open`: the verification's, or 2.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Verify(e) => e.exit_code(),
+            Self::NotEmpty(_) | Self::Io { .. } => 2,
+        }
+    }
+}
+
+/// Verifies the package as [`verify`] does and, in the same read, unpacks
+/// its bag into a fresh hidden folder beside its final place (`out` must
+/// be new or empty). Only when every check passed is the bag renamed into
+/// place as `out/<id>`; otherwise nothing is left. Returns the bag's folder.
+pub fn open(
+    package: &Path,
+    signature: &Path,
+    opener: Opener<'_>,
+    expect: &Expect,
+    out: &Path,
+) -> Result<(Verified, PathBuf), OpenError> {
+    let io_at = |path: &Path| {
+        let path = path.to_owned();
+        move |source| OpenError::Io { path, source }
+    };
+    // The bag is written beside its final place: inside `out`, or, while
+    // `out` does not exist yet, beside it, so a failure leaves no folder.
+    let staging_in = if out.exists() {
+        if fs::read_dir(out).map_err(io_at(out))?.next().is_some() {
+            return Err(OpenError::NotEmpty(out.to_owned()));
+        }
+        out.to_owned()
+    } else {
+        match out.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+            _ => PathBuf::from("."),
+        }
+    };
+    let staging = tempfile::Builder::new()
+        .prefix(".kluis-open-")
+        .tempdir_in(&staging_in)
+        .map_err(io_at(&staging_in))?;
+    let verified = check_once(package, signature, opener, expect, Some(staging.path()))?;
+    if !out.exists() {
+        fs::create_dir(out).map_err(io_at(out))?;
+    }
+    let bag = out.join(&verified.id);
+    fs::rename(staging.path().join(&verified.id), &bag).map_err(io_at(&bag))?;
+    File::open(out)
+        .and_then(|d| d.sync_all())
+        .map_err(io_at(out))?;
+    Ok((verified, bag))
+}
+
+fn check_once(
+    package: &Path,
+    signature: &Path,
+    opener: Opener<'_>,
+    expect: &Expect,
+    unpack: Option<&Path>,
 ) -> Result<Verified, VerifyError> {
     let io_at = |path: &Path| {
         let path = path.to_owned();
@@ -573,13 +655,24 @@ pub fn verify(
         Err(e) => return Err(io_at(signature)(e)),
     };
     let file = File::open(package).map_err(io_at(package))?;
-    // One read checks the signature and hashes the file for the slip.
-    let mut hashing = Counted::new(BufReader::new(file));
-    let outer = sign::verify(&expect.public_key, &mut hashing, &signature_text)
-        .map_err(VerifyError::OuterSignature)?;
-    let ciphertext_sha256 = hashing.sha256_hex();
-    let file = File::open(package).map_err(io_at(package))?;
-    let verified = open_and_check(BufReader::new(file), opener, expect)?;
+    let mut read_failed = None;
+    let ((outer, ciphertext_sha256), verified) = read_once(
+        ReadErrors {
+            inner: BufReader::new(file),
+            error: &mut read_failed,
+        },
+        |read| {
+            let mut hashing = Counted::new(read);
+            let outer = sign::verify(&expect.public_key, &mut hashing, &signature_text);
+            (outer, hashing.sha256_hex())
+        },
+        |passed| open_and_check(passed, opener, expect, unpack),
+    );
+    if let Some(e) = read_failed {
+        return Err(io_at(package)(e));
+    }
+    let outer = outer.map_err(VerifyError::OuterSignature)?;
+    let verified = verified?;
     // The outer comment must say what the bag says.
     let said = format!(
         "kluis-seal v1 id={} seq={} bag=sha256:{} prev=sha256:{} start={} end={}",
@@ -641,22 +734,35 @@ fn check_packing_slip(
     Ok(())
 }
 
-/// Decrypts, reads the bag in one pass and checks it.
+/// Decrypts, reads the bag in one pass (writing it into `unpack` if
+/// given) and checks it.
 fn open_and_check(
     input: impl Read,
     opener: Opener<'_>,
     expect: &Expect,
+    unpack: Option<&Path>,
 ) -> Result<Verified, VerifyError> {
     let plain = encrypt::decrypt(input, opener).map_err(VerifyError::Decrypt)?;
     let mut failed_read = None;
-    let bag = StreamedBag::from_tar(ReadErrors {
+    let mut plain = ReadErrors {
         inner: plain,
         error: &mut failed_read,
-    });
+    };
+    let bag = match unpack {
+        Some(dir) => StreamedBag::unpack(&mut plain, dir),
+        None => StreamedBag::from_tar(&mut plain),
+    };
+    // The rest (the tar's end, age's last chunk) is read too, so that a
+    // damaged end of the file is found.
+    let rest = io::copy(&mut plain, &mut io::sink());
+    drop(plain);
     if let Some(e) = failed_read {
         return Err(VerifyError::Decrypt(encrypt::read_error(e)));
     }
     let bag = bag.map_err(VerifyError::Bag)?;
+    if let Err(e) = rest {
+        return Err(VerifyError::Decrypt(encrypt::read_error(e)));
+    }
     let checked = bagit::check(&bag).map_err(VerifyError::Bag)?;
     let tag_manifest = bag
         .read("tagmanifest-sha256.txt")

@@ -93,11 +93,7 @@ impl SigningKey {
 /// Checks `signature` (a `.minisig` file's text) over `data` with the public
 /// key `public_key` (a `.pub` file's text, or its base64 line); returns the
 /// trusted comment.
-pub fn verify(
-    public_key: &str,
-    data: impl Read + Seek,
-    signature: &str,
-) -> Result<String, SignError> {
+pub fn verify(public_key: &str, data: impl Read, signature: &str) -> Result<String, SignError> {
     let line = public_key
         .lines()
         .map(str::trim)
@@ -118,11 +114,31 @@ pub fn verify(
             "a legacy signature (not prehashed)".into(),
         ));
     }
-    minisign::verify(&public, &signature, data, true, false, false)
+    minisign::verify(&public, &signature, Straight(data), true, false, false)
         .map_err(|_| SignError::Mismatch)?;
     signature
         .trusted_comment()
         .map_err(|e| SignError::BadSignature(e.to_string()))
+}
+
+/// Minisign's check takes a seekable reader but, asked for no copy of the
+/// data, reads it straight through once; so any reader will do, even one
+/// that shares its bytes with another check as they pass.
+struct Straight<R>(R);
+
+impl<R: Read> Read for Straight<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl<R> Seek for Straight<R> {
+    fn seek(&mut self, _: std::io::SeekFrom) -> std::io::Result<u64> {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            "a signature is checked in one pass",
+        ))
+    }
 }
 
 /// Minisign prints key IDs as the little-endian number, in hex.

@@ -9,7 +9,9 @@
 //! constant memory, without its plaintext on disk.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
 use std::io::{self, Read, Write};
+use std::path::Path;
 
 use sha2::Digest;
 
@@ -170,17 +172,6 @@ impl<R: Read> Read for Counted<R> {
     }
 }
 
-/// Signature checks take a seekable reader but read straight through; a
-/// seek would spoil the hash, so there is none.
-impl<R> io::Seek for Counted<R> {
-    fn seek(&mut self, _: io::SeekFrom) -> io::Result<u64> {
-        Err(io::Error::new(
-            io::ErrorKind::Unsupported,
-            "a hashing reader reads straight through",
-        ))
-    }
-}
-
 /// A bag read from a tar stream in one pass: payload files hashed with
 /// SHA-256 as they pass, tag files kept.
 #[derive(Debug, Default)]
@@ -196,6 +187,19 @@ impl StreamedBag {
     /// Reads the whole tar. Refuses links, devices, names outside the one
     /// root folder and tag files beyond what memory should hold.
     pub fn from_tar(input: impl Read) -> Result<Self, BagError> {
+        Self::read(input, None)
+    }
+
+    /// Reads the whole tar as [`StreamedBag::from_tar`] does and writes each
+    /// file into `into` (an empty folder) as it passes, so what is written
+    /// is exactly what is checked. Only folders and regular files are
+    /// written, each newly created; the caller keeps `into` out of sight
+    /// until the checks have passed.
+    pub fn unpack(input: impl Read, into: &Path) -> Result<Self, BagError> {
+        Self::read(input, Some(into))
+    }
+
+    fn read(input: impl Read, into: Option<&Path>) -> Result<Self, BagError> {
         let mut archive = tar::Archive::new(input);
         let mut bag = Self::default();
         let mut tag_bytes = 0u64;
@@ -205,27 +209,43 @@ impl StreamedBag {
             let name = String::from_utf8(entry.path_bytes().into_owned())
                 .map_err(|e| BagError::NameNotUtf8(String::from_utf8_lossy(e.as_bytes()).into()))?;
             let kind = entry.header().entry_type();
-            let (root, rest) = name.split_once('/').unwrap_or((name.as_str(), ""));
+            let Some((root, rest)) = split_safe(&name) else {
+                return Err(BagError::OutsideScope {
+                    file: "the tar".into(),
+                    path: name,
+                });
+            };
             if bag.root.is_empty() {
                 bag.root = root.to_owned();
             }
-            if root != bag.root || rest.split('/').any(|p| p == "..") {
+            if root != bag.root {
                 return Err(BagError::OutsideScope {
                     file: "the tar".into(),
                     path: name,
                 });
             }
+            let target = into.map(|dir| dir.join(name.trim_end_matches('/')));
             if kind.is_dir() {
+                if let Some(target) = &target {
+                    fs::create_dir_all(target).map_err(|e| tar_error(&name, e))?;
+                }
                 continue;
             }
-            if !kind.is_file() {
+            if !kind.is_file() || rest.is_empty() {
                 return Err(BagError::NotAFile(name));
             }
+            let mut file = match &target {
+                Some(target) => Some(new_file(target).map_err(|e| tar_error(&name, e))?),
+                None => None,
+            };
             let path = rest.to_owned();
             if path.starts_with("data/") {
                 let mut hash = sha2::Sha256::new();
-                let size = io::copy(&mut entry, &mut HashWriter(&mut hash))
-                    .map_err(|e| tar_error(&name, e))?;
+                let mut sink = HashWriter {
+                    hash: &mut hash,
+                    copy: file.as_mut(),
+                };
+                let size = io::copy(&mut entry, &mut sink).map_err(|e| tar_error(&name, e))?;
                 bag.payload_sha256
                     .insert(path.clone(), hex(&hash.finalize()));
                 bag.sizes.insert(path, size);
@@ -243,19 +263,58 @@ impl StreamedBag {
                         source: io::Error::other("the tag files are larger than a bag's should be"),
                     });
                 }
+                if let Some(file) = file.as_mut() {
+                    file.write_all(&bytes).map_err(|e| tar_error(&name, e))?;
+                }
                 bag.sizes.insert(path.clone(), bytes.len() as u64);
                 bag.tags.insert(path, bytes);
+            }
+            if let Some(file) = file {
+                file.sync_all().map_err(|e| tar_error(&name, e))?;
             }
         }
         Ok(bag)
     }
 }
 
-struct HashWriter<'h>(&'h mut sha2::Sha256);
+/// `root/rest` of a name every tar reader would put inside one folder: not
+/// absolute, no empty, `.` or `..` part (a folder's name may end in `/`).
+fn split_safe(name: &str) -> Option<(&str, &str)> {
+    let trimmed = name.strip_suffix('/').unwrap_or(name);
+    let safe = !trimmed.is_empty()
+        && trimmed
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..");
+    if !safe {
+        return None;
+    }
+    Some(trimmed.split_once('/').unwrap_or((trimmed, "")))
+}
+
+/// A file that did not exist (never one reached through a link), its
+/// parent folders made as needed.
+fn new_file(path: &Path) -> io::Result<fs::File> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+}
+
+/// Hashes what is written, and copies it into a file if there is one.
+struct HashWriter<'h> {
+    hash: &'h mut sha2::Sha256,
+    copy: Option<&'h mut fs::File>,
+}
 
 impl Write for HashWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.update(buf);
+        if let Some(file) = self.copy.as_mut() {
+            file.write_all(buf)?;
+        }
+        self.hash.update(buf);
         Ok(buf.len())
     }
 

@@ -153,3 +153,121 @@ fn a_tar_that_leaves_its_folder_is_refused() {
         Err(BagError::OutsideScope { .. })
     ));
 }
+
+/// One tar entry with its name written as given (the `tar` crate would
+/// refuse to write most of these).
+fn raw_entry(builder: &mut tar::Builder<Vec<u8>>, name: &str, kind: tar::EntryType, body: &[u8]) {
+    let mut header = tar::Header::new_ustar();
+    header.as_mut_bytes()[..name.len()].copy_from_slice(name.as_bytes());
+    header.set_entry_type(kind);
+    header.set_size(body.len() as u64);
+    header.set_mode(0o644);
+    if kind == tar::EntryType::Symlink || kind == tar::EntryType::Link {
+        header.set_link_name("/etc/passwd").unwrap();
+    }
+    header.set_cksum();
+    builder.append(&header, body).unwrap();
+}
+
+/// What a hostile bag could hold: each is refused by the check and by the
+/// unpacking, which writes nothing outside the folder it was given.
+#[test]
+fn links_devices_and_escaping_names_are_refused_and_never_unpacked() {
+    use tar::EntryType as E;
+    type Expected = fn(&BagError) -> bool;
+    let cases: &[(&str, E, Expected)] = &[
+        ("BAG/data/link", E::Symlink, |e| {
+            matches!(e, BagError::NotAFile(_))
+        }),
+        ("BAG/data/hard", E::Link, |e| {
+            matches!(e, BagError::NotAFile(_))
+        }),
+        ("BAG/data/tty", E::Char, |e| {
+            matches!(e, BagError::NotAFile(_))
+        }),
+        ("BAG/data/disk", E::Block, |e| {
+            matches!(e, BagError::NotAFile(_))
+        }),
+        ("BAG/data/pipe", E::Fifo, |e| {
+            matches!(e, BagError::NotAFile(_))
+        }),
+        ("/BAG/data/x", E::Regular, |e| {
+            matches!(e, BagError::OutsideScope { .. })
+        }),
+        ("BAG/../x", E::Regular, |e| {
+            matches!(e, BagError::OutsideScope { .. })
+        }),
+        ("BAG/data/../../x", E::Regular, |e| {
+            matches!(e, BagError::OutsideScope { .. })
+        }),
+        ("BAG/./x", E::Regular, |e| {
+            matches!(e, BagError::OutsideScope { .. })
+        }),
+        ("BAG//x", E::Regular, |e| {
+            matches!(e, BagError::OutsideScope { .. })
+        }),
+        ("BAG", E::Regular, |e| matches!(e, BagError::NotAFile(_))),
+    ];
+    let base = std::env::temp_dir().join(format!("kluis-unpack-{}", std::process::id()));
+    for (name, kind, expected) in cases {
+        let mut builder = tar::Builder::new(Vec::new());
+        raw_entry(&mut builder, "BAG/bagit.txt", E::Regular, b"x");
+        raw_entry(&mut builder, name, *kind, b"");
+        let bytes = builder.into_inner().unwrap();
+        match StreamedBag::from_tar(Cursor::new(&bytes)) {
+            Err(e) => assert!(expected(&e), "{name}: {e}"),
+            Ok(_) => panic!("{name} was accepted"),
+        }
+        let _ = std::fs::remove_dir_all(&base);
+        let into = base.join("in");
+        std::fs::create_dir_all(&into).unwrap();
+        match StreamedBag::unpack(Cursor::new(&bytes), &into) {
+            Err(e) => assert!(expected(&e), "{name}: {e}"),
+            Ok(_) => panic!("{name} was unpacked"),
+        }
+        let mut written: Vec<String> = Vec::new();
+        let mut stack = vec![base.clone()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let meta = std::fs::symlink_metadata(entry.path()).unwrap();
+                assert!(
+                    meta.is_dir() || meta.is_file(),
+                    "{name}: {:?}",
+                    entry.path()
+                );
+                if meta.is_dir() {
+                    stack.push(entry.path());
+                }
+                written.push(
+                    entry
+                        .path()
+                        .strip_prefix(&base)
+                        .unwrap()
+                        .display()
+                        .to_string(),
+                );
+            }
+        }
+        written.sort();
+        assert_eq!(written, ["in", "in/BAG", "in/BAG/bagit.txt"], "{name}");
+    }
+    std::fs::remove_dir_all(&base).unwrap();
+}
+
+/// Unpacking writes exactly the bytes it hashes.
+#[test]
+fn an_unpacked_bag_is_the_bag_that_was_checked() {
+    let (tar, _) = write_bag(&[("G001/G001.txt", b"hallo\n"), ("G001/leeg.txt", b"")]);
+    let into = std::env::temp_dir().join(format!("kluis-unpack-ok-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&into);
+    std::fs::create_dir_all(&into).unwrap();
+    let streamed = StreamedBag::unpack(Cursor::new(&tar), &into).unwrap();
+    let checked = check(&streamed).unwrap();
+    let folder = check(&Folder(into.join(ROOT))).unwrap();
+    assert_eq!(checked.payload_bytes, folder.payload_bytes);
+    assert_eq!(
+        std::fs::read(into.join(ROOT).join("data/G001/G001.txt")).unwrap(),
+        b"hallo\n"
+    );
+    std::fs::remove_dir_all(&into).unwrap();
+}
