@@ -262,3 +262,44 @@ fn refusals_say_what_to_do() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// A vault whose database was removed, emptied or put back from an older
+/// copy: `status` refuses, says what to do, and creates nothing.
+#[test]
+fn a_vault_never_starts_over() {
+    let dir = fresh("never-over");
+    let pass = Some("beheer-wachtwoord");
+    check(
+        &kluis(&dir, pass, None, &[&["init"][..], &FLOOR].concat()),
+        0,
+        "",
+        "",
+    );
+    let db = dir.join("kluis.db");
+    let kept = dir.with_extension("kept");
+    std::fs::copy(&db, &kept).unwrap();
+    check(&kluis(&dir, pass, None, &["status"]), 0, "chain intact", "");
+
+    std::fs::remove_file(&db).unwrap();
+    let out = kluis(&dir, pass, None, &["status"]);
+    check(
+        &out,
+        2,
+        "",
+        "the vault's database is gone. Nothing was created",
+    );
+    assert!(!db.exists());
+    std::fs::write(&db, b"").unwrap();
+    check(
+        &kluis(&dir, pass, None, &["status"]),
+        2,
+        "",
+        "kluis.db is empty",
+    );
+    std::fs::copy(&kept, &db).unwrap();
+    let out = kluis(&dir, pass, None, &["status"]);
+    check(&out, 2, "", "has gone back in time");
+    assert!(!stdout(&out).contains("conversations"), "{}", stdout(&out));
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_file(&kept).unwrap();
+}

@@ -11,6 +11,7 @@ mod attempts;
 pub mod audit;
 pub mod blob;
 pub mod calibrate;
+mod head;
 mod hex;
 pub mod keys;
 pub mod local_time;
@@ -76,6 +77,29 @@ pub enum VaultError {
     /// `init` on a folder with other files in it.
     #[error("{0} is not empty: a new vault needs an empty or new folder")]
     NotEmpty(PathBuf),
+    /// The database is older than the audit head recorded after its last
+    /// commit: a copy from before put in its place, or its write-ahead log
+    /// (`kluis.db-wal`) lost after a crash.
+    #[error(
+        "the database (kluis.db) has gone back in time: the audit log ends at entry {found}, but \
+         entry {recorded} was recorded after the last commit, so what came after is missing. \
+         Nothing was changed. If kluis.db-wal was moved or deleted, put it back; otherwise \
+         restore kluis.db from the latest backup and tell the privacy officer"
+    )]
+    RolledBack { recorded: i64, found: i64 },
+    /// Another database with the same key in place of the vault's own.
+    #[error(
+        "the database (kluis.db) is not the one last written: its audit entry {seq} differs from \
+         the one recorded. Nothing was changed; restore kluis.db from the latest backup and tell \
+         the privacy officer"
+    )]
+    Substituted { seq: i64 },
+    /// The audit head kept outside the database is gone.
+    #[error(
+        "audit-head.json is missing from the vault folder, so the database cannot be checked for \
+         missing entries. Nothing was changed; restore the file from the latest backup"
+    )]
+    HeadMissing,
     /// Another process holds the vault.
     #[error("{0} is open in another Kluis process; close that one first")]
     InUse(PathBuf),

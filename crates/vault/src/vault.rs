@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::attempts::Attempts;
 use crate::audit::{AuditAction, NewEntry};
 use crate::blob::Blobs;
+use crate::head::{self, HeadFile, Judgement};
 use crate::keys::{DataKey, KdfParams, KeySlot, SlotOwner};
 use crate::store::{Keying, Store, Writer};
 use crate::{VaultError, atomic, outside, recovery};
@@ -38,7 +39,23 @@ const SLOTS_FORMAT: &str = "kluis-keyslots/1";
 #[derive(Serialize, Deserialize)]
 struct SlotsFile {
     format: String,
+    /// The vault's identity, bound into its audit head (`head.rs`); given
+    /// at `init`, or at the first unlock of a vault from before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    vault: Option<String>,
     slots: Vec<KeySlot>,
+}
+
+impl SlotsFile {
+    fn new(slots: Vec<KeySlot>) -> Result<Self, VaultError> {
+        let mut id = [0u8; 16];
+        getrandom::fill(&mut id).map_err(|_| VaultError::NoRandomness)?;
+        Ok(Self {
+            format: SLOTS_FORMAT.to_owned(),
+            vault: Some(crate::hex::encode(&id)),
+            slots,
+        })
+    }
 }
 
 /// The exclusive hold on a vault directory: one process at a time.
@@ -95,14 +112,16 @@ impl Vault {
         let vault = Self::hold(dir)?;
         let key = DataKey::generate()?;
         let recovery_key = recovery::generate()?;
-        let slots = vec![
+        let slots = SlotsFile::new(vec![
             KeySlot::seal(SlotOwner::Admin, admin_passphrase, &key, kdf)?,
             KeySlot::seal(SlotOwner::Recovery, &recovery_key, &key, kdf)?,
-        ];
+        ])?;
         // The store first: a crash before the slots file exists leaves a
         // directory that is not yet a vault, which create can be run on again
         // after emptying it.
-        let mut session = Session::open(&vault, key, SlotOwner::Admin)?;
+        let store = Store::create(&dir.join(DATABASE_FILE), Keying::Encrypted(&key))?;
+        let vault_id = slots.vault.clone().unwrap_or_default();
+        let mut session = Session::start(&vault, store, key, SlotOwner::Admin, &vault_id)?;
         write_slots(dir, &slots)?;
         session.audit(
             now,
@@ -167,7 +186,7 @@ impl Vault {
 
     /// What can be seen without a passphrase.
     pub fn outside(&self, now: i64) -> Result<Outside, VaultError> {
-        let slots = read_slots(&self.dir)?;
+        let slots = read_slots(&self.dir)?.slots;
         let mut attempts = self.read_attempts()?;
         Ok(Outside {
             slots: slots.into_iter().map(|s| (s.owner, s.kdf)).collect(),
@@ -201,8 +220,9 @@ impl Vault {
                 failures: attempts.count,
             });
         }
-        let slots = read_slots(&self.dir)?;
+        let mut slots = read_slots(&self.dir)?;
         let slot = slots
+            .slots
             .iter()
             .find(|s| &s.owner == who)
             .ok_or_else(|| VaultError::NoSuchSlot(who.clone()))?;
@@ -226,7 +246,17 @@ impl Vault {
             }
             Err(other) => return Err(other),
         };
-        let mut session = Session::open(self, key, who.clone())?;
+        let vault_id = match &slots.vault {
+            Some(id) => id.clone(),
+            None => {
+                let id = SlotsFile::new(Vec::new())?.vault.unwrap_or_default();
+                slots.vault = Some(id.clone());
+                write_slots(&self.dir, &slots)?;
+                id
+            }
+        };
+        let store = Store::open(&self.dir.join(DATABASE_FILE), Keying::Encrypted(&key))?;
+        let mut session = Session::start(self, store, key, who.clone(), &vault_id)?;
         // A damaged notes file must not keep anyone out: it is set aside.
         let (mut outside, damaged) = match outside::read(&self.dir) {
             Ok(file) => (file, None),
@@ -308,7 +338,7 @@ impl Vault {
     }
 }
 
-fn read_slots(dir: &Path) -> Result<Vec<KeySlot>, VaultError> {
+fn read_slots(dir: &Path) -> Result<SlotsFile, VaultError> {
     let path = dir.join(SLOTS_FILE);
     let bytes = fs::read(&path).map_err(io_at(&path))?;
     let file: SlotsFile = serde_json::from_slice(&bytes)
@@ -319,16 +349,12 @@ fn read_slots(dir: &Path) -> Result<Vec<KeySlot>, VaultError> {
             format!("format {:?}, expected {SLOTS_FORMAT:?}", file.format),
         ));
     }
-    Ok(file.slots)
+    Ok(file)
 }
 
-fn write_slots(dir: &Path, slots: &[KeySlot]) -> Result<(), VaultError> {
+fn write_slots(dir: &Path, file: &SlotsFile) -> Result<(), VaultError> {
     let path = dir.join(SLOTS_FILE);
-    let file = SlotsFile {
-        format: SLOTS_FORMAT.to_owned(),
-        slots: slots.to_vec(),
-    };
-    let bytes = serde_json::to_vec_pretty(&file).map_err(|_| VaultError::Crypto)?;
+    let bytes = serde_json::to_vec_pretty(file).map_err(|_| VaultError::Crypto)?;
     atomic::write(&path, &bytes).map_err(io_at(&path))
 }
 
@@ -370,10 +396,36 @@ impl fmt::Debug for Session {
 }
 
 impl Session {
-    /// Opens the store with `key`. The vault is held and nothing is being
+    /// A session on the opened `store`, once its audit head agrees with
+    /// the one recorded outside (a database that went back in time is
+    /// refused, and closed again). The vault is held and nothing is being
     /// written, so what a crash left half-written in the blob folder can go.
-    fn open(vault: &Vault, key: DataKey, who: SlotOwner) -> Result<Self, VaultError> {
-        let store = Store::open(&vault.dir.join(DATABASE_FILE), Keying::Encrypted(&key))?;
+    fn start(
+        vault: &Vault,
+        mut store: Store,
+        key: DataKey,
+        who: SlotOwner,
+        vault_id: &str,
+    ) -> Result<Self, VaultError> {
+        let head = HeadFile::new(&vault.dir, vault_id, &key);
+        let found = crate::audit::head(store.connection())?;
+        let was_recorded = store.setting(head::RECORDED_SETTING)?.is_some();
+        let recorded = head.read()?;
+        match head::judge(found, recorded, was_recorded)? {
+            Judgement::FirstRecord => {
+                let mut writer = store.write()?;
+                writer.set_setting(head::RECORDED_SETTING, "1")?;
+                writer.commit()?;
+            }
+            Judgement::Current => {}
+        }
+        if let Some(found) = found
+            && recorded != Some(found)
+        {
+            head.write(found)
+                .map_err(io_at(&vault.dir.join(head::HEAD_FILE)))?;
+        }
+        store.keep_head_in(head);
         Blobs::prepare(&vault.dir.join(BLOB_DIR))?;
         Ok(Self {
             dir: vault.dir.clone(),
@@ -522,7 +574,8 @@ impl Session {
         now: i64,
         detail: &str,
     ) -> Result<(), VaultError> {
-        let mut slots = read_slots(&self.dir)?;
+        let mut file = read_slots(&self.dir)?;
+        let slots = &mut file.slots;
         let at = slots.iter().position(|s| &s.owner == owner);
         match (change, at) {
             (SlotChange::Add(..), Some(_)) => return Err(VaultError::SlotExists(owner.clone())),
@@ -538,7 +591,7 @@ impl Session {
                 }
             }
         }
-        write_slots(&self.dir, &slots)?;
+        write_slots(&self.dir, &file)?;
         self.audit(now, AuditAction::KeyChange, &owner.to_string(), detail)?;
         Ok(())
     }
@@ -592,7 +645,7 @@ mod tests {
                 .unwrap();
         }
         session.lock(NOW + 9).unwrap();
-        let key = read_slots(&dir).unwrap()[0]
+        let key = read_slots(&dir).unwrap().slots[0]
             .open(&secret("beheer"))
             .unwrap();
         let raw = Store::open(&dir.join(DATABASE_FILE), Keying::Encrypted(&key)).unwrap();
@@ -648,5 +701,67 @@ mod tests {
         );
         let renumbered: Vec<ChainBreak> = (7..=11).map(|seq| ChainBreak::Edited { seq }).collect();
         assert_eq!(inserted, renumbered);
+    }
+
+    /// A vault from before the head was kept outside (no `audit-head.json`,
+    /// no identity in its key slots, no mark in its store) opens, and is
+    /// guarded from then on.
+    #[test]
+    fn a_vault_from_before_gets_its_head_and_identity_at_the_next_unlock() {
+        let dir = std::env::temp_dir().join(format!("kluis-head-upgrade-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let (vault, session, _) =
+            Vault::create(&dir, &secret("beheer"), KdfParams::FLOOR, NOW).unwrap();
+        session.lock(NOW).unwrap();
+        let mut slots = read_slots(&dir).unwrap();
+        let key = slots.slots[0].open(&secret("beheer")).unwrap();
+        slots.vault = None;
+        write_slots(&dir, &slots).unwrap();
+        fs::remove_file(dir.join(head::HEAD_FILE)).unwrap();
+        let raw = Store::open(&dir.join(DATABASE_FILE), Keying::Encrypted(&key)).unwrap();
+        raw.connection()
+            .execute(
+                "DELETE FROM settings WHERE key = ?1",
+                [head::RECORDED_SETTING],
+            )
+            .unwrap();
+        raw.close().unwrap();
+
+        let session = vault
+            .unlock(&SlotOwner::Admin, &secret("beheer"), NOW + 1)
+            .unwrap();
+        session.lock(NOW + 2).unwrap();
+        assert!(read_slots(&dir).unwrap().vault.is_some());
+        assert!(dir.join(head::HEAD_FILE).is_file());
+        fs::remove_file(dir.join(head::HEAD_FILE)).unwrap();
+        assert!(matches!(
+            vault.unlock(&SlotOwner::Admin, &secret("beheer"), NOW + 3),
+            Err(VaultError::HeadMissing)
+        ));
+        drop(vault);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A commit is on disk when it returns (the inbox wipes an export's
+    /// plaintext only after that): the store runs with `synchronous = FULL`.
+    #[test]
+    fn the_store_syncs_every_commit() {
+        let dir = std::env::temp_dir().join(format!("kluis-sync-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let (vault, session, _) =
+            Vault::create(&dir, &secret("beheer"), KdfParams::FLOOR, NOW).unwrap();
+        let (journal, synchronous): (String, i64) = session
+            .store()
+            .connection()
+            .query_row(
+                "SELECT * FROM pragma_journal_mode, pragma_synchronous",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((journal.as_str(), synchronous), ("wal", 2), "2 is FULL");
+        session.lock(NOW).unwrap();
+        drop(vault);
+        fs::remove_dir_all(&dir).unwrap();
     }
 }

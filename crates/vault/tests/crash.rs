@@ -229,3 +229,98 @@ fn write_until_killed(dir: &Path) -> ! {
     }
     unreachable!("the loop ends only when the process is killed")
 }
+
+const WAL_WRITER_ROLE: &str = "KLUIS_CRASH_TEST_WAL_WRITER";
+
+/// A writer killed with SIGKILL right after its commits leaves them in the
+/// write-ahead log (`kluis.db-wal`). If that file is then lost, the
+/// database went back in time: the next unlock refuses it and names the
+/// loss (instead of opening it as if nothing were missing); with the log
+/// put back, everything is there.
+#[test]
+fn a_lost_write_ahead_log_after_kill_9_is_refused_not_opened() {
+    if let Some(dir) = std::env::var_os(WAL_WRITER_ROLE) {
+        commit_then_wait(Path::new(&dir));
+    }
+    let dir = std::env::temp_dir().join(format!("kluis-crash-wal-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (vault, session, _) = Vault::create(&dir, &secret(), KdfParams::FLOOR, 0).unwrap();
+    session.lock(0).unwrap();
+    drop(vault);
+    let progress = dir.with_extension("progress");
+    std::fs::write(&progress, "").unwrap();
+    let mut writer = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "a_lost_write_ahead_log_after_kill_9_is_refused_not_opened",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(WAL_WRITER_ROLE, &dir)
+        .env("KLUIS_CRASH_PROGRESS", &progress)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    while !std::fs::read_to_string(&progress)
+        .unwrap()
+        .contains("committed")
+    {
+        assert!(writer.try_wait().unwrap().is_none(), "the writer died");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    writer.kill().unwrap(); // SIGKILL
+    writer.wait().unwrap();
+
+    let wal = dir.join("kluis.db-wal");
+    let aside = dir.with_extension("wal-aside");
+    std::fs::rename(&wal, &aside).expect("the commits are in the log");
+    let vault = Vault::open(&dir).unwrap();
+    match vault.unlock(&SlotOwner::Admin, &secret(), 0) {
+        Err(kluis_vault::VaultError::RolledBack { recorded, found }) => {
+            assert!(recorded > found, "{recorded} {found}");
+        }
+        other => panic!("a database missing its last commits opened: {other:?}"),
+    }
+    drop(vault);
+    std::fs::rename(&aside, &wal).unwrap();
+    let vault = Vault::open(&dir).unwrap();
+    let session = vault.unlock(&SlotOwner::Admin, &secret(), 0).unwrap();
+    let imports = audit::recent(session.store(), 100)
+        .unwrap()
+        .iter()
+        .filter(|e| e.action == AuditAction::Import)
+        .count();
+    assert_eq!(imports, 3);
+    session.lock(0).unwrap();
+    drop(vault);
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_file(&progress).unwrap();
+}
+
+/// The writer's side: three commits, then wait to be killed.
+fn commit_then_wait(dir: &Path) -> ! {
+    let vault = Vault::open(dir).unwrap();
+    let mut session = vault.unlock(&SlotOwner::Admin, &secret(), 0).unwrap();
+    for n in 0..3 {
+        let mut writer = session.store_mut().write().unwrap();
+        writer
+            .audit(&NewEntry {
+                at: n,
+                operator: "admin",
+                action: AuditAction::Import,
+                subject: "conversation 1",
+                detail: "",
+            })
+            .unwrap();
+        writer.commit().unwrap();
+    }
+    let mut out = std::fs::OpenOptions::new()
+        .append(true)
+        .open(std::env::var_os("KLUIS_CRASH_PROGRESS").unwrap())
+        .unwrap();
+    writeln!(out, "committed").unwrap();
+    loop {
+        std::thread::sleep(Duration::from_secs(60));
+    }
+}

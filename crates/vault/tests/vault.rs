@@ -673,3 +673,81 @@ fn cases_media_and_settings_are_kept_across_a_lock() {
     drop(vault);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// A vault's database that is missing, emptied, a dangling link, or an
+/// older copy is never opened as a new or complete vault: each is refused
+/// with its own error, and nothing is created or changed.
+#[test]
+fn a_missing_emptied_linked_or_older_database_is_refused_never_new() {
+    let (dir, vault, mut session, _) = new_vault("never-new");
+    session
+        .audit(NOW, AuditAction::Import, "conversation 1", "")
+        .unwrap();
+    session.lock(NOW + 1).unwrap();
+    let db = dir.join("kluis.db");
+    let kept = dir.with_extension("db-kept");
+    std::fs::copy(&db, &kept).unwrap();
+    let unlock =
+        |vault: &Vault| vault.unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), NOW + 2);
+
+    std::fs::remove_file(&db).unwrap();
+    assert!(matches!(
+        unlock(&vault),
+        Err(VaultError::Store(StoreError::Missing(_)))
+    ));
+    assert!(!db.exists(), "a new database was made");
+
+    std::fs::write(&db, b"").unwrap();
+    assert!(matches!(
+        unlock(&vault),
+        Err(VaultError::Store(StoreError::Empty(_)))
+    ));
+    assert_eq!(std::fs::metadata(&db).unwrap().len(), 0);
+    std::fs::remove_file(&db).unwrap();
+
+    let target = dir.with_extension("nowhere");
+    std::os::unix::fs::symlink(&target, &db).unwrap();
+    assert!(matches!(
+        unlock(&vault),
+        Err(VaultError::Store(StoreError::Missing(_)))
+    ));
+    assert!(!target.exists(), "the link's target was made");
+    std::fs::remove_file(&db).unwrap();
+
+    // The copy is whole: it opens, and the session moves the head on.
+    std::fs::copy(&kept, &db).unwrap();
+    let session = unlock(&vault).unwrap();
+    session.lock(NOW + 3).unwrap();
+    // Now the copy is older than what was last committed.
+    std::fs::copy(&kept, &db).unwrap();
+    let refused = unlock(&vault);
+    assert!(
+        matches!(
+            refused,
+            Err(VaultError::RolledBack {
+                recorded: 5,
+                found: 3
+            })
+        ),
+        "{refused:?}"
+    );
+    let message = refused.unwrap_err().to_string();
+    assert!(
+        message.contains("restore kluis.db from the latest backup"),
+        "{message}"
+    );
+
+    // The head kept outside cannot be removed or forged either.
+    let head = dir.join("audit-head.json");
+    std::fs::remove_file(&head).unwrap();
+    assert!(matches!(unlock(&vault), Err(VaultError::HeadMissing)));
+    std::fs::write(
+        &head,
+        r#"{"format":"kluis-audit-head/1","vault":"x","seq":1,"hash":"00","mac":"00"}"#,
+    )
+    .unwrap();
+    assert!(matches!(unlock(&vault), Err(VaultError::DamagedFile(..))));
+    drop(vault);
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_file(&kept).unwrap();
+}

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use zeroize::Zeroizing;
 
+use crate::head::HeadFile;
 use crate::keys::DataKey;
 use crate::local_time::LocalTime;
 
@@ -55,6 +56,24 @@ pub enum StoreError {
     /// A search the index cannot run.
     #[error(transparent)]
     Query(#[from] SearchQueryError),
+    /// The database file is not there, or not a regular file.
+    #[error(
+        "{0} is missing or not a file: the vault's database is gone. Nothing was created; restore \
+         it from the latest backup (only `kluis init` makes a vault)"
+    )]
+    Missing(PathBuf),
+    /// The database file is empty.
+    #[error(
+        "{0} is empty: the vault's database was emptied. Nothing was changed; restore it from the \
+         latest backup"
+    )]
+    Empty(PathBuf),
+    /// The database file could not be made or looked at.
+    #[error("{path}: {source}")]
+    File {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// A page of the database fails SQLCipher's check, or its structure is broken.
     #[error(
         "the database (kluis.db) is damaged: a page fails its integrity check. The key slots and \
@@ -241,6 +260,8 @@ pub enum Keying<'k> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Where the audit head is recorded after each commit (see `head.rs`).
+    head: Option<HeadFile>,
 }
 
 impl fmt::Debug for Store {
@@ -252,19 +273,48 @@ impl fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (or creates) the database at `path` and brings its schema up to date.
-    pub fn open(path: &Path, keying: Keying<'_>) -> Result<Self, StoreError> {
-        // SQLite would create the file readable by all (0644); an empty
+    /// Makes a new database at `path`, which must not exist: only a new
+    /// vault makes one.
+    pub fn create(path: &Path, keying: Keying<'_>) -> Result<Self, StoreError> {
+        // SQLite would create the file readable by all (0644); the empty
         // file made here first is an empty database, and the WAL and shared
         // memory files take its mode.
-        if let Ok(file) = crate::atomic::create_private(path) {
-            drop(file);
+        drop(
+            crate::atomic::create_private(path).map_err(|source| StoreError::File {
+                path: path.to_owned(),
+                source,
+            })?,
+        );
+        Self::connect(path, keying)
+    }
+
+    /// Opens the database at `path` and brings its schema up to date. It
+    /// must be there, a file and not empty: a missing or emptied database
+    /// is never taken for a new one.
+    pub fn open(path: &Path, keying: Keying<'_>) -> Result<Self, StoreError> {
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) if !meta.file_type().is_file() => {
+                return Err(StoreError::Missing(path.to_owned()));
+            }
+            Ok(meta) if meta.len() == 0 => return Err(StoreError::Empty(path.to_owned())),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::Missing(path.to_owned()));
+            }
+            Err(source) => {
+                return Err(StoreError::File {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
         }
+        Self::connect(path, keying)
+    }
+
+    fn connect(path: &Path, keying: Keying<'_>) -> Result<Self, StoreError> {
         let mut conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         // Our errors name the file; SQLCipher's own lines on stderr would
         // only repeat them where no one reads them.
@@ -303,7 +353,14 @@ impl Store {
         Ok(Self {
             conn,
             path: path.to_owned(),
+            head: None,
         })
+    }
+
+    /// From now on, records the audit head in `head` after every commit
+    /// that added an audit entry.
+    pub(crate) fn keep_head_in(&mut self, head: HeadFile) {
+        self.head = Some(head);
     }
 
     /// The database file.
@@ -320,6 +377,8 @@ impl Store {
             tx,
             next_seq: HashMap::new(),
             last_second: None,
+            head: self.head.as_ref(),
+            audited: false,
         })
     }
 
@@ -451,6 +510,9 @@ pub struct Writer<'s> {
     /// The last second a message was stamped with, and its next number:
     /// messages mostly arrive in time order, so this spares a lookup each.
     last_second: Option<(i64, i64)>,
+    head: Option<&'s HeadFile>,
+    /// Whether an audit entry was added, so the head moves.
+    audited: bool,
 }
 
 impl fmt::Debug for Writer<'_> {
@@ -554,12 +616,25 @@ impl Writer<'_> {
     /// Appends an audit entry in this transaction: the action and its entry
     /// are stored together or not at all.
     pub fn audit(&mut self, entry: &crate::audit::NewEntry<'_>) -> Result<i64, StoreError> {
+        self.audited = true;
         crate::audit::append(&self.tx, entry)
     }
 
-    /// Makes everything written durable, or nothing.
+    /// Makes everything written durable, or nothing (`synchronous = FULL`:
+    /// the log is on disk when this returns), then records the audit head
+    /// outside. A head left unrecorded by a crash or a full disk is behind,
+    /// which the next unlock accepts; only a database behind it is refused.
     pub fn commit(self) -> Result<(), StoreError> {
+        let head = match (self.head, self.audited) {
+            (Some(file), true) => crate::audit::head(&self.tx)?.map(|head| (file, head)),
+            _ => None,
+        };
         self.tx.commit()?;
+        if let Some((file, head)) = head
+            && let Err(e) = file.write(head)
+        {
+            tracing::warn!(error = %e, "the audit head could not be recorded outside the database");
+        }
         Ok(())
     }
 

@@ -1,0 +1,200 @@
+//! The audit log's head, kept outside the database after every commit, so
+//! that a database that went back in time (an older copy put in its place,
+//! a write-ahead log deleted after a crash) is noticed at the next unlock
+//! instead of being opened as if nothing were missing.
+//!
+//! ```text
+//! DIR/audit-head.json   {"format":"kluis-audit-head/1","vault":…,"seq":…,"hash":…,"mac":…}
+//! ```
+//!
+//! The MAC is HMAC-SHA256 under a key derived from the data key, so only
+//! someone who can unlock can write a head that verifies. The store notes
+//! (setting [`RECORDED_SETTING`]) that its head is kept outside, so the
+//! file cannot simply be removed either.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use crate::keys::DataKey;
+use crate::{VaultError, atomic, hex};
+
+pub(crate) const HEAD_FILE: &str = "audit-head.json";
+const FORMAT: &str = "kluis-audit-head/1";
+/// Set inside the store once its head has been kept outside.
+pub(crate) const RECORDED_SETTING: &str = "audit.head_outside";
+
+#[derive(Serialize, Deserialize)]
+struct HeadJson {
+    format: String,
+    vault: String,
+    seq: i64,
+    hash: String,
+    mac: String,
+}
+
+/// The last audit entry's number and hash.
+pub(crate) type Head = (i64, [u8; 32]);
+
+/// Where the head is kept, and the key that authenticates it.
+pub(crate) struct HeadFile {
+    path: PathBuf,
+    vault: String,
+    mac_key: Zeroizing<[u8; 32]>,
+}
+
+impl HeadFile {
+    pub(crate) fn new(dir: &Path, vault: &str, key: &DataKey) -> Self {
+        let mut mac_key = Zeroizing::new([0u8; 32]);
+        // 32 bytes is within what HKDF-SHA256 can expand.
+        let _ = Hkdf::<Sha256>::new(None, key.expose())
+            .expand(b"kluis audit head v1", &mut mac_key[..]);
+        Self {
+            path: dir.join(HEAD_FILE),
+            vault: vault.to_owned(),
+            mac_key,
+        }
+    }
+
+    fn mac(&self, seq: i64, hash: &[u8; 32]) -> Hmac<Sha256> {
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key[..]).expect("any key length");
+        mac.update(FORMAT.as_bytes());
+        mac.update(&(self.vault.len() as u64).to_le_bytes());
+        mac.update(self.vault.as_bytes());
+        mac.update(&seq.to_le_bytes());
+        mac.update(hash);
+        mac
+    }
+
+    /// The recorded head, if the file exists; a file that does not verify
+    /// (edited, another vault's, not Kluis's) is damage.
+    pub(crate) fn read(&self) -> Result<Option<Head>, VaultError> {
+        let bytes = match std::fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(VaultError::Io {
+                    path: self.path.clone(),
+                    source,
+                });
+            }
+        };
+        let damaged = |why: &str| VaultError::DamagedFile(self.path.clone(), why.to_owned());
+        let file: HeadJson =
+            serde_json::from_slice(&bytes).map_err(|_| damaged("not Kluis's audit head"))?;
+        let hash: [u8; 32] = hex::decode(&file.hash)
+            .and_then(|h| h.try_into().ok())
+            .ok_or_else(|| damaged("its hash is not 32 bytes of hex"))?;
+        let mac = hex::decode(&file.mac).ok_or_else(|| damaged("its MAC is not hex"))?;
+        if file.format != FORMAT || file.vault != self.vault {
+            return Err(damaged("it belongs to another vault or format"));
+        }
+        self.mac(file.seq, &hash)
+            .verify_slice(&mac)
+            .map_err(|_| damaged("it was not written by this vault (its MAC does not hold)"))?;
+        Ok(Some((file.seq, hash)))
+    }
+
+    /// Records `head`, atomically and durably.
+    pub(crate) fn write(&self, (seq, hash): Head) -> io::Result<()> {
+        let file = HeadJson {
+            format: FORMAT.to_owned(),
+            vault: self.vault.clone(),
+            seq,
+            hash: hex::encode(&hash),
+            mac: hex::encode(&self.mac(seq, &hash).finalize().into_bytes()),
+        };
+        let bytes = serde_json::to_vec(&file).map_err(io::Error::other)?;
+        atomic::write(&self.path, &bytes)
+    }
+}
+
+/// What the database's head says against the recorded one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Judgement {
+    /// As recorded, or later (a crash between a commit and its record).
+    Current,
+    /// Never recorded yet: a vault from before the head was kept outside.
+    FirstRecord,
+}
+
+/// Judges the database's head `found` against the `recorded` one, given
+/// whether the store says a head was ever recorded.
+pub(crate) fn judge(
+    found: Option<Head>,
+    recorded: Option<Head>,
+    was_recorded: bool,
+) -> Result<Judgement, VaultError> {
+    let found_seq = found.map_or(0, |(seq, _)| seq);
+    match recorded {
+        None if was_recorded => Err(VaultError::HeadMissing),
+        None => Ok(Judgement::FirstRecord),
+        Some((seq, _)) if found_seq < seq => Err(VaultError::RolledBack {
+            recorded: seq,
+            found: found_seq,
+        }),
+        Some((seq, hash)) if found_seq == seq && found.map(|(_, h)| h) != Some(hash) => {
+            Err(VaultError::Substituted { seq })
+        }
+        Some(_) => Ok(Judgement::Current),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn judgements() {
+        let h = |seq, b| Some((seq, [b; 32]));
+        let check = |found, recorded, was, expect: &str| {
+            let got = match judge(found, recorded, was) {
+                Ok(j) => format!("{j:?}"),
+                Err(e) => format!("{e:?}"),
+            };
+            assert!(got.starts_with(expect), "{got}");
+        };
+        check(h(5, 1), h(5, 1), true, "Current");
+        check(h(7, 1), h(5, 1), true, "Current");
+        check(h(5, 1), None, false, "FirstRecord");
+        check(h(5, 1), None, true, "HeadMissing");
+        check(
+            h(4, 1),
+            h(5, 1),
+            true,
+            "RolledBack { recorded: 5, found: 4 }",
+        );
+        check(None, h(5, 1), true, "RolledBack { recorded: 5, found: 0 }");
+        check(h(5, 2), h(5, 1), true, "Substituted { seq: 5 }");
+    }
+
+    #[test]
+    fn a_head_verifies_only_under_its_own_key_and_vault() {
+        let dir = std::env::temp_dir().join(format!("kluis-head-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let key = DataKey::generate().unwrap();
+        let file = HeadFile::new(&dir, "v1", &key);
+        assert_eq!(file.read().unwrap(), None);
+        file.write((3, [9; 32])).unwrap();
+        assert_eq!(file.read().unwrap(), Some((3, [9; 32])));
+        let other_key = HeadFile::new(&dir, "v1", &DataKey::generate().unwrap());
+        assert!(matches!(other_key.read(), Err(VaultError::DamagedFile(..))));
+        let other_vault = HeadFile::new(&dir, "v2", &key);
+        assert!(matches!(
+            other_vault.read(),
+            Err(VaultError::DamagedFile(..))
+        ));
+        // A seq raised by hand no longer verifies.
+        let text = std::fs::read_to_string(dir.join(HEAD_FILE)).unwrap();
+        std::fs::write(dir.join(HEAD_FILE), text.replace("\"seq\":3", "\"seq\":30")).unwrap();
+        assert!(matches!(file.read(), Err(VaultError::DamagedFile(..))));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
