@@ -453,6 +453,8 @@ pub enum LeftBehind {
     },
     /// A file of its folder could not be set aside either.
     NotSetAside { file: String, detail: String },
+    /// Removed but not overwritten: another name (a hard link) keeps it.
+    NotOverwritten { file: String },
 }
 
 impl From<&Remains> for LeftBehind {
@@ -470,6 +472,7 @@ impl From<&Remains> for LeftBehind {
                 file: file.clone(),
                 detail: error.to_string(),
             },
+            Remains::NotOverwritten { file } => Self::NotOverwritten { file: file.clone() },
         }
     }
 }

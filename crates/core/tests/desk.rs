@@ -219,3 +219,50 @@ fn long_work_holds_the_desk_only_one_file_at_a_time() {
     drop(desk);
     std::fs::remove_dir_all(root).unwrap();
 }
+
+/// An idle inbox costs nothing: over many wake-ups (each ticks the lock)
+/// the folder is looked at once, not once per wake-up, and the pass's own
+/// reading of the folder wakes nothing. A FIFO in the inbox is set aside at
+/// that one look, and "lock" still ends the watch at once.
+#[test]
+fn an_idle_inbox_is_looked_at_once_and_a_fifo_never_holds_the_lock() {
+    use kluis_core::import::inbox::{Inbox, Watch};
+    let (root, desk, _clock) = desk("idle");
+    desk.unlock(&sanne(), &secret(SANNE), None).unwrap();
+    let settle = Duration::from_millis(40);
+    let inbox = Inbox::at(&desk.inbox_dir().unwrap()).settle(settle);
+    inbox.prepare().unwrap();
+    let fifo = inbox.dir().join("WhatsApp Chat - Pijp.zip");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut watch = Watch::new(inbox.clone());
+    let generation = desk.generation();
+    let news = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        let (desk, watch, news) = (&desk, &mut watch, &news);
+        let watching = s.spawn(move || {
+            desk.watch_inbox(watch, generation, |_| {
+                news.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            })
+        });
+        // Fifty wake-ups' worth of quiet (each waits settle / 2).
+        std::thread::sleep(settle * 25);
+        assert_eq!(desk.lock_now(), vec![Notice::Locked { why: Why::ByHand }]);
+        watching.join().unwrap().unwrap();
+    });
+    assert!(
+        watch.passes() <= 2,
+        "{} looks at a quiet inbox",
+        watch.passes()
+    );
+    assert_eq!(news.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert!(!fifo.exists(), "the FIFO was set aside");
+    assert!(inbox.quarantine().join("WhatsApp Chat - Pijp.zip").exists());
+    drop(desk);
+    std::fs::remove_dir_all(root).unwrap();
+}

@@ -561,3 +561,145 @@ fn a_copy_number_joins_only_when_the_messages_overlap() {
     assert_eq!(three.chat_name, "Lorem (2)");
     assert!(three.warnings.is_empty(), "{:?}", three.warnings);
 }
+
+/// A copy that stalls halfway (a slow USB stick: here a real `sh` whose
+/// `cat` of the second half waits for a line on its input) is quiet for
+/// far longer than the settle time, yet its writer still has it open: it
+/// is not taken until the writer closed it, then imported whole.
+#[test]
+fn a_stalled_copy_is_not_taken_while_its_writer_holds_it_open() {
+    let mut world = World::new("stalled");
+    let settle = Duration::from_millis(50);
+    let inbox = Inbox::at(&world.root.join("Kluis-inbox")).settle(settle);
+    inbox.prepare().unwrap();
+    let full = fs::read(fixture("whatstk/lorem.txt")).unwrap();
+    let half = full.len() / 2;
+    let first = world.file("parts", "first", &full[..half]);
+    let second = world.file("parts", "second", &full[half..]);
+    let path = inbox.dir().join(CHAT);
+    let mut writer = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("cat \"$0\"; read go; cat \"$1\"")
+        .arg(&first)
+        .arg(&second)
+        .stdin(std::process::Stdio::piped())
+        .stdout(fs::File::create(&path).unwrap())
+        .spawn()
+        .unwrap();
+    while fs::metadata(&path).unwrap().len() < half as u64 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let mut watch = Watch::new(inbox.clone());
+    // Ten settle times of quiet: a file with a writer is never taken.
+    for _ in 0..20 {
+        let (outcomes, settling) = watch.pass(&mut world.session, NOW).unwrap();
+        assert!(
+            outcomes.is_empty(),
+            "taken while being written: {outcomes:?}"
+        );
+        assert!(settling);
+        std::thread::sleep(settle / 2);
+    }
+    writer.stdin.take().unwrap().write_all(b"\n").unwrap();
+    assert!(writer.wait().unwrap().success());
+    let outcomes = drain(&mut watch, &mut world.session);
+    let [
+        Outcome::Imported {
+            reports,
+            left_behind,
+            ..
+        },
+    ] = &outcomes[..]
+    else {
+        panic!("{outcomes:?}");
+    };
+    assert!(left_behind.is_empty(), "{left_behind:?}");
+    assert_eq!(reports[0].new_messages, 500);
+    assert!(!path.exists());
+}
+
+/// A FIFO named like an export, and a link to one, are set aside without
+/// being opened (an open would wait for a writer, holding the vault). The
+/// test holds the FIFO's other end: a reader opening it would show.
+#[test]
+fn a_fifo_or_a_link_to_one_is_set_aside_without_being_opened() {
+    let mut world = World::new("fifo");
+    let inbox = Inbox::at(&world.root.join("Kluis-inbox")).settle(Duration::from_millis(50));
+    inbox.prepare().unwrap();
+    let fifo = inbox.dir().join("WhatsApp Chat - Pijp.zip");
+    let outside = world.root.join("pijp");
+    for path in [&fifo, &outside] {
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(path)
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+    std::os::unix::fs::symlink(&outside, inbox.dir().join("WhatsApp Chat - Link.zip")).unwrap();
+    let mut watch = Watch::new(inbox.clone());
+    let opened = std::thread::scope(|scope| {
+        let pass = scope.spawn(|| drain(&mut watch, &mut world.session));
+        let mut opened = false;
+        while !pass.is_finished() {
+            for path in [&fifo, &outside] {
+                use std::os::unix::fs::OpenOptionsExt;
+                // Opening the writing end without blocking succeeds only
+                // while someone has it open for reading; closing it at
+                // once lets a blocked reader go on.
+                opened |= fs::OpenOptions::new()
+                    .write(true)
+                    .custom_flags(0o4000)
+                    .open(path)
+                    .is_ok();
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        (opened, pass.join().unwrap())
+    });
+    let (opened, outcomes) = opened;
+    assert!(!opened, "the inbox opened a FIFO");
+    let kinds: Vec<&str> = outcomes
+        .iter()
+        .map(|o| match o {
+            Outcome::Quarantined { reason, .. } => reason.kind.as_str(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(kinds, ["symlink", "not-a-file"]);
+    assert!(fs::read_dir(inbox.dir()).unwrap().next().is_none());
+    assert!(
+        world
+            .root
+            .join("Kluis-quarantine/WhatsApp Chat - Pijp.zip")
+            .exists()
+    );
+}
+
+/// An export with a second name (a hard link) elsewhere: the inbox's name
+/// is removed, the file is not zeroed (that would destroy the other name's
+/// bytes), and the import says so.
+#[test]
+fn a_hard_linked_export_is_removed_but_not_overwritten() {
+    let mut world = World::new("hardlink");
+    let inbox = Inbox::at(&world.root.join("Kluis-inbox")).settle(Duration::from_millis(10));
+    inbox.prepare().unwrap();
+    let full = fs::read(fixture("whatstk/lorem.txt")).unwrap();
+    let kept = world.file("elders", "bewaard.txt", &full);
+    fs::hard_link(&kept, inbox.dir().join(CHAT)).unwrap();
+    let mut watch = Watch::new(inbox.clone());
+    let outcomes = drain(&mut watch, &mut world.session);
+    let [Outcome::Imported { left_behind, .. }] = &outcomes[..] else {
+        panic!("{outcomes:?}");
+    };
+    assert!(
+        matches!(
+            &left_behind[..],
+            [kluis_core::import::inbox::Remains::NotOverwritten { .. }]
+        ),
+        "{left_behind:?}"
+    );
+    assert!(!inbox.dir().join(CHAT).exists());
+    assert_eq!(fs::read(&kept).unwrap(), full, "the other name was zeroed");
+}

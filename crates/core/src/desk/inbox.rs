@@ -59,9 +59,10 @@ impl Desk {
     }
 
     /// Watches the inbox until the session of `generation` ends (a lock,
-    /// another unlock). Every change starts a look, and every wake-up ticks
-    /// the lock, so a watcher without a window still locks at the idle
-    /// time and the end of the day.
+    /// another unlock). A change in the folder, or an entry still
+    /// settling, starts a look; a quiet inbox is not read at all. Every
+    /// wake-up ticks the lock, so a watcher without a window still locks
+    /// at the idle time and the end of the day.
     pub fn watch_inbox(
         &self,
         watch: &mut Watch,
@@ -69,6 +70,7 @@ impl Desk {
         mut news: impl FnMut(InboxNews),
     ) -> Result<(), DeskError> {
         let wakeups = watch.wakeups()?;
+        let mut look = true;
         loop {
             let notices = self.tick();
             if !notices.is_empty() {
@@ -77,20 +79,26 @@ impl Desk {
             if self.generation() != generation {
                 return Ok(());
             }
-            match self.inbox_pass(watch) {
-                Ok((outcomes, _)) if self.generation() == generation => {
-                    if !outcomes.is_empty() {
-                        news(InboxNews::Outcomes(outcomes));
+            let mut settling = false;
+            if look {
+                match self.inbox_pass(watch) {
+                    Ok((outcomes, still)) if self.generation() == generation => {
+                        settling = still;
+                        if !outcomes.is_empty() {
+                            news(InboxNews::Outcomes(outcomes));
+                        }
                     }
+                    // Locked meanwhile: what was not read stays for the next unlock.
+                    Ok(_) | Err(DeskError::Locked) => return Ok(()),
+                    Err(DeskError::Watch(crate::import::inbox::WatchError::Io(e))) => {
+                        // Tried again at the next wake-up (a remounted disk).
+                        settling = true;
+                        news(InboxNews::Problem(e));
+                    }
+                    Err(other) => return Err(other),
                 }
-                // Locked meanwhile: what was not read stays for the next unlock.
-                Ok(_) | Err(DeskError::Locked) => return Ok(()),
-                Err(DeskError::Watch(crate::import::inbox::WatchError::Io(e))) => {
-                    news(InboxNews::Problem(e));
-                }
-                Err(other) => return Err(other),
             }
-            wakeups.wait();
+            look = wakeups.wait() || settling;
         }
     }
 

@@ -16,7 +16,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -112,6 +112,9 @@ pub enum Remains {
     SetAside { file: String, reason: Reason },
     /// A file of the folder could not be set aside either.
     NotSetAside { file: String, error: io::Error },
+    /// Removed from the inbox but not overwritten: the same file has
+    /// another name (a hard link), which keeps its bytes.
+    NotOverwritten { file: String },
 }
 
 impl std::fmt::Display for Remains {
@@ -123,6 +126,11 @@ impl std::fmt::Display for Remains {
             Self::NotSetAside { file, error } => {
                 write!(f, "{file} could not be set aside: {error}")
             }
+            Self::NotOverwritten { file } => write!(
+                f,
+                "{file} was removed but not overwritten: it has another name (a hard link) \
+                 elsewhere, which still holds its bytes"
+            ),
         }
     }
 }
@@ -141,6 +149,8 @@ pub struct Quarantined {
 struct Fingerprint {
     size: u64,
     files: u64,
+    /// A regular file or a folder: what may be waited for and opened.
+    regular: bool,
     /// The latest change time below it (nanoseconds since 1970).
     changed: i128,
 }
@@ -276,6 +286,8 @@ pub struct Watch {
     seen: HashMap<PathBuf, (Fingerprint, Instant)>,
     /// Entries imported but not removable (a read-only inbox): not again.
     done: HashSet<(PathBuf, Fingerprint)>,
+    /// Looks at the folder so far: what an idle inbox must not raise.
+    passes: u64,
 }
 
 impl Watch {
@@ -284,11 +296,17 @@ impl Watch {
             inbox,
             seen: HashMap::new(),
             done: HashSet::new(),
+            passes: 0,
         }
     }
 
     pub fn inbox(&self) -> &Inbox {
         &self.inbox
+    }
+
+    /// How many times the folder was looked at.
+    pub fn passes(&self) -> u64 {
+        self.passes
     }
 
     /// Looks at the inbox once and imports every entry that is complete.
@@ -304,6 +322,7 @@ impl Watch {
         import: &mut dyn FnMut(&Path) -> Result<ImportReport, ImportError>,
         now: i64,
     ) -> io::Result<(Vec<Outcome>, bool)> {
+        self.passes += 1;
         let entries = self.inbox.entries()?;
         let mut outcomes = Vec::new();
         let mut waiting = false;
@@ -314,6 +333,11 @@ impl Watch {
                 continue; // gone between listing and looking: next pass
             };
             if self.done.contains(&(path.clone(), print)) {
+                continue;
+            }
+            if !print.regular {
+                // A link, a pipe, a device: nothing to wait for, never opened.
+                outcomes.push(self.take(import, &path, print, now));
                 continue;
             }
             match self.readiness(&path, print) {
@@ -340,6 +364,11 @@ impl Watch {
             .is_some_and(|age| age >= self.inbox.settle.as_nanos() as i128);
         let quiet_while_watched = now.duration_since(since) >= self.inbox.settle;
         if !(quiet_on_disk || quiet_while_watched) {
+            return Readiness::Settling;
+        }
+        // A copy that stalled (a slow stick) is quiet but not done: no
+        // process may still have it open for writing.
+        if open_for_writing(path) {
             return Readiness::Settling;
         }
         // A zip is complete when it opens, or after long enough unchanged.
@@ -382,7 +411,7 @@ impl Watch {
                 Err(error) => return self.not_imported(entry, error, now),
             }
         }
-        let changed = fingerprint(entry).ok() != Some(print);
+        let changed = !still_as_read(entry, print, &reports);
         // Files of a folder that no imported chat named are not thrown away.
         if is_folder && !changed {
             let named: HashSet<&str> = reports
@@ -405,9 +434,17 @@ impl Watch {
             // Written to while it was imported: what was read is stored;
             // the newer version is read again and only its news added.
             left_behind.push(Remains::Changed);
-        } else if let Err(e) = wipe(entry) {
-            self.done.insert((entry.to_owned(), print));
-            left_behind.push(Remains::NotRemoved(e));
+        } else {
+            let mut linked = Vec::new();
+            if let Err(e) = wipe(entry, &mut linked) {
+                self.done.insert((entry.to_owned(), print));
+                left_behind.push(Remains::NotRemoved(e));
+            }
+            left_behind.extend(
+                linked
+                    .into_iter()
+                    .map(|file| Remains::NotOverwritten { file }),
+            );
         }
         left_behind.extend(notes);
         Outcome::Imported {
@@ -450,7 +487,9 @@ impl Watch {
     pub fn wakeups(&self) -> Result<Wakeups, WatchError> {
         let (tx, rx) = mpsc::channel();
         let mut watcher = notify::recommended_watcher(move |event| {
-            let _ = tx.send(event);
+            if changes_the_inbox(&event) {
+                let _ = tx.send(event);
+            }
         })?;
         watcher.watch(&self.inbox.dir, RecursiveMode::Recursive)?;
         Ok(Wakeups {
@@ -479,10 +518,28 @@ impl fmt::Debug for Wakeups {
 impl Wakeups {
     /// Waits for a change in the inbox or half the settle time (entries
     /// still settling need a look without a change), whichever is first,
-    /// then takes every change queued meanwhile.
-    pub fn wait(&self) {
-        let _ = self.events.recv_timeout(self.tick);
+    /// then takes every change queued meanwhile. Says whether anything
+    /// changed.
+    pub fn wait(&self) -> bool {
+        let changed = self.events.recv_timeout(self.tick).is_ok();
         while self.events.try_recv().is_ok() {}
+        changed
+    }
+}
+
+/// Whether an event can change what a pass finds. Opening, reading and
+/// closing without writing (which a pass itself does to every folder and
+/// file it looks at) cannot, and must not wake the next pass.
+fn changes_the_inbox(event: &notify::Result<notify::Event>) -> bool {
+    use notify::EventKind;
+    use notify::event::{AccessKind, AccessMode};
+    match event {
+        Ok(event) => match event.kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+            EventKind::Access(_) => false,
+            _ => true,
+        },
+        Err(_) => true,
     }
 }
 
@@ -509,7 +566,7 @@ fn is_zip(path: &Path) -> bool {
 /// whole but refused is complete: the import refuses it with the reason.
 fn zip_opens(path: &Path) -> bool {
     use whatsapp_export::container::{ContainerError, open_zip};
-    File::open(path).is_ok_and(|file| {
+    source::open_regular(path).is_ok_and(|file| {
         !matches!(
             open_zip(file, None, Default::default()),
             Err(ContainerError::NotAZip(_) | ContainerError::Io(_))
@@ -523,6 +580,7 @@ fn fingerprint(path: &Path) -> io::Result<Fingerprint> {
     let mut print = Fingerprint {
         size: meta.len(),
         files: 1,
+        regular: meta.is_file() || meta.is_dir(),
         changed,
     };
     if meta.is_dir() {
@@ -587,17 +645,28 @@ fn move_aside(quarantine: &Path, entry: &Path, reason: &Reason, now: i64) -> io:
 }
 
 /// Overwrites every file at or below `path` with zeros, then removes it.
-fn wipe(path: &Path) -> io::Result<()> {
+/// A file with another name (a hard link) is only removed, and named in
+/// `linked`: zeroing it would destroy what that other name holds.
+fn wipe(path: &Path, linked: &mut Vec<String>) -> io::Result<()> {
     let meta = fs::symlink_metadata(path)?;
     if meta.is_dir() {
         for entry in fs::read_dir(path)? {
-            wipe(&entry?.path())?;
+            wipe(&entry?.path(), linked)?;
         }
         return fs::remove_dir(path);
     }
-    if meta.is_file() {
-        // A read-only file is removed without overwriting.
-        if let Ok(mut file) = OpenOptions::new().write(true).open(path) {
+    if meta.is_file() && meta.nlink() > 1 {
+        linked.push(display_name(path));
+    } else if meta.is_file() {
+        use std::os::unix::fs::OpenOptionsExt;
+        // A read-only file is removed without overwriting; a file swapped
+        // for a link or a pipe meanwhile is not opened.
+        if let Ok(mut file) = OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
+            .open(path)
+            && file.metadata().is_ok_and(|m| m.is_file() && m.nlink() == 1)
+        {
             let zeros = vec![0u8; 1 << 20];
             let mut left = meta.len();
             while left > 0 {
@@ -609,4 +678,89 @@ fn wipe(path: &Path) -> io::Result<()> {
         }
     }
     fs::remove_file(path)
+}
+
+/// Whether the entry is exactly what was imported, so it may be wiped:
+/// nothing changed since it was taken, no process has any of it open for
+/// writing, and each export file still has the length and hash it was
+/// imported with.
+fn still_as_read(entry: &Path, print: Fingerprint, reports: &[ImportReport]) -> bool {
+    fingerprint(entry).ok() == Some(print)
+        && !open_for_writing(entry)
+        && reports.iter().all(|report| {
+            let (path, size, sha256) = &report.source;
+            source::open_regular(path)
+                .ok()
+                .and_then(|mut file| sha256_of(&mut file).ok())
+                .is_some_and(|found| found == (*size, *sha256))
+        })
+}
+
+fn sha256_of(reader: &mut impl io::Read) -> io::Result<(u64, [u8; 32])> {
+    use sha2::Digest;
+    let mut hash = sha2::Sha256::new();
+    let mut buf = vec![0u8; 256 << 10];
+    let mut size = 0u64;
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            return Ok((size, hash.finalize().into()));
+        }
+        hash.update(&buf[..n]);
+        size += n as u64;
+    }
+}
+
+/// Whether any process this user can see has a file at or below `path`
+/// open for writing (a copy still running, or stalled). Read from
+/// `/proc`: every open file of every process, compared by device and inode.
+fn open_for_writing(path: &Path) -> bool {
+    let mut files = HashSet::new();
+    let mut add = |meta: &fs::Metadata| {
+        if meta.is_file() {
+            files.insert((meta.dev(), meta.ino()));
+        }
+    };
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => {
+            for file in source::files_below(path).unwrap_or_default() {
+                if let Ok(meta) = fs::symlink_metadata(&file) {
+                    add(&meta);
+                }
+            }
+        }
+        Ok(meta) => add(&meta),
+        Err(_) => return false,
+    }
+    !files.is_empty() && writers_of(&files)
+}
+
+fn writers_of(files: &HashSet<(u64, u64)>) -> bool {
+    let Ok(processes) = fs::read_dir("/proc") else {
+        return false;
+    };
+    for process in processes.flatten() {
+        let pid = process.path();
+        let Ok(fds) = fs::read_dir(pid.join("fd")) else {
+            continue; // gone, or not ours to see
+        };
+        for fd in fds.flatten() {
+            let Ok(meta) = fs::metadata(fd.path()) else {
+                continue;
+            };
+            if !files.contains(&(meta.dev(), meta.ino())) {
+                continue;
+            }
+            let info = fs::read_to_string(pid.join("fdinfo").join(fd.file_name()));
+            let flags = info.ok().and_then(|info| {
+                info.lines()
+                    .find_map(|l| l.strip_prefix("flags:"))
+                    .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+            });
+            if flags.is_some_and(|f| f & libc::O_ACCMODE as u32 != libc::O_RDONLY as u32) {
+                return true;
+            }
+        }
+    }
+    false
 }

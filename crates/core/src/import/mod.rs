@@ -323,7 +323,12 @@ pub fn import_file(
     let (blobs, store) = session.blobs_and_store();
     let found = destination(store, &opened.chat_name, &participants, &messages)?;
     let placement = &found.placement;
-    let mut report = ImportReport::new(&opened.file_name, &opened.chat_name, &export);
+    let mut report = ImportReport::new(
+        &opened.file_name,
+        &opened.chat_name,
+        &export,
+        (opened.path.clone(), opened.size, opened.sha256),
+    );
     report.already = placement.already;
     report.new_messages = placement.before.len() + placement.after.len();
     report.new_conversation = found.conversation.is_none();

@@ -1,6 +1,7 @@
 //! What one import did, for the employee (on screen) and the audit log.
 
 use std::fmt;
+use std::path::PathBuf;
 
 use kluis_vault::store::{ConversationId, OriginalId};
 use whatsapp_export::{DateOrder, Export};
@@ -29,6 +30,9 @@ pub struct ImportReport {
     pub warnings: Vec<Warning>,
     /// Every file name the export's messages refer to (citizen data).
     pub media_names: Vec<String>,
+    /// The export file as it was read: its path, size and SHA-256, so the
+    /// inbox wipes only those very bytes.
+    pub source: (PathBuf, u64, [u8; 32]),
 }
 
 /// Something the employee should look at.
@@ -60,7 +64,12 @@ pub enum Warning {
 const CAPS: [usize; 2] = [10_000, 40_000];
 
 impl ImportReport {
-    pub(super) fn new(file_name: &str, chat_name: &str, export: &Export) -> Self {
+    pub(super) fn new(
+        file_name: &str,
+        chat_name: &str,
+        export: &Export,
+        source: (PathBuf, u64, [u8; 32]),
+    ) -> Self {
         let mut warnings = Vec::new();
         if let Some(could_be) = export.ambiguous_with {
             warnings.push(Warning::AmbiguousDates {
@@ -98,6 +107,7 @@ impl ImportReport {
                 .iter()
                 .filter_map(|m| m.attachment.as_deref().map(str::to_owned))
                 .collect(),
+            source,
         }
     }
 

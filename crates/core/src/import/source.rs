@@ -22,6 +22,9 @@ pub fn exports_at(path: &Path) -> Result<Vec<PathBuf>, ImportError> {
     if meta.is_file() {
         return Ok(vec![path.to_owned()]);
     }
+    if !meta.is_dir() {
+        return Err(ImportError::NotAnExport(super::NotAnExport::NotAFile));
+    }
     let mut found = files_below(path).map_err(ImportError::from_io)?;
     found.retain(|file| is_export_name(file));
     if found.is_empty() {
@@ -83,13 +86,7 @@ pub(super) enum Media {
 impl Opened {
     /// Reads and checks the export at `path`.
     pub fn open(path: &Path) -> Result<Self, ImportError> {
-        let meta = fs::symlink_metadata(path).map_err(ImportError::from_io)?;
-        if meta.file_type().is_symlink() {
-            return Err(ImportError::Symlink);
-        }
-        if !meta.is_file() {
-            return Err(ImportError::NotAnExport(super::NotAnExport::NotAFile));
-        }
+        let mut file = open_regular(path)?;
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -109,7 +106,6 @@ impl Opened {
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
         if is_zip {
-            let mut file = File::open(path).map_err(ImportError::from_io)?;
             let (size, sha256) = hash(&mut file).map_err(ImportError::from_io)?;
             file.seek(SeekFrom::Start(0))
                 .map_err(ImportError::from_io)?;
@@ -130,7 +126,9 @@ impl Opened {
                 media: Media::Zip(Box::new(zip)),
             })
         } else {
-            let chat_text = fs::read(path).map_err(ImportError::from_io)?;
+            let mut chat_text = Vec::new();
+            file.read_to_end(&mut chat_text)
+                .map_err(ImportError::from_io)?;
             let sha256 = Sha256::digest(&chat_text).into();
             Ok(Self {
                 path: path.to_owned(),
@@ -149,9 +147,10 @@ impl Opened {
     pub fn write_original(&self, out: &mut impl io::Write) -> Result<(), ImportError> {
         match self.media {
             Media::Folder(_) => out.write_all(&self.chat_text),
-            Media::Zip(_) => File::open(&self.path)
-                .and_then(|mut file| io::copy(&mut file, out))
-                .map(drop),
+            Media::Zip(_) => {
+                let mut file = open_regular(&self.path)?;
+                io::copy(&mut file, out).map(drop)
+            }
         }
         .map_err(ImportError::from_io)
     }
@@ -168,15 +167,14 @@ impl Media {
         }
         match self {
             Self::Folder(dir) => {
-                let path = dir.join(name);
-                match fs::symlink_metadata(&path) {
-                    Ok(meta) if meta.is_file() => {}
-                    Ok(_) => return Ok(None),
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-                    Err(e) => return Err(ImportError::from_io(e)),
+                // Only a regular file is media; a link, a pipe or a device
+                // by that name is as good as missing.
+                match open_regular(&dir.join(name)) {
+                    Ok(file) => Ok(Some(Box::new(file))),
+                    Err(ImportError::Vanished | ImportError::Symlink) => Ok(None),
+                    Err(ImportError::NotAnExport(super::NotAnExport::NotAFile)) => Ok(None),
+                    Err(e) => Err(e),
                 }
-                let file = File::open(&path).map_err(ImportError::from_io)?;
-                Ok(Some(Box::new(file)))
             }
             Self::Zip(zip) => Ok(zip
                 .open_media(name)
@@ -184,6 +182,31 @@ impl Media {
                 .map(|entry| Box::new(entry) as Box<dyn Read>)),
         }
     }
+}
+
+/// Opens `path` only if it is a regular file, without ever blocking: a
+/// FIFO (or a link to one) would otherwise hold the import, and the vault
+/// with it, until someone writes into it. Links are not followed; the type
+/// is checked on the file opened, so it cannot be swapped in between.
+pub(crate) fn open_regular(path: &Path) -> Result<File, ImportError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_NOCTTY)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            Some(libc::ELOOP) => ImportError::Symlink,
+            // A socket, or a device without its driver.
+            Some(libc::ENXIO | libc::ENODEV) => {
+                ImportError::NotAnExport(super::NotAnExport::NotAFile)
+            }
+            _ => ImportError::from_io(e),
+        })?;
+    let meta = file.metadata().map_err(ImportError::from_io)?;
+    if !meta.is_file() {
+        return Err(ImportError::NotAnExport(super::NotAnExport::NotAFile));
+    }
+    Ok(file)
 }
 
 fn is_plain_file_name(name: &str) -> bool {

@@ -221,4 +221,4 @@ export type WarningDto = { "kind": "ambiguousDates", readAs: DateOrderDto, could
 
 export type DateOrderDto = "dayMonthYear" | "monthDayYear" | "yearMonthDay";
 
-export type LeftBehind = { "kind": "changed" } | { "kind": "notRemoved", detail: string, } | { "kind": "setAside", file: string, problem: ImportProblem, } | { "kind": "notSetAside", file: string, detail: string, };
+export type LeftBehind = { "kind": "changed" } | { "kind": "notRemoved", detail: string, } | { "kind": "setAside", file: string, problem: ImportProblem, } | { "kind": "notSetAside", file: string, detail: string, } | { "kind": "notOverwritten", file: string, };

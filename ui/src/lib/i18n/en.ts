@@ -168,6 +168,8 @@ export const en: Messages = {
           return `${l.file} was put in quarantine: ${en.imports.problem(l.problem)}`;
         case "notSetAside":
           return `${l.file} could not be put in quarantine either (${l.detail}).`;
+        case "notOverwritten":
+          return `${l.file} was taken out of the inbox but not overwritten: the same file has another name (a hard link) elsewhere on the disk. Remove that too.`;
       }
     },
     warning: (w) => {

@@ -176,6 +176,8 @@ export const nl = {
           return `${l.file} is in quarantaine gezet: ${nl.imports.problem(l.problem)}`;
         case "notSetAside":
           return `${l.file} kon ook niet in quarantaine worden gezet (${l.detail}).`;
+        case "notOverwritten":
+          return `${l.file} is uit de inbox gehaald maar niet overschreven: hetzelfde bestand staat onder een andere naam (een harde koppeling) nog elders op de schijf. Verwijder dat ook.`;
       }
     },
     warning: (w: WarningDto): string => {
