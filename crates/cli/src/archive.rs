@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 use clap::Args;
 use kluis_seal::encrypt::{self, Opener};
-use kluis_seal::package::{Expect, Verified, VerifyError, open, verify};
+use kluis_seal::package::{Expect, group_of, open, verify, verify_origin};
 use secrecy::SecretString;
 
 use crate::vault::out;
@@ -23,6 +23,10 @@ pub struct VerifyArgs {
     packages: Vec<PathBuf>,
     #[command(flatten)]
     keys: Keys,
+    /// The workplace the packages must come from, as the archive keeps it:
+    /// `gm0363/WP01`. Without it, the first package's decides for the rest.
+    #[arg(long, value_name = "GMxxxx/WPxx")]
+    expect: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -90,43 +94,30 @@ fn signature_of(package: &Path) -> PathBuf {
 
 /// Checks each package; the exit code is the first failure's (10 outer
 /// signature, 11 decryption, 12 bag, 13 inner signature, 14 bag-info,
-/// 15 chain).
+/// 15 chain). Without the archive's key, the origin and the chain are
+/// checked from the signed comments.
 pub fn verify_packages(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let public_key = args.keys.public_key()?;
     let opening = args.keys.opening()?;
-    let mut previous: Option<Verified> = None;
+    let mut expect = Expect {
+        public_key,
+        previous: None,
+        group: match &args.expect {
+            Some(workplace) => Some(group_of(workplace).ok_or_else(|| {
+                anyhow!("--expect {workplace}: give the municipality's code and the workplace, like gm0363/WP01")
+            })?),
+            None => None,
+        },
+    };
     let mut first_failure: Option<u8> = None;
     let mut stdout = out();
     for package in &args.packages {
         let name = package.display();
         let signature = signature_of(package);
-        let Some(opener) = opening.opener() else {
-            // Origin and integrity only: what the intake desk checks first.
-            let text = std::fs::read_to_string(&signature)
-                .map_err(|e| anyhow!("{name}: no signature beside it ({e})"))?;
-            let file = std::fs::File::open(package).with_context(|| format!("{name}"))?;
-            match kluis_seal::sign::verify(&public_key, std::io::BufReader::new(file), &text) {
-                Ok(comment) => writeln!(
-                    stdout,
-                    "{name}: signature ok ({comment}); not decrypted: give --identity to check the bag"
-                )?,
-                Err(e) => {
-                    let e = VerifyError::OuterSignature(e);
-                    writeln!(stdout, "{name}: FAILED: {e}")?;
-                    first_failure.get_or_insert(e.exit_code());
-                }
-            }
-            continue;
-        };
-        let expect = Expect {
-            public_key: public_key.clone(),
-            previous: previous.as_ref().map(|p| (p.id.clone(), p.digest, p.seq)),
-        };
-        match verify(package, &signature, opener, &expect) {
-            Ok(verified) => {
-                writeln!(
-                    stdout,
-                    "{name}: ok: {} seq {} bag sha256:{}, {} files, {} bytes, {} to {}",
+        let checked = match opening.opener() {
+            Some(opener) => verify(package, &signature, opener, &expect).map(|verified| {
+                let line = format!(
+                    "ok: {} seq {} bag sha256:{}, {} files, {} bytes, {} to {}",
                     verified.id,
                     verified.seq,
                     verified.digest.hex(),
@@ -134,16 +125,37 @@ pub fn verify_packages(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
                     verified.bag.payload_bytes,
                     verified.period_start,
                     verified.period_end
-                )?;
-                for warning in &verified.bag.warnings {
+                );
+                let warnings = verified.bag.warnings.clone();
+                let next = (verified.id, verified.digest, verified.seq, verified.group);
+                (line, warnings, next)
+            }),
+            // Origin, integrity and chain: what the intake desk checks first.
+            None => verify_origin(package, &signature, &expect).map(|origin| {
+                let line = format!(
+                    "signature ok: {} seq {} bag sha256:{}, {} to {}; not decrypted: give --identity to check the bag",
+                    origin.id,
+                    origin.seq,
+                    origin.digest.hex(),
+                    origin.period_start,
+                    origin.period_end
+                );
+                (line, Vec::new(), (origin.id, origin.digest, origin.seq, origin.group))
+            }),
+        };
+        match checked {
+            Ok((line, warnings, (id, digest, seq, group))) => {
+                writeln!(stdout, "{name}: {line}")?;
+                for warning in &warnings {
                     writeln!(stdout, "  warning: {warning}")?;
                 }
-                previous = Some(verified);
+                expect.previous = Some((id, digest, seq));
+                expect.group.get_or_insert(group);
             }
             Err(e) => {
                 writeln!(stdout, "{name}: FAILED: {e}")?;
                 first_failure.get_or_insert(e.exit_code());
-                previous = None;
+                expect.previous = None;
             }
         }
     }
@@ -160,6 +172,7 @@ pub fn open_package(args: &OpenArgs) -> anyhow::Result<ExitCode> {
     let expect = Expect {
         public_key,
         previous: None,
+        group: None,
     };
     let signature = signature_of(&args.package);
     match open(&args.package, &signature, opener, &expect, &args.out) {

@@ -74,11 +74,21 @@ impl Archive {
     }
 
     fn seal(&self, seq: u64, previous: Option<(&Sealed, String)>) -> (Sealed, String) {
-        let id = package_id("gm0000", "WP01", &format!("2026-11-{:02}", 22 + seq), seq);
+        self.seal_as("gm0000", seq, previous)
+    }
+
+    /// A package of the municipality `code`'s workplace WP01.
+    fn seal_as(
+        &self,
+        code: &str,
+        seq: u64,
+        previous: Option<(&Sealed, String)>,
+    ) -> (Sealed, String) {
+        let id = package_id(code, "WP01", &format!("2026-11-{:02}", 22 + seq), seq);
         let meta = Meta {
             id: id.clone(),
             organization: "Gemeente Voorbeeld".into(),
-            group: "KLUIS-gm0000-WP01".into(),
+            group: format!("KLUIS-{code}-WP01"),
             seq,
             period_start: format!("2026-11-{:02}T17:00:00+01:00", 21 + seq),
             period_end: format!("2026-11-{:02}T17:00:00+01:00", 22 + seq),
@@ -135,14 +145,33 @@ fn verify_checks_a_row_of_packages_and_names_what_is_wrong_by_exit_code() {
     );
     assert!(stdout(&out).contains(&format!("{two_id} seq 2 bag sha256:{}", two.digest.hex())));
 
-    // Without the archive's key: the signature only.
-    let out = kluis(&a.dir, &["verify", &p(&one_id), "--pubkey", "kluis.pub"]);
-    assert_eq!(out.status.code(), Some(0));
+    // Without the archive's key: the signature, and the chain from the
+    // signed comments.
+    let out = kluis(
+        &a.dir,
+        &["verify", &p(&one_id), &p(&two_id), "--pubkey", "kluis.pub"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(
-        stdout(&out).contains("signature ok (kluis-seal v1 id="),
+        stdout(&out).contains(&format!(
+            "signature ok: {two_id} seq 2 bag sha256:{}",
+            two.digest.hex()
+        )),
         "{}",
         stdout(&out)
     );
+    let out = kluis(
+        &a.dir,
+        &[
+            "verify",
+            &p(&one_id),
+            &p(&three_id),
+            "--pubkey",
+            "kluis.pub",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(15), "{}", stdout(&out));
+    assert!(stdout(&out).contains("packages are missing in between"));
 
     // A day left out of the row.
     let out = kluis(
@@ -199,6 +228,82 @@ fn verify_checks_a_row_of_packages_and_names_what_is_wrong_by_exit_code() {
         ],
     );
     assert_eq!(out.status.code(), Some(11), "{}", stdout(&out));
+    std::fs::remove_dir_all(&a.dir).unwrap();
+}
+
+/// The archive binds a package to its municipality and workplace: a
+/// package from another one (`--expect`), a chain that switches to another
+/// one, and a file renamed to another package's id are each refused, with
+/// the archive's key and without it.
+#[test]
+fn verify_binds_packages_to_their_workplace_and_their_names() {
+    let a = Archive::new("bind");
+    let (one, one_id) = a.seal(1, None);
+    let (_two, two_id) = a.seal_as("gm0999", 2, Some((&one, one_id.clone())));
+    let p = |id: &str| format!("{id}.tar.age");
+    for keys in [
+        &["--pubkey", "kluis.pub"][..],
+        &["--pubkey", "kluis.pub", "--identity", "archive.key"],
+    ] {
+        let run = |args: &[&str]| kluis(&a.dir, &[&["verify"][..], args, keys].concat());
+        let out = run(&[&p(&one_id), "--expect", "gm0363/WP01"]);
+        assert_eq!(out.status.code(), Some(15), "{}", stdout(&out));
+        assert!(
+            stdout(&out).contains("is not from KLUIS-gm0363-WP01"),
+            "{}",
+            stdout(&out)
+        );
+        let out = run(&[&p(&one_id), "--expect", "gm0000/WP01"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+        // gm0000's chain goes on as gm0999: refused.
+        let out = run(&[&p(&one_id), &p(&two_id)]);
+        assert_eq!(out.status.code(), Some(15), "{}", stdout(&out));
+        assert!(
+            stdout(&out).contains("switches to another municipality"),
+            "{}",
+            stdout(&out)
+        );
+    }
+    // Renamed: the file's name must be the signed id.
+    let renamed = "KLUIS-gm0000-WP01-20261124-000002.tar.age";
+    std::fs::copy(a.dir.join(p(&one_id)), a.dir.join(renamed)).unwrap();
+    std::fs::copy(
+        a.dir.join(format!("{}.minisig", p(&one_id))),
+        a.dir.join(format!("{renamed}.minisig")),
+    )
+    .unwrap();
+    for keys in [
+        &["--pubkey", "kluis.pub"][..],
+        &["--pubkey", "kluis.pub", "--identity", "archive.key"],
+    ] {
+        let out = kluis(&a.dir, &[&["verify", renamed][..], keys].concat());
+        assert_eq!(out.status.code(), Some(14), "{}", stdout(&out));
+        assert!(stdout(&out).contains("(renamed?)"), "{}", stdout(&out));
+    }
+    // A package that is not there is a failure, not a pass.
+    let out = kluis(
+        &a.dir,
+        &[
+            "verify",
+            "KLUIS-gm0000-WP01-20261125-000003.tar.age",
+            "--pubkey",
+            "kluis.pub",
+        ],
+    );
+    assert_ne!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = kluis(
+        &a.dir,
+        &[
+            "verify",
+            &p(&one_id),
+            "--pubkey",
+            "kluis.pub",
+            "--expect",
+            "0363",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("like gm0363/WP01"));
     std::fs::remove_dir_all(&a.dir).unwrap();
 }
 

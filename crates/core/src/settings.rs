@@ -145,6 +145,24 @@ pub const KNOWN: &[Known] = &[
     },
 ];
 
+/// Settings that hold several lines (keys, one per line).
+const MULTI_LINE: &[&str] = &[RECIPIENTS_SETTING, RECEIPT_KEY_SETTING];
+
+/// No setting holds control characters (a line break would start a field
+/// of its own in a package's bag-info, an escape code would rewrite a
+/// terminal), nor the characters that turn text around or break it
+/// invisibly; only the key lists hold line breaks.
+fn plain_text(key: &str, value: &str) -> Result<(), &'static str> {
+    let invisible = |c: char| matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    let allowed =
+        |c: char| !(c.is_control() || invisible(c)) || (c == '\n' && MULTI_LINE.contains(&key));
+    if value.chars().all(allowed) {
+        Ok(())
+    } else {
+        Err("text without line breaks, tabs, escape codes or direction marks")
+    }
+}
+
 fn a_name(value: &str) -> Result<(), &'static str> {
     if value.trim().is_empty() || value.trim() != value {
         Err("a name, without spaces at either end")
@@ -207,10 +225,12 @@ pub fn set(session: &mut Session, key: &str, value: &str, now: i64) -> Result<()
         .iter()
         .find(|k| k.key == key)
         .ok_or_else(|| SettingError::Unknown(key.to_owned()))?;
-    (known.check)(value).map_err(|expected| SettingError::Invalid {
-        key: known.key,
-        expected,
-    })?;
+    plain_text(known.key, value)
+        .and_then(|()| (known.check)(value))
+        .map_err(|expected| SettingError::Invalid {
+            key: known.key,
+            expected,
+        })?;
     if known.key == RETENTION_SETTING {
         let floor = retention::floor_days(session.store());
         if value.parse::<i64>().is_ok_and(|days| days < floor) {
@@ -272,5 +292,24 @@ mod tests {
         check(WORKPLACE_SETTING, "WP 01", false);
         check(RECIPIENTS_SETTING, "age1nx5...", false);
         check(NAME_SETTING, "Gemeente Voorbeeld", true);
+    }
+
+    #[test]
+    fn no_setting_holds_control_characters() {
+        let check = |key: &str, value: &str, ok: bool| {
+            assert_eq!(plain_text(key, value).is_ok(), ok, "{key}={value:?}");
+        };
+        check(NAME_SETTING, "Gemeente ’s-Hertogenbosch", true);
+        check(NAME_SETTING, "X\nKluis-Audit-Head: sha256:000", false);
+        check(NAME_SETTING, "X\r", false);
+        check(NAME_SETTING, "X\tY", false);
+        check(NAME_SETTING, "X\u{1b}]52;c;aGk=\u{7}", false);
+        check(NAME_SETTING, "X\u{85}", false);
+        check(NAME_SETTING, "X\u{202e}gnp.exe", false);
+        check(NAME_SETTING, "X\u{2028}Y", false);
+        check(DIR_SETTING, "/home/kcc/in\nbox", false);
+        check(RECIPIENTS_SETTING, "age1a\nage1b\n", true);
+        check(RECIPIENTS_SETTING, "age1a\r\nage1b", false);
+        check(RECEIPT_KEY_SETTING, "untrusted comment: x\nRWQ…", true);
     }
 }

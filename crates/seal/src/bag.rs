@@ -20,6 +20,18 @@ impl BagDigest {
     pub fn hex(&self) -> String {
         crate::hex(&self.0)
     }
+
+    /// The digest from its 64 hex digits.
+    pub fn from_hex(text: &str) -> Option<Self> {
+        if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let mut bytes = [0u8; 32];
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
+        }
+        Some(Self(bytes))
+    }
 }
 
 impl std::fmt::Debug for BagDigest {
@@ -83,6 +95,11 @@ impl<W: Write> BagWriter<W> {
     ) -> Result<(W, BagDigest), TarError> {
         let mut bag_info = String::new();
         for (label, value) in info {
+            // A line break (or any control character) in a value would
+            // start a field of its own: a value is one line, or nothing.
+            if value.chars().any(char::is_control) || label.chars().any(|c| !c.is_ascii_graphic()) {
+                return Err(TarError::BadInfo((*label).to_owned()));
+            }
             bag_info.push_str(&format!("{label}: {value}\n"));
         }
         bag_info.push_str(&format!(

@@ -15,6 +15,7 @@ mod once;
 pub mod package;
 pub mod sign;
 pub mod tar;
+pub mod verify;
 
 /// Lowercase hex, as manifests, MDTO and the chain write checksums.
 pub fn hex(bytes: &[u8]) -> String {

@@ -35,6 +35,8 @@ pub enum TarError {
         expected: u64,
         found: u64,
     },
+    #[error("the bag-info field {0} would hold a line break or a control character")]
+    BadInfo(String),
     #[error(transparent)]
     Io(#[from] io::Error),
 }

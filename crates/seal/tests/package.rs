@@ -11,6 +11,7 @@ use kluis_seal::package::{
     Expect, Meta, Sealed, Verified, VerifyError, package_id, seal_to, verify,
 };
 use kluis_seal::sign::SigningKey;
+use kluis_seal::tar::TarError;
 
 struct World {
     dir: PathBuf,
@@ -67,6 +68,7 @@ impl World {
         Expect {
             public_key: self.key.public_key_file(),
             previous: previous.map(|(s, id, seq)| (id.to_owned(), s.digest, seq)),
+            group: None,
         }
     }
 
@@ -161,6 +163,7 @@ fn three_days_seal_verify_and_chain() {
     let expect = Expect {
         public_key: w.key.public_key_file(),
         previous: Some((wrong.0.to_owned(), wrong.1, wrong.2)),
+        group: None,
     };
     assert!(matches!(
         w.verify(&three, &expect),
@@ -303,6 +306,7 @@ fn each_kind_of_damage_has_its_own_exit_code() {
     let wrong_key = Expect {
         public_key: stranger.public_key_file(),
         previous: None,
+        group: None,
     };
     assert_eq!(code(w.verify(&sealed, &wrong_key)), 10);
 
@@ -436,4 +440,240 @@ fn bag_info_edited(w: &World, sealed: &Sealed) -> Vec<u8> {
         }
     }
     unreachable!()
+}
+
+/// A package's file that claims another id, another workplace, or another
+/// municipality's place in the chain: each refused.
+#[test]
+fn a_package_is_bound_to_its_name_its_workplace_and_its_chain() {
+    let w = World::new("bound");
+    let (one, one_id) = w.seal(1, None, b"dag een\n");
+    // Renamed to pass for another day's package.
+    let renamed = w.dir.join("KLUIS-gm0000-WP01-20261130-000009.tar.age");
+    std::fs::copy(&one.package, &renamed).unwrap();
+    let renamed = Sealed {
+        signature: renamed.with_extension("age.minisig"),
+        package: renamed,
+        ..one.clone()
+    };
+    std::fs::copy(&one.signature, &renamed.signature).unwrap();
+    assert!(matches!(
+        w.verify(&renamed, &w.expect(None)),
+        Err(VerifyError::BagInfo(why)) if why.contains("renamed")
+    ));
+    // From another workplace than the archive expects.
+    let elsewhere = Expect {
+        group: Some("KLUIS-gm0363-WP01".into()),
+        ..w.expect(None)
+    };
+    assert_eq!(code(w.verify(&one, &elsewhere)), 15);
+    // The chain switches municipality: gm0999's package 2 after gm0000's 1.
+    let mut meta = w.meta(2, Some(&one), Some(one_id.clone()));
+    meta.id = package_id("gm0999", "WP01", "2026-11-24", 2);
+    meta.group = "KLUIS-gm0999-WP01".into();
+    let switched = seal_to(&w.dir, meta, &w.key, &w.recipients(), |p| {
+        p.payload("G001/G001.txt", 4, &b"dag\n"[..])?;
+        Ok(())
+    })
+    .unwrap();
+    let following = Expect {
+        group: Some("KLUIS-gm0000-WP01".into()),
+        ..w.expect(Some((&one, &one_id, 1)))
+    };
+    assert!(matches!(
+        w.verify(&switched, &following),
+        Err(VerifyError::Chain(why)) if why.contains("switches")
+    ));
+    // Its own group's next package passes the same expectation's group.
+    let (two, _) = w.seal(2, Some((&one, one_id.clone())), b"dag twee\n");
+    w.verify(&two, &following).unwrap();
+}
+
+/// A value with a line break would write a field of its own into
+/// bag-info.txt (a forged `Kluis-Audit-Head` first, read before the real
+/// one): the seal refuses it, and a bag that has a field twice (made by
+/// hand, with the real keys) does not verify.
+#[test]
+fn an_injected_bag_info_line_is_refused_and_a_doubled_field_fails() {
+    let w = World::new("inject");
+    let mut meta = w.meta(1, None, None);
+    meta.organization = format!("X\nKluis-Audit-Head: sha256:{}", "0".repeat(64));
+    let refused = seal_to(&w.dir, meta, &w.key, &w.recipients(), |_| Ok(()));
+    assert!(
+        matches!(&refused, Err(kluis_seal::package::SealError::Tar(TarError::BadInfo(label))) if label == "Source-Organization"),
+        "{refused:?}"
+    );
+    let names: Vec<_> = std::fs::read_dir(&w.dir).unwrap().collect();
+    assert!(names.is_empty(), "{names:?}");
+
+    // The same forgery, signed by hand with the workstation's own key.
+    let meta = w.meta(1, None, None);
+    let forged_head = format!("sha256:{}", "0".repeat(64));
+    let info: Vec<(&str, String)> = vec![
+        ("Source-Organization", meta.organization.clone()),
+        ("Kluis-Audit-Head", forged_head),
+        ("External-Identifier", meta.id.clone()),
+        ("Bagging-Date", meta.bagging_date.clone()),
+        ("Bag-Group-Identifier", meta.group.clone()),
+        ("Kluis-Sequence", "1".into()),
+        ("Kluis-Period-Start", meta.period_start.clone()),
+        ("Kluis-Period-End", meta.period_end.clone()),
+        ("Kluis-Previous-Package", "-".into()),
+        (
+            "Kluis-Previous-Bag-Digest",
+            format!("sha256:{}", "0".repeat(64)),
+        ),
+        (
+            "Kluis-Audit-Previous-Head",
+            format!("sha256:{}", meta.audit_previous_head),
+        ),
+        ("Kluis-Audit-Head", format!("sha256:{}", meta.audit_head)),
+        ("Kluis-Signing-Key-Id", w.key.id()),
+        ("Kluis-Conversations", "1".into()),
+    ];
+    let sealed = hand_sealed(&w, &meta.id, &info, &meta);
+    assert!(matches!(
+        w.verify(&sealed, &w.expect(None)),
+        Err(VerifyError::BagInfo(why)) if why.contains("Kluis-Audit-Head appears twice")
+    ));
+}
+
+/// A package written with the real keys from a bag-info given field by
+/// field: what only the workstation could make.
+fn hand_sealed(w: &World, id: &str, info: &[(&str, String)], meta: &Meta) -> Sealed {
+    use kluis_seal::bag::BagWriter;
+    let mut bag = BagWriter::new(
+        encrypt_to(&w.recipients(), Vec::new()).unwrap(),
+        id,
+        meta.sealed_at,
+    )
+    .unwrap();
+    bag.payload("G001/G001.txt", 4, &b"dag\n"[..]).unwrap();
+    let inner = format!("kluis-bag v1 id={id} seq=1 prev=sha256:{}", "0".repeat(64));
+    let (encrypted, digest) = bag
+        .finish(info, |manifest| {
+            vec![(
+                "tagmanifest-sha256.txt.minisig".into(),
+                w.key.sign(manifest, &inner).unwrap().into_bytes(),
+            )]
+        })
+        .unwrap();
+    let bytes = encrypted.finish().unwrap();
+    let package = w.dir.join(format!("{id}.tar.age"));
+    std::fs::write(&package, &bytes).unwrap();
+    let outer = format!(
+        "kluis-seal v1 id={id} seq=1 bag=sha256:{} prev=sha256:{} start={} end={}",
+        digest.hex(),
+        "0".repeat(64),
+        meta.period_start,
+        meta.period_end
+    );
+    let signature = package.with_extension("age.minisig");
+    std::fs::write(&signature, w.key.sign(&bytes[..], &outer).unwrap()).unwrap();
+    Sealed {
+        package,
+        signature,
+        digest,
+        ciphertext_sha256: String::new(),
+    }
+}
+
+/// Whether this process has `fifo` open for reading.
+fn reading(fifo: &Path) -> bool {
+    std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .flatten()
+        .any(|fd| {
+            std::fs::read_link(fd.path()).is_ok_and(|to| to == fifo)
+                && std::fs::read_to_string(format!(
+                    "/proc/self/fdinfo/{}",
+                    fd.file_name().to_string_lossy()
+                ))
+                .is_ok_and(|info| {
+                    info.lines()
+                        .find_map(|l| l.strip_prefix("flags:"))
+                        .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+                        .is_some_and(|flags| flags & 3 == 0)
+                })
+        })
+}
+
+/// A medium that returns other bytes on a later read: a FIFO serving the
+/// genuine package at its first opening and a forged one (another day's,
+/// validly signed) at every later one. Verification and opening read once,
+/// so they judge, and unpack, the genuine bytes.
+#[test]
+fn a_reader_that_changes_its_bytes_between_passes_is_read_once() {
+    use std::os::unix::fs::OpenOptionsExt;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let w = World::new("changing");
+    let (one, one_id) = w.seal(1, None, b"dag een\n");
+    let (two, _) = w.seal(2, Some((&one, one_id.clone())), b"vervalst\n");
+    let genuine = std::fs::read(&one.package).unwrap();
+    let other = std::fs::read(&two.package).unwrap();
+    std::fs::remove_file(&one.package).unwrap();
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&one.package)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let keys = [w.archive.clone()];
+    for unpack in [false, true] {
+        let done = AtomicBool::new(false);
+        let (opened, result) = std::thread::scope(|s| {
+            let serving = s.spawn(|| {
+                let mut opened = 0;
+                while !done.load(Ordering::SeqCst) {
+                    let Ok(mut pipe) = std::fs::OpenOptions::new()
+                        .write(true)
+                        .custom_flags(0o4000)
+                        .open(&one.package)
+                    else {
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                        continue;
+                    };
+                    while !reading(&one.package) {
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                    }
+                    let bytes = if opened == 0 { &genuine } else { &other };
+                    opened += 1;
+                    let mut rest = &bytes[..];
+                    while !rest.is_empty() {
+                        match pipe.write(rest) {
+                            Ok(n) => rest = &rest[n..],
+                            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                                std::thread::sleep(std::time::Duration::from_millis(1));
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                    drop(pipe);
+                    while reading(&one.package) {
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                    }
+                }
+                opened
+            });
+            let result = if unpack {
+                kluis_seal::package::open(
+                    &one.package,
+                    &one.signature,
+                    Opener::Keys(&keys),
+                    &w.expect(None),
+                    &w.dir.join("uit"),
+                )
+                .map(|(verified, _)| verified)
+            } else {
+                w.verify(&one, &w.expect(None)).map_err(Into::into)
+            };
+            done.store(true, Ordering::SeqCst);
+            (serving.join().unwrap(), result)
+        });
+        let verified = result.unwrap();
+        assert_eq!((opened, verified.seq), (1, 1), "unpack {unpack}");
+    }
+    let text = std::fs::read_to_string(w.dir.join("uit").join(&one_id).join("data/G001/G001.txt"));
+    assert_eq!(text.unwrap(), "dag een\n");
 }
