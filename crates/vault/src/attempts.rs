@@ -57,6 +57,19 @@ impl Attempts {
         (Self::wait_after(self.count).saturating_sub(elapsed), moved)
     }
 
+    /// What a damaged attempts file counts as: one failure beyond the
+    /// free ones, just now, with a failure in the log saying why.
+    pub fn after_damage(now: i64) -> Self {
+        Self {
+            count: FREE_FAILURES + 1,
+            last_at: Some(now),
+            failures: vec![Failure {
+                at: now,
+                who: "unlock-attempts.json (damaged, set aside)".into(),
+            }],
+        }
+    }
+
     /// Counts a failure.
     pub fn record(&mut self, now: i64, who: String) {
         self.count = self.count.saturating_add(1);
@@ -90,5 +103,20 @@ mod tests {
         // Clock set back a day: wait 4 s from now, not a day.
         assert_eq!(attempts.remaining(1_000 - 86_400), (4, true));
         assert_eq!(attempts.remaining(1_000 - 86_400 + 4), (0, false));
+    }
+
+    #[test]
+    fn a_crafted_file_costs_at_most_the_longest_wait() {
+        // A last failure far in the future, a count at the top.
+        let mut attempts = Attempts {
+            count: u32::MAX,
+            last_at: Some(i64::MAX / 2),
+            failures: Vec::new(),
+        };
+        assert_eq!(attempts.remaining(1_000), (MAX_WAIT, true));
+        assert_eq!(attempts.remaining(1_000 + MAX_WAIT as i64), (0, false));
+        let mut damaged = Attempts::after_damage(1_000);
+        assert_eq!(damaged.remaining(1_000), (2, false));
+        assert_eq!(damaged.remaining(1_002), (0, false));
     }
 }

@@ -13,7 +13,13 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
 use crate::audit::{AuditAction, NewEntry};
+use crate::keys::DataKey;
 use crate::{VaultError, atomic};
 
 pub(crate) const OUTSIDE_FILE: &str = "outside.json";
@@ -34,32 +40,116 @@ pub(crate) struct DeferredEntry {
     action: String,
     subject: String,
     detail: String,
+    /// HMAC-SHA256 under the key the running app derived from the data key
+    /// when it locked (see [`DeferralKey`]), chained to the entry before;
+    /// missing when the app that noted it never held the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    mac: Option<String>,
+}
+
+/// The key a process that locked the vault holds, and only in memory, to
+/// vouch for what it notes while locked: derived from the data key and
+/// the audit log's head at the lock, so the next unlock derives it again.
+/// An entry written by hand (or by a process that never unlocked) has no
+/// valid MAC and is recorded as not verified.
+pub(crate) struct DeferralKey(Zeroizing<[u8; 32]>);
+
+impl DeferralKey {
+    pub(crate) fn derive(key: &DataKey, head_hash: &[u8; 32]) -> Self {
+        let mut out = Zeroizing::new([0u8; 32]);
+        // 32 bytes is within what HKDF-SHA256 can expand.
+        let _ = Hkdf::<Sha256>::new(Some(head_hash), key.expose())
+            .expand(b"kluis deferred audit v1", &mut out[..]);
+        Self(out)
+    }
+
+    fn mac(&self, entry: &DeferredEntry, previous: Option<&str>) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0[..]).expect("any key length");
+        mac.update(&entry.at.to_le_bytes());
+        for field in [
+            previous.unwrap_or(""),
+            &entry.operator,
+            &entry.action,
+            &entry.subject,
+            &entry.detail,
+        ] {
+            mac.update(&(field.len() as u64).to_le_bytes());
+            mac.update(field.as_bytes());
+        }
+        mac
+    }
 }
 
 impl DeferredEntry {
-    pub(crate) fn new(entry: &NewEntry<'_>) -> Self {
-        Self {
+    /// The entry, with a MAC chained to `previous` if the key is held.
+    pub(crate) fn new(
+        entry: &NewEntry<'_>,
+        key: Option<&DeferralKey>,
+        previous: Option<&DeferredEntry>,
+    ) -> Self {
+        let mut deferred = Self {
             at: entry.at,
             operator: entry.operator.to_owned(),
             action: entry.action.name().to_owned(),
             subject: entry.subject.to_owned(),
             detail: entry.detail.to_owned(),
+            mac: None,
+        };
+        if let Some(key) = key {
+            let previous = previous.and_then(|p| p.mac.as_deref());
+            let mac = key.mac(&deferred, previous).finalize().into_bytes();
+            deferred.mac = Some(crate::hex::encode(&mac));
         }
+        deferred
+    }
+
+    /// Whether each entry's MAC holds under `key`, in order: one edited,
+    /// added, or moved breaks its own and every later one.
+    pub(crate) fn verified(entries: &[Self], key: &DeferralKey) -> Vec<bool> {
+        let mut previous: Option<&str> = None;
+        let mut chain_ok = true;
+        entries
+            .iter()
+            .map(|entry| {
+                let ok = chain_ok
+                    && entry
+                        .mac
+                        .as_deref()
+                        .and_then(crate::hex::decode)
+                        .is_some_and(|mac| key.mac(entry, previous).verify_slice(&mac).is_ok());
+                chain_ok = ok;
+                previous = entry.mac.as_deref();
+                ok
+            })
+            .collect()
     }
 
     /// As an entry to append. The notes are outside the encryption, so
     /// anyone with the folder can edit them: only the lock's own events,
-    /// in its own name, are taken as such; anything else is recorded as
-    /// a refused note, in the lock's name, never in the name it claims.
-    pub(crate) fn with_entry<T>(&self, f: impl FnOnce(&NewEntry<'_>) -> T) -> T {
+    /// in its own name, are taken; one not vouched for by the app that
+    /// locked (`verified`: written by hand, or by a process that never
+    /// unlocked) says so in its detail; anything else is a refused note.
+    /// Always in the lock's name, never in the name it claims.
+    pub(crate) fn with_entry<T>(&self, verified: bool, f: impl FnOnce(&NewEntry<'_>) -> T) -> T {
         let action = AuditAction::from_name(&self.action).filter(|a| DEFERRED_ACTIONS.contains(a));
         match action {
-            Some(action) if self.operator == LOCK_OPERATOR => f(&NewEntry {
+            Some(action) if self.operator == LOCK_OPERATOR && verified => f(&NewEntry {
                 at: self.at,
                 operator: LOCK_OPERATOR,
                 action,
                 subject: "vault",
                 detail: &format!("noted while locked: {}", self.detail),
+            }),
+            Some(action) if self.operator == LOCK_OPERATOR => f(&NewEntry {
+                at: self.at,
+                operator: LOCK_OPERATOR,
+                action,
+                subject: "vault",
+                detail: &format!(
+                    "reported while locked, not verified (gemeld terwijl vergrendeld, niet \
+                     geverifieerd): {}",
+                    self.detail
+                ),
             }),
             _ => f(&NewEntry {
                 at: self.at,

@@ -58,10 +58,18 @@ impl SlotsFile {
     }
 }
 
-/// The exclusive hold on a vault directory: one process at a time.
-#[derive(Debug)]
+/// The exclusive hold on a vault directory: one process at a time. It
+/// also keeps, while locked, the key this process vouches for its notes
+/// with (only after it locked the vault itself).
 struct Hold {
     _file: File,
+    deferral: std::sync::Mutex<Option<outside::DeferralKey>>,
+}
+
+impl fmt::Debug for Hold {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Hold").finish_non_exhaustive()
+    }
 }
 
 /// A vault directory this process holds, with no key in memory.
@@ -157,7 +165,10 @@ impl Vault {
         }
         Ok(Self {
             dir: dir.to_owned(),
-            hold: Arc::new(Hold { _file: file }),
+            hold: Arc::new(Hold {
+                _file: file,
+                deferral: std::sync::Mutex::new(None),
+            }),
         })
     }
 
@@ -180,14 +191,16 @@ impl Vault {
     /// joins the audit log at the next unlock.
     pub fn defer_audit(&self, entry: &NewEntry<'_>) -> Result<(), VaultError> {
         let mut file = outside::read(&self.dir)?;
-        file.deferred.push(outside::DeferredEntry::new(entry));
+        let key = self.hold.deferral.lock().unwrap_or_else(|p| p.into_inner());
+        let deferred = outside::DeferredEntry::new(entry, key.as_ref(), file.deferred.last());
+        file.deferred.push(deferred);
         outside::write(&self.dir, file)
     }
 
     /// What can be seen without a passphrase.
     pub fn outside(&self, now: i64) -> Result<Outside, VaultError> {
         let slots = read_slots(&self.dir)?.slots;
-        let mut attempts = self.read_attempts()?;
+        let mut attempts = self.read_attempts(now)?;
         Ok(Outside {
             slots: slots.into_iter().map(|s| (s.owner, s.kdf)).collect(),
             failed_unlocks: attempts.count,
@@ -205,7 +218,7 @@ impl Vault {
         passphrase: &SecretString,
         now: i64,
     ) -> Result<Session, VaultError> {
-        let mut attempts = self.read_attempts()?;
+        let mut attempts = self.read_attempts(now)?;
         let (wait, moved) = attempts.remaining(now);
         if moved {
             self.write_attempts(&attempts)?;
@@ -263,6 +276,16 @@ impl Vault {
             Err(VaultError::DamagedFile(_, why)) => (outside::OutsideFile::default(), Some(why)),
             Err(e) => return Err(e),
         };
+        // What was noted while locked is vouched for by the key the app that
+        // locked derived from the data key and the head it left.
+        let verified = match crate::audit::head(session.store().connection())? {
+            Some((_, hash)) => {
+                let key = outside::DeferralKey::derive(&session.key, &hash);
+                outside::DeferredEntry::verified(&outside.deferred, &key)
+            }
+            None => vec![false; outside.deferred.len()],
+        };
+        *self.hold.deferral.lock().unwrap_or_else(|p| p.into_inner()) = None;
         // The failures and what happened while locked reach the audit log
         // in the same transaction as the unlock; both are cleared only once
         // that is committed.
@@ -276,16 +299,21 @@ impl Vault {
                     detail: &format!("damaged, set aside: {why}"),
                 })?;
             }
-            for entry in &outside.deferred {
-                entry.with_entry(|e| tx.audit(e))?;
+            for (entry, verified) in outside.deferred.iter().zip(&verified) {
+                entry.with_entry(*verified, |e| tx.audit(e))?;
             }
+            // Counted outside the encryption by whichever process saw them:
+            // in the lock's name, the slot tried named in the detail.
             for failure in &attempts.failures {
                 tx.audit(&NewEntry {
                     at: failure.at,
-                    operator: &failure.who,
+                    operator: outside::LOCK_OPERATOR,
                     action: AuditAction::FailedUnlock,
                     subject: "vault",
-                    detail: "wrong passphrase",
+                    detail: &format!(
+                        "wrong passphrase for {}, counted while locked (not verified)",
+                        failure.who
+                    ),
                 })?;
             }
             let unrecorded = (attempts.count as usize).saturating_sub(attempts.failures.len());
@@ -321,11 +349,24 @@ impl Vault {
         Ok(session)
     }
 
-    fn read_attempts(&self) -> Result<Attempts, VaultError> {
+    /// The failed attempts on disk. A file that is not Kluis's (damaged,
+    /// or written by hand) keeps nobody out: it is set aside, and counts as
+    /// one failure more than the free ones (a short wait), so rewriting it
+    /// gains nothing over removing it. The next unlock logs it.
+    fn read_attempts(&self, now: i64) -> Result<Attempts, VaultError> {
         let path = self.dir.join(ATTEMPTS_FILE);
         match fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|e| VaultError::DamagedFile(path, e.to_string())),
+            Ok(bytes) => match serde_json::from_slice(&bytes) {
+                Ok(attempts) => Ok(attempts),
+                Err(e) => {
+                    let aside = self.dir.join(format!("{ATTEMPTS_FILE}.damaged"));
+                    fs::rename(&path, &aside).map_err(io_at(&path))?;
+                    tracing::warn!(error = %e, "unlock-attempts.json is damaged; set aside");
+                    let attempts = Attempts::after_damage(now);
+                    self.write_attempts(&attempts)?;
+                    Ok(attempts)
+                }
+            },
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Attempts::default()),
             Err(e) => Err(io_at(&path)(e)),
         }
@@ -611,8 +652,17 @@ impl Session {
     /// session that could not write one is closed all the same).
     pub fn close(self) -> Result<(), VaultError> {
         let Self {
-            store, key, who, ..
+            store,
+            key,
+            who,
+            _hold: hold,
+            ..
         } = self;
+        // From here on this process vouches for what it notes while locked.
+        if let Ok(Some((_, hash))) = crate::audit::head(store.connection()) {
+            *hold.deferral.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some(outside::DeferralKey::derive(&key, &hash));
+        }
         let closed = store.close();
         drop(key);
         tracing::info!(who = %who, "locked: store closed, key wiped");

@@ -247,7 +247,33 @@ fn failed_attempts_survive_a_restart_wait_longer_and_reach_the_audit_log() {
             (AuditAction::Unlock, NOW + 10),
         ]
     );
+    // Counted outside the encryption: in the lock's name, never the slot's.
+    let failed = log
+        .iter()
+        .find(|e| e.action == AuditAction::FailedUnlock)
+        .unwrap();
+    assert_eq!(failed.operator, "kluis");
+    assert!(failed.detail.contains("not verified"), "{}", failed.detail);
     session.lock(NOW).unwrap();
+
+    // A garbage attempts file keeps nobody out: set aside, a short wait,
+    // and the next unlock logs it.
+    std::fs::write(dir.join("unlock-attempts.json"), b"\x00garbage").unwrap();
+    assert!(matches!(
+        vault.unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), NOW + 20),
+        Err(VaultError::TooSoon { seconds: 2 })
+    ));
+    assert!(dir.join("unlock-attempts.json.damaged").is_file());
+    let session = vault
+        .unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), NOW + 22)
+        .unwrap();
+    let log = kluis_vault::audit::recent(session.store(), 2).unwrap();
+    assert!(
+        log[1].detail.contains("unlock-attempts.json (damaged"),
+        "{}",
+        log[1].detail
+    );
+    session.lock(NOW + 23).unwrap();
     drop(vault);
     std::fs::remove_dir_all(dir).unwrap();
 }
@@ -750,4 +776,72 @@ fn a_missing_emptied_linked_or_older_database_is_refused_never_new() {
     drop(vault);
     std::fs::remove_dir_all(&dir).unwrap();
     std::fs::remove_file(&kept).unwrap();
+}
+
+/// Entries noted while locked are vouched for by the process that locked
+/// (a key derived from the data key, held only in memory). One written into
+/// `outside.json` by hand, one edited there, and one noted by a process
+/// that never unlocked are each recorded as reported, not verified, in the
+/// lock's name; only the genuine one without that mark.
+#[test]
+fn entries_noted_while_locked_count_only_when_the_locking_app_vouches_for_them() {
+    let (dir, vault, session, _) = new_vault("vouched");
+    session.lock(NOW).unwrap();
+    let note = |vault: &Vault, at: i64, detail: &str| {
+        vault
+            .defer_audit(&kluis_vault::audit::NewEntry {
+                at,
+                operator: "kluis",
+                action: AuditAction::DayClosed,
+                subject: "vault",
+                detail,
+            })
+            .unwrap();
+    };
+    note(&vault, NOW + 1, "genuine");
+    note(&vault, NOW + 2, "edited later");
+    // By hand: one entry edited, one added (a lock event in the lock's name).
+    let path = dir.join("outside.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let deferred = json["deferred"].as_array_mut().unwrap();
+    deferred[1]["detail"] = "the day was closed early".into();
+    let mut added = deferred[0].clone();
+    added["at"] = (NOW - 86_400).into();
+    deferred.push(added);
+    std::fs::write(&path, json.to_string()).unwrap();
+    // A process that never unlocked notes one too.
+    drop(vault);
+    let vault = Vault::open(&dir).unwrap();
+    note(&vault, NOW + 3, "from a fresh process");
+
+    let session = vault
+        .unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), NOW + 4)
+        .unwrap();
+    let log = kluis_vault::audit::recent(session.store(), 5).unwrap();
+    let seen: Vec<(AuditAction, &str, bool)> = log
+        .iter()
+        .rev()
+        .take(4)
+        .map(|e| {
+            (
+                e.action,
+                e.operator.as_str(),
+                e.detail.contains("not verified"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (AuditAction::DayClosed, "kluis", false),
+            (AuditAction::DayClosed, "kluis", true),
+            (AuditAction::DayClosed, "kluis", true),
+            (AuditAction::DayClosed, "kluis", true),
+        ],
+        "{log:#?}"
+    );
+    session.lock(NOW + 5).unwrap();
+    drop(vault);
+    std::fs::remove_dir_all(dir).unwrap();
 }
