@@ -260,8 +260,21 @@ pub(crate) fn now() -> i64 {
 /// passphrase from the environment or a prompt) if the lock allows it now.
 /// What the lock noticed on the way (a clock set back) is printed.
 pub(crate) fn open_desk(dir: &Path, target: &Target) -> anyhow::Result<Desk> {
-    let desk = Desk::open(dir, Box::new(SystemClock), &home_dir())?;
+    let desk = desk_at(dir)?;
     unlock(&desk, target)?;
+    Ok(desk)
+}
+
+/// The desk over the vault at `dir`, still locked; says what was found
+/// open to others there (and made private again).
+fn desk_at(dir: &Path) -> anyhow::Result<Desk> {
+    let desk = Desk::open(dir, Box::new(SystemClock), &home_dir())?;
+    for path in desk.tightened() {
+        eprintln!(
+            "kluis: warning: others could read or change {}; it is private to you again",
+            path.display()
+        );
+    }
     Ok(desk)
 }
 
@@ -604,7 +617,7 @@ fn search(dir: &Path, target: &Target, args: &SearchArgs) -> anyhow::Result<Exit
 }
 
 fn status(dir: &Path, target: &Target, args: &StatusArgs) -> anyhow::Result<ExitCode> {
-    let desk = Desk::open(dir, Box::new(SystemClock), &home_dir())?;
+    let desk = desk_at(dir)?;
     let outside = desk.outside()?;
     {
         let mut out = out();

@@ -303,3 +303,39 @@ fn a_vault_never_starts_over() {
     std::fs::remove_dir_all(&dir).unwrap();
     std::fs::remove_file(&kept).unwrap();
 }
+
+/// A vault folder loosened by hand (0777, a 0666 file, a 0755 blob
+/// folder) is made private again, and the command says so.
+#[test]
+fn loose_permissions_are_tightened_with_a_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = fresh("loose");
+    let pass = Some("beheer-wachtwoord");
+    let init = kluis(&dir, pass, None, &[&["init"][..], &FLOOR].concat());
+    check(&init, 0, "", "");
+    let set = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let blobs = dir.join("blobs").join("ab");
+    std::fs::create_dir_all(&blobs).unwrap();
+    set(&dir, 0o777);
+    set(&dir.join("keyslots.json"), 0o666);
+    set(&blobs, 0o755);
+    let out = kluis(&dir, pass, None, &["status"]);
+    check(&out, 0, "", "others could read or change");
+    assert!(stderr(&out).contains("keyslots.json"), "{}", stderr(&out));
+    assert_eq!(
+        (mode(&dir), mode(&dir.join("keyslots.json")), mode(&blobs)),
+        (0o700, 0o600, 0o700)
+    );
+    // Once private, nothing more to say.
+    let out = kluis(&dir, pass, None, &["status"]);
+    check(&out, 0, "", "");
+    assert!(
+        !stderr(&out).contains("others could read"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -77,6 +77,7 @@ impl fmt::Debug for Hold {
 pub struct Vault {
     dir: PathBuf,
     hold: Arc<Hold>,
+    tightened: Vec<PathBuf>,
 }
 
 /// What anyone can see of a vault without a passphrase.
@@ -148,23 +149,35 @@ impl Vault {
         Self::hold(dir)
     }
 
+    /// Takes the exclusive hold: a `flock` on the vault's folder itself,
+    /// which nobody can remove while it is held (a lock file could be
+    /// deleted, letting a second process in). `kluis.lock` stays, empty,
+    /// for what an older Kluis would look for.
     fn hold(dir: &Path) -> Result<Self, VaultError> {
         let path = dir.join(LOCK_FILE);
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(atomic::PRIVATE_FILE)
-            .open(&path)
-            .map_err(io_at(&path))?;
+        drop(
+            OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .mode(atomic::PRIVATE_FILE)
+                .open(&path)
+                .map_err(io_at(&path))?,
+        );
+        let file = File::open(dir).map_err(io_at(dir))?;
         match file.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => return Err(VaultError::InUse(dir.to_owned())),
             Err(fs::TryLockError::Error(e)) => return Err(io_at(&path)(e)),
         }
+        let tightened = tighten(dir).map_err(io_at(dir))?;
+        for path in &tightened {
+            tracing::warn!(path = %path.display(), "others could read this; made private");
+        }
         Ok(Self {
             dir: dir.to_owned(),
+            tightened,
             hold: Arc::new(Hold {
                 _file: file,
                 deferral: std::sync::Mutex::new(None),
@@ -175,6 +188,13 @@ impl Vault {
     /// The vault's directory.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// What others could read (or write) when the vault was opened, and
+    /// was made private to its owner then: the folder, its files, the blob
+    /// folders. Worth a warning: something loosened them.
+    pub fn tightened(&self) -> &[PathBuf] {
+        &self.tightened
     }
 
     /// The notes kept outside the encryption (see [`crate::outside`]).
@@ -397,6 +417,40 @@ fn write_slots(dir: &Path, file: &SlotsFile) -> Result<(), VaultError> {
     let path = dir.join(SLOTS_FILE);
     let bytes = serde_json::to_vec_pretty(file).map_err(|_| VaultError::Crypto)?;
     atomic::write(&path, &bytes).map_err(io_at(&path))
+}
+
+/// Makes the vault folder 0700, its files 0600 and its blob folders 0700
+/// where others had any access; returns what it changed.
+fn tighten(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut changed = Vec::new();
+    let mut private = |path: &Path, meta: &fs::Metadata| -> io::Result<()> {
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            let private = if meta.is_dir() { 0o700 } else { 0o600 };
+            fs::set_permissions(path, fs::Permissions::from_mode(private))?;
+            changed.push(path.to_owned());
+        }
+        Ok(())
+    };
+    private(dir, &fs::metadata(dir)?)?;
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let meta = fs::symlink_metadata(entry.path())?;
+        if meta.is_file() || meta.is_dir() {
+            private(&entry.path(), &meta)?;
+        }
+        if meta.is_dir() && entry.file_name() == BLOB_DIR {
+            for inner in fs::read_dir(entry.path())? {
+                let inner = inner?;
+                let meta = fs::symlink_metadata(inner.path())?;
+                if meta.is_dir() {
+                    private(&inner.path(), &meta)?;
+                }
+            }
+        }
+    }
+    Ok(changed)
 }
 
 fn io_at(path: &Path) -> impl Fn(io::Error) -> VaultError + '_ {

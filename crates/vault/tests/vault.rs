@@ -282,6 +282,9 @@ fn failed_attempts_survive_a_restart_wait_longer_and_reach_the_audit_log() {
 fn a_second_holder_is_refused_until_the_first_lets_go() {
     let (dir, vault, session, _) = new_vault("hold");
     assert!(matches!(Vault::open(&dir), Err(VaultError::InUse(_))));
+    // Removing the lock file lets nobody in: the hold is on the folder.
+    std::fs::remove_file(dir.join("kluis.lock")).unwrap();
+    assert!(matches!(Vault::open(&dir), Err(VaultError::InUse(_))));
     drop(vault);
     // The unlocked session still holds the vault.
     assert!(matches!(Vault::open(&dir), Err(VaultError::InUse(_))));

@@ -145,6 +145,12 @@ impl Desk {
         self.clock.now()
     }
 
+    /// What others could read in the vault's folder when it was opened,
+    /// made private then (see `kluis_vault::Vault::tightened`).
+    pub fn tightened(&self) -> &[std::path::PathBuf] {
+        self.vault.tightened()
+    }
+
     /// The current session's number: it changes at every unlock and lock.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
