@@ -13,6 +13,7 @@ use kluis_core::ConversationId;
 use kluis_core::import::ImportReport;
 use kluis_core::import::inbox::{self, Inbox, Outcome, Watch};
 
+use crate::shown::shown;
 use crate::vault::{Target, done, exit, open_desk, out};
 
 #[derive(Debug, Args)]
@@ -88,9 +89,9 @@ fn print_report(report: &ImportReport) -> anyhow::Result<()> {
     writeln!(
         out,
         "{} -> conversation {} \"{}\"{}: {} new, {} already present, {} files stored, {} files missing",
-        report.file_name,
+        shown(&report.file_name),
         report.conversation.0,
-        report.chat_name,
+        shown(&report.chat_name),
         if report.new_conversation {
             " (new)"
         } else {
@@ -167,9 +168,11 @@ fn watch_inbox(desk: &kluis_core::desk::Desk, args: &InboxArgs) -> anyhow::Resul
 /// 1 if it was not imported.
 fn print_outcome(outcome: &Outcome, quiet: bool) -> usize {
     let name = |p: &Path| {
-        p.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        shown(
+            &p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        )
     };
     match outcome {
         Outcome::Imported {
@@ -183,7 +186,7 @@ fn print_outcome(outcome: &Outcome, quiet: bool) -> usize {
                 }
             }
             for note in left_behind {
-                eprintln!("kluis: {}: {note}", name(entry));
+                eprintln!("kluis: {}: {}", name(entry), shown(&note.to_string()));
             }
             0
         }
@@ -193,16 +196,18 @@ fn print_outcome(outcome: &Outcome, quiet: bool) -> usize {
             reason,
         } => {
             eprintln!(
-                "kluis: {}: not imported: {reason}; moved to {}",
+                "kluis: {}: not imported: {}; moved to {}",
                 name(entry),
-                moved_to.display()
+                shown(&reason.to_string()),
+                shown(&moved_to.display().to_string())
             );
             1
         }
         Outcome::Failed { entry, error } => {
             eprintln!(
-                "kluis: {}: not imported yet: {error}; it stays in the inbox and is tried again",
-                name(entry)
+                "kluis: {}: not imported yet: {}; it stays in the inbox and is tried again",
+                name(entry),
+                shown(&error.to_string())
             );
             1
         }
@@ -221,7 +226,7 @@ pub fn conversations(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {
             line.id,
             line.messages,
             line.last.as_deref().unwrap_or("-"),
-            line.chat_name.expose()
+            shown(line.chat_name.expose())
         )?;
         if line.gaps > 0 {
             write!(

@@ -4,6 +4,7 @@
 mod archive;
 mod import;
 mod parse;
+mod shown;
 mod vault;
 
 use std::process::ExitCode;
@@ -47,7 +48,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("kluis: {err:#}");
+            eprintln!("kluis: {}", shown::shown(&format!("{err:#}")));
             ExitCode::from(2)
         }
     }

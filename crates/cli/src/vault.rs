@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::shown::shown;
 use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand};
 use kluis_core::desk::{
@@ -605,9 +606,9 @@ fn search(dir: &Path, target: &Target, args: &SearchArgs) -> anyhow::Result<Exit
             out,
             "{}  {}  {}: {}",
             hit.message.time(),
-            hit.chat_name,
-            hit.author.as_deref().unwrap_or("(WhatsApp)"),
-            text.replace('\n', " ")
+            shown(&hit.chat_name),
+            shown(hit.author.as_deref().unwrap_or("(WhatsApp)")),
+            shown(&text.replace('\n', " "))
         )?;
     }
     if hits.is_empty() {

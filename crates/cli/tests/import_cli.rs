@@ -249,3 +249,40 @@ fn settings_are_checked_listed_and_audited() {
         "{verify:?}"
     );
 }
+
+/// Escape sequences in a file name and in messages (OSC 52 would write the
+/// terminal's clipboard) are shown escaped by `import`, `conversations`
+/// and `search`, never passed to the terminal.
+#[test]
+fn escape_sequences_from_exports_never_reach_the_terminal() {
+    let dir = fresh("escapes");
+    let vault = dir.join("vault");
+    let osc52 = "\u{1b}]52;c;aGFsbG8=\u{7}";
+    let name = format!("WhatsApp Chat with Jan{osc52}.txt");
+    let export = dir.join(&name);
+    std::fs::write(
+        &export,
+        format!("[15-01-20 02:22:56] Jan{osc52}: paspoort {osc52} kwijt\u{9b}2J\n"),
+    )
+    .unwrap();
+    for args in [
+        vec!["import", export.to_str().unwrap()],
+        vec!["conversations"],
+        vec!["search", "paspoort"],
+    ] {
+        let out = kluis(&vault, &args);
+        assert!(out.status.success(), "{out:?}");
+        for stream in [&out.stdout, &out.stderr] {
+            let text = String::from_utf8_lossy(stream);
+            assert!(
+                !text.chars().any(|c| c.is_control() && c != '\n'),
+                "{args:?}: {text:?}"
+            );
+        }
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("\\u{1b}]52;c;aGFsbG8=\\u{7}"),
+            "{args:?}: {out:?}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
