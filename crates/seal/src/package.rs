@@ -367,6 +367,9 @@ pub fn seal_to(
     let partial = dir.join(format!("{id}.tar.age.partial"));
     let package = dir.join(format!("{id}.tar.age"));
     let signature_path = dir.join(format!("{id}.tar.age.minisig"));
+    // A package under this name that the vault never recorded (a kill
+    // between its rename and the vault's commit) is never overwritten.
+    set_aside_leftovers(dir, &id).map_err(io_at(dir))?;
 
     // An ephemeral key, in memory only, lets Kluis read back what only the
     // archive could otherwise open (not with a passphrase: scrypt stands alone).
@@ -450,6 +453,8 @@ pub fn seal_to(
     let slip_signature_path = dir.join(format!("{id}.pakbon.xml.minisig"));
     write_synced(&slip_signature_path, slip_signature.as_bytes())
         .map_err(io_at(&slip_signature_path))?;
+    // (Not a hard link, which would refuse a name taken meanwhile: exFAT,
+    // the sticks' file system, has none. The name was freed above.)
     fs::rename(&partial, &package).map_err(io_at(&package))?;
     File::open(dir)
         .and_then(|d| d.sync_all())
@@ -462,10 +467,46 @@ pub fn seal_to(
     })
 }
 
+/// A file written once: never over another (see [`set_aside_leftovers`]).
 fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut file = File::create(path)?;
+    let mut file = File::create_new(path)?;
     file.write_all(bytes)?;
     file.sync_all()
+}
+
+/// The files a package `id` is made of, beside it.
+const PACKAGE_FILES: [&str; 4] = [
+    ".tar.age",
+    ".tar.age.minisig",
+    ".pakbon.xml",
+    ".pakbon.xml.minisig",
+];
+
+/// Moves what a previous attempt left under package `id`'s names to
+/// `<name>.left-over-<n>`, untouched, so the archive can still be shown it
+/// and nothing is overwritten.
+fn set_aside_leftovers(dir: &Path, id: &str) -> io::Result<()> {
+    let present: Vec<PathBuf> = PACKAGE_FILES
+        .iter()
+        .map(|end| dir.join(format!("{id}{end}")))
+        .filter(|path| fs::symlink_metadata(path).is_ok())
+        .collect();
+    if present.is_empty() {
+        return Ok(());
+    }
+    let mut n = 1;
+    while PACKAGE_FILES
+        .iter()
+        .any(|end| fs::symlink_metadata(dir.join(format!("{id}{end}.left-over-{n}"))).is_ok())
+    {
+        n += 1;
+    }
+    for path in present {
+        let mut aside = path.as_os_str().to_owned();
+        aside.push(format!(".left-over-{n}"));
+        fs::rename(&path, PathBuf::from(aside))?;
+    }
+    File::open(dir)?.sync_all()
 }
 
 /// Whether `dir` lies on a FAT (vfat/msdos) file system, by the kernel's

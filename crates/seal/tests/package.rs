@@ -677,3 +677,33 @@ fn a_reader_that_changes_its_bytes_between_passes_is_read_once() {
     let text = std::fs::read_to_string(w.dir.join("uit").join(&one_id).join("data/G001/G001.txt"));
     assert_eq!(text.unwrap(), "dag een\n");
 }
+
+/// What a kill left under a package's final names (renamed, never recorded
+/// by the vault) is never overwritten by the next seal of that day: it is
+/// set aside, byte for byte, and the new package takes the names.
+#[test]
+fn a_leftover_under_the_final_name_is_set_aside_never_overwritten() {
+    let w = World::new("leftover");
+    let (first, _) = w.seal(1, None, b"dag een\n");
+    let old = std::fs::read(&first.package).unwrap();
+    let old_signature = std::fs::read(&first.signature).unwrap();
+    let (again, _) = w.seal(1, None, b"dag een, opnieuw\n");
+    assert_eq!(again.package, first.package);
+    w.verify(&again, &w.expect(None)).unwrap();
+    let aside = |end: &str| {
+        let mut name = first.package.as_os_str().to_owned();
+        name.push(end);
+        std::fs::read(PathBuf::from(name)).unwrap()
+    };
+    assert_eq!(aside(".left-over-1"), old);
+    let mut signature = first.signature.as_os_str().to_owned();
+    signature.push(".left-over-1");
+    assert_eq!(
+        std::fs::read(PathBuf::from(signature)).unwrap(),
+        old_signature
+    );
+    // A third time: the first leftover stays, the second gets its own number.
+    let (_third, _) = w.seal(1, None, b"dag een, nog eens\n");
+    assert_eq!(aside(".left-over-1"), old);
+    assert!(!aside(".left-over-2").is_empty());
+}
