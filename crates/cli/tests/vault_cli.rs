@@ -339,3 +339,34 @@ fn loose_permissions_are_tightened_with_a_warning() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Passphrases that the first guesses of an attacker find are refused,
+/// with the reason, wherever one is chosen; nothing is made or changed.
+#[test]
+fn guessable_passphrases_are_refused_with_the_reason() {
+    let dir = fresh("weak");
+    for (weak, reason) in [
+        ("12345678", "on the lists of passwords people use"),
+        ("password", "on the lists of passwords people use"),
+        ("        ", "at least 8 characters"),
+        ("aaaaaaaaaaaa", "repeats characters"),
+    ] {
+        let out = kluis(&dir, Some(weak), None, &[&["init"][..], &FLOOR].concat());
+        check(&out, 2, "", reason);
+        assert!(stderr(&out).contains("nothing was changed"), "{}", stderr(&out));
+        assert!(!dir.join("keyslots.json").exists());
+    }
+    let pass = Some("beheer-wachtwoord");
+    check(&kluis(&dir, pass, None, &[&["init"][..], &FLOOR].concat()), 0, "", "");
+    let out = kluis(
+        &dir,
+        pass,
+        Some("Sanne2026!"),
+        &[&["operator", "add", "Sanne"][..], &FLOOR].concat(),
+    );
+    check(&out, 2, "", "a word that goes with this vault");
+    let out = kluis(&dir, pass, Some("qwertyuiop"), &[&["passwd"][..], &FLOOR].concat());
+    check(&out, 2, "", "easy to guess");
+    check(&kluis(&dir, pass, None, &["unlock-check"]), 0, "", "");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

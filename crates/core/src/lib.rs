@@ -17,6 +17,7 @@ pub mod desk;
 pub mod import;
 pub mod lock;
 pub mod merge;
+pub mod passphrase;
 pub mod personal;
 pub mod settings;
 pub mod time;

@@ -162,7 +162,7 @@ impl KeySlot {
         let mut nonce = vec![0u8; 12];
         getrandom::fill(&mut salt).map_err(|_| VaultError::NoRandomness)?;
         getrandom::fill(&mut nonce).map_err(|_| VaultError::NoRandomness)?;
-        let wrapping = kdf.derive(passphrase, &salt)?;
+        let wrapping = kdf.derive(&nfc(passphrase), &salt)?;
         let aad = associated_data(&owner, &kdf);
         let wrapped = Aes256Gcm::new(wrapping.as_ref().into())
             .encrypt(
@@ -184,6 +184,29 @@ impl KeySlot {
 
     /// The data key, if `passphrase` is this slot's.
     pub fn open(&self, passphrase: &SecretString) -> Result<DataKey, VaultError> {
+        self.open_noting(passphrase).map(|(key, _)| key)
+    }
+
+    /// The data key, and whether the slot opened only with the passphrase
+    /// exactly as typed rather than its NFC form: a slot sealed before
+    /// passphrases were normalised (so that "café" typed with a combining
+    /// accent opens what "café" made), to be sealed again.
+    pub(crate) fn open_noting(
+        &self,
+        passphrase: &SecretString,
+    ) -> Result<(DataKey, bool), VaultError> {
+        let normal = nfc(passphrase);
+        match self.open_exact(&normal) {
+            Err(VaultError::WrongPassphrase)
+                if normal.expose_secret() != passphrase.expose_secret() =>
+            {
+                self.open_exact(passphrase).map(|key| (key, true))
+            }
+            other => other.map(|key| (key, false)),
+        }
+    }
+
+    fn open_exact(&self, passphrase: &SecretString) -> Result<DataKey, VaultError> {
         if !self.kdf.meets_floor() || self.salt.len() != 16 || self.nonce.len() != 12 {
             return Err(VaultError::DamagedSlot(self.owner.to_string()));
         }
@@ -209,6 +232,13 @@ impl KeySlot {
     }
 }
 
+/// The passphrase in Unicode's composed form (NFC): the same text typed on
+/// another keyboard or system gives the same key.
+fn nfc(passphrase: &SecretString) -> SecretString {
+    use unicode_normalization::UnicodeNormalization;
+    SecretString::from(passphrase.expose_secret().nfc().collect::<String>())
+}
+
 fn associated_data(owner: &SlotOwner, kdf: &KdfParams) -> Vec<u8> {
     let mut aad = CONTEXT.to_vec();
     // serde_json of these two types cannot fail: no maps with odd keys, no floats.
@@ -222,6 +252,35 @@ mod tests {
 
     fn secret(s: &str) -> SecretString {
         SecretString::from(s.to_owned())
+    }
+
+    #[test]
+    fn a_passphrase_opens_in_either_unicode_form_and_an_old_slot_is_noted() {
+        let key = DataKey::generate().unwrap();
+        let composed = secret("caf\u{e9} op de gracht");
+        let decomposed = secret("cafe\u{301} op de gracht");
+        let slot = KeySlot::seal(SlotOwner::Admin, &decomposed, &key, KdfParams::FLOOR).unwrap();
+        assert_eq!(slot.open_noting(&composed).unwrap().1, false);
+        assert_eq!(slot.open_noting(&decomposed).unwrap().1, false);
+        // A slot from before: sealed over the passphrase as typed (NFD).
+        let wrapping = KdfParams::FLOOR.derive(&decomposed, &slot.salt).unwrap();
+        let old = KeySlot {
+            wrapped: Aes256Gcm::new(wrapping.as_ref().into())
+                .encrypt(
+                    Nonce::from_slice(&slot.nonce),
+                    Payload {
+                        msg: key.expose(),
+                        aad: &associated_data(&slot.owner, &slot.kdf),
+                    },
+                )
+                .unwrap(),
+            ..slot.clone()
+        };
+        assert_eq!(old.open_noting(&decomposed).unwrap().1, true);
+        assert!(matches!(
+            old.open_noting(&composed),
+            Err(VaultError::WrongPassphrase)
+        ));
     }
 
     #[test]

@@ -266,8 +266,8 @@ impl Vault {
         } else {
             passphrase
         };
-        let key = match slot.open(passphrase) {
-            Ok(key) => key,
+        let (key, sealed_unnormalised) = match slot.open_noting(passphrase) {
+            Ok(opened) => opened,
             Err(VaultError::WrongPassphrase) => {
                 attempts.record(now, who.to_string());
                 self.write_attempts(&attempts)?;
@@ -288,6 +288,18 @@ impl Vault {
                 id
             }
         };
+        if sealed_unnormalised {
+            // Sealed again over the normalised passphrase, same parameters.
+            let i = slots
+                .slots
+                .iter()
+                .position(|s| &s.owner == who)
+                .unwrap_or_default();
+            let kdf = slots.slots[i].kdf;
+            slots.slots[i] = KeySlot::seal(who.clone(), passphrase, &key, kdf)?;
+            write_slots(&self.dir, &slots)?;
+            tracing::info!(who = %who, "key slot sealed again over the normalised passphrase");
+        }
         let store = Store::open(&self.dir.join(DATABASE_FILE), Keying::Encrypted(&key))?;
         let mut session = Session::start(self, store, key, who.clone(), &vault_id)?;
         // A damaged notes file must not keep anyone out: it is set aside.

@@ -28,6 +28,9 @@ pub enum DeskError {
     /// The session's role may not do this.
     #[error("not allowed: {} may not {}", role_name(*role), action.name())]
     NotPermitted { role: Role, action: Action },
+    /// A passphrase being chosen is too weak.
+    #[error("{0}; nothing was changed")]
+    WeakPassphrase(#[from] crate::passphrase::Weakness),
     #[error(transparent)]
     Vault(#[from] VaultError),
     #[error(transparent)]

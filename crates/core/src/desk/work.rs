@@ -78,6 +78,7 @@ impl Desk {
         archive_passphrase: Option<&SecretString>,
         now: i64,
     ) -> Result<Created, DeskError> {
+        crate::passphrase::check(admin, &[])?;
         let (_vault, mut session, recovery_key) = Vault::create(dir, admin, kdf, now)?;
         let public_key = closing::prepare(&mut session, recipients, archive_passphrase, now)?;
         session.lock(now)?;
@@ -343,6 +344,11 @@ impl Desk {
     pub fn change_passphrase(&self, new: &SecretString, kdf: KdfParams) -> Result<(), DeskError> {
         let now = self.now().utc;
         self.with_session(Action::ChangeOwnPassphrase, |s| {
+            let name = match s.who() {
+                SlotOwner::Operator(name) => name.clone(),
+                _ => String::new(),
+            };
+            crate::passphrase::check(new, &[&name])?;
             Ok(s.change_passphrase(new, kdf, now)?)
         })
     }
@@ -356,6 +362,7 @@ impl Desk {
     ) -> Result<(), DeskError> {
         let now = self.now().utc;
         self.with_session(Action::ManageOperators, |s| {
+            crate::passphrase::check(passphrase, &[name])?;
             Ok(s.add_operator(name, passphrase, kdf, now)?)
         })
     }
