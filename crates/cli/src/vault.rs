@@ -35,7 +35,6 @@ pub mod exit {
 
 const PASSPHRASE_VAR: &str = "KLUIS_PASSPHRASE";
 const NEW_PASSPHRASE_VAR: &str = "KLUIS_NEW_PASSPHRASE";
-/// Shorter passphrases are refused when chosen (not when typed to unlock).
 
 /// Which vault, and whose key opens it.
 #[derive(Debug, Args)]

@@ -353,11 +353,20 @@ fn guessable_passphrases_are_refused_with_the_reason() {
     ] {
         let out = kluis(&dir, Some(weak), None, &[&["init"][..], &FLOOR].concat());
         check(&out, 2, "", reason);
-        assert!(stderr(&out).contains("nothing was changed"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("nothing was changed"),
+            "{}",
+            stderr(&out)
+        );
         assert!(!dir.join("keyslots.json").exists());
     }
     let pass = Some("beheer-wachtwoord");
-    check(&kluis(&dir, pass, None, &[&["init"][..], &FLOOR].concat()), 0, "", "");
+    check(
+        &kluis(&dir, pass, None, &[&["init"][..], &FLOOR].concat()),
+        0,
+        "",
+        "",
+    );
     let out = kluis(
         &dir,
         pass,
@@ -365,7 +374,12 @@ fn guessable_passphrases_are_refused_with_the_reason() {
         &[&["operator", "add", "Sanne"][..], &FLOOR].concat(),
     );
     check(&out, 2, "", "a word that goes with this vault");
-    let out = kluis(&dir, pass, Some("qwertyuiop"), &[&["passwd"][..], &FLOOR].concat());
+    let out = kluis(
+        &dir,
+        pass,
+        Some("qwertyuiop"),
+        &[&["passwd"][..], &FLOOR].concat(),
+    );
     check(&out, 2, "", "easy to guess");
     check(&kluis(&dir, pass, None, &["unlock-check"]), 0, "", "");
     std::fs::remove_dir_all(&dir).unwrap();

@@ -118,7 +118,7 @@ impl<'k> Blobs<'k> {
             dir: dir.to_owned(),
             source,
         };
-        fs::create_dir_all(dir).map_err(create)?;
+        private_dir(dir).map_err(create)?;
         atomic::sweep_temp_files(dir).map_err(create)
     }
 
@@ -283,7 +283,7 @@ impl BlobWriter {
             .and_then(|()| {
                 drop(file);
                 let fan = self.target.parent().map(Path::to_owned).unwrap_or_default();
-                fs::create_dir_all(&fan)?;
+                private_dir(&fan)?;
                 fs::rename(&self.temp, &self.target)
             });
         if let Err(error) = durable {
@@ -434,4 +434,13 @@ impl Read for BlobReader {
         self.at += n;
         Ok(n)
     }
+}
+
+/// A folder (and its parents) only its owner can enter.
+fn private_dir(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
 }
