@@ -260,8 +260,8 @@ mod tests {
         let composed = secret("caf\u{e9} op de gracht");
         let decomposed = secret("cafe\u{301} op de gracht");
         let slot = KeySlot::seal(SlotOwner::Admin, &decomposed, &key, KdfParams::FLOOR).unwrap();
-        assert_eq!(slot.open_noting(&composed).unwrap().1, false);
-        assert_eq!(slot.open_noting(&decomposed).unwrap().1, false);
+        assert!(!slot.open_noting(&composed).unwrap().1);
+        assert!(!slot.open_noting(&decomposed).unwrap().1);
         // A slot from before: sealed over the passphrase as typed (NFD).
         let wrapping = KdfParams::FLOOR.derive(&decomposed, &slot.salt).unwrap();
         let old = KeySlot {
@@ -276,7 +276,7 @@ mod tests {
                 .unwrap(),
             ..slot.clone()
         };
-        assert_eq!(old.open_noting(&decomposed).unwrap().1, true);
+        assert!(old.open_noting(&decomposed).unwrap().1);
         assert!(matches!(
             old.open_noting(&composed),
             Err(VaultError::WrongPassphrase)
