@@ -12,9 +12,9 @@ APT_BUILD := libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev lib
 # What the app needs at run time beyond WebKit: colour emoji (citizens use
 # them in about one message in ten; without the font they show as boxes).
 APT_RUN := fonts-noto-color-emoji
-# The real app under a virtual display, driven over WebDriver; and the
-# archivist's own tools, which must accept Kluis's packages.
-APT_TEST := xvfb xauth webkit2gtk-driver dbus age minisign libxml2-utils python3-venv
+# The real app under a virtual display, driven over WebDriver; the
+# archivist's own tools, which must accept Kluis's packages; faketime.
+APT_TEST := xvfb xauth webkit2gtk-driver dbus age minisign libxml2-utils python3-venv faketime
 LOGS := target/test-logs
 
 .PHONY: help run test bench fuzz deps deps-test ui app lint test-rust test-ui test-e2e clean

@@ -384,3 +384,50 @@ fn guessable_passphrases_are_refused_with_the_reason() {
     check(&kluis(&dir, pass, None, &["unlock-check"]), 0, "", "");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The wait after failed unlocks cannot be skipped by moving the clock
+/// forward (libfaketime, as an attacker at the keyboard would): while the
+/// laptop has not restarted it runs on the boot's clock. Real clock, real
+/// `faketime`; `make test` installs it.
+#[test]
+fn a_clock_moved_forward_skips_no_wait() {
+    let dir = fresh("faketime");
+    let real = |pass: &str, prefix: &[&str]| {
+        let mut command = Command::new(
+            prefix
+                .first()
+                .copied()
+                .unwrap_or(env!("CARGO_BIN_EXE_kluis")),
+        );
+        if !prefix.is_empty() {
+            command.args(&prefix[1..]).arg(env!("CARGO_BIN_EXE_kluis"));
+        }
+        command
+            .arg("--vault")
+            .arg(&dir)
+            .arg("unlock-check")
+            .env("KLUIS_PASSPHRASE", pass)
+            .env_remove("KLUIS_TEST_CLOCK")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("{prefix:?}: {e} (make test installs faketime)"))
+    };
+    check(
+        &kluis(
+            &dir,
+            Some("beheer-wachtwoord"),
+            None,
+            &[&["init"][..], &FLOOR].concat(),
+        ),
+        0,
+        "",
+        "",
+    );
+    for _ in 0..6 {
+        assert_eq!(real("fout", &[]).status.code(), Some(3));
+    }
+    // Six failures: an eight-second wait. An hour later, says the clock.
+    let out = real("beheer-wachtwoord", &["faketime", "-f", "+1h"]);
+    check(&out, 3, "", "too many failed attempts: try again in");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

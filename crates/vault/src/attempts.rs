@@ -30,6 +30,12 @@ pub struct Attempts {
     pub count: u32,
     pub last_at: Option<i64>,
     pub failures: Vec<Failure>,
+    /// The boot the last failure happened in and the seconds since it
+    /// began: while the laptop has not restarted, the wait is measured on
+    /// that clock, which nobody can set (a clock moved forward skips no
+    /// wait).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_boot: Option<(String, u64)>,
 }
 
 impl Attempts {
@@ -45,9 +51,21 @@ impl Attempts {
     /// back before the last failure restarts the wait from `now` rather
     /// than stretching it (true in the second value: save the change).
     pub fn remaining(&mut self, now: i64) -> (u64, bool) {
+        self.remaining_since_boot(now, None)
+    }
+
+    /// [`Attempts::remaining`], measured since the boot's start when the
+    /// last failure happened in the same boot as `boot`.
+    pub fn remaining_since_boot(&mut self, now: i64, boot: Option<&(String, u64)>) -> (u64, bool) {
         let Some(last) = self.last_at else {
             return (0, false);
         };
+        if let (Some((id, at)), Some((last_id, last_at))) = (boot, &self.last_boot)
+            && id == last_id
+        {
+            let elapsed = at.saturating_sub(*last_at);
+            return (Self::wait_after(self.count).saturating_sub(elapsed), false);
+        }
         let mut moved = false;
         if now < last {
             self.last_at = Some(now);
@@ -67,13 +85,15 @@ impl Attempts {
                 at: now,
                 who: "unlock-attempts.json (damaged, set aside)".into(),
             }],
+            last_boot: None,
         }
     }
 
-    /// Counts a failure.
-    pub fn record(&mut self, now: i64, who: String) {
+    /// Counts a failure, with the boot clock's reading if there is one.
+    pub fn record_since_boot(&mut self, now: i64, boot: Option<&(String, u64)>, who: String) {
         self.count = self.count.saturating_add(1);
         self.last_at = Some(now);
+        self.last_boot = boot.cloned();
         if self.failures.len() < KEPT {
             self.failures.push(Failure { at: now, who });
         }
@@ -96,7 +116,7 @@ mod tests {
     fn a_clock_set_back_restarts_the_wait_instead_of_stretching_it() {
         let mut attempts = Attempts::default();
         for _ in 0..5 {
-            attempts.record(1_000, "admin".into());
+            attempts.record_since_boot(1_000, None, "admin".into());
         }
         assert_eq!(attempts.remaining(1_001), (3, false));
         assert_eq!(attempts.remaining(1_004), (0, false));
@@ -112,10 +132,26 @@ mod tests {
             count: u32::MAX,
             last_at: Some(i64::MAX / 2),
             failures: Vec::new(),
+            last_boot: None,
         };
         assert_eq!(attempts.remaining(1_000), (MAX_WAIT, true));
         assert_eq!(attempts.remaining(1_000 + MAX_WAIT as i64), (0, false));
         let mut damaged = Attempts::after_damage(1_000);
+        assert_eq!(damaged.remaining(1_000), (2, false));
+        // In the same boot, the wait runs on the boot's clock: a wall clock
+        // moved an hour forward skips nothing; after a restart it counts.
+        let boot = |s| ("boot-1".to_owned(), s);
+        let mut timed = Attempts::default();
+        for _ in 0..6 {
+            timed.record_since_boot(1_000, Some(&boot(50)), "admin".into());
+        }
+        assert_eq!(
+            timed.remaining_since_boot(1_000 + 3600, Some(&boot(51))).0,
+            7
+        );
+        assert_eq!(timed.remaining_since_boot(1_000, Some(&boot(58))).0, 0);
+        let other = ("boot-2".to_owned(), 5);
+        assert_eq!(timed.remaining_since_boot(1_004, Some(&other)).0, 4);
         assert_eq!(damaged.remaining(1_000), (2, false));
         assert_eq!(damaged.remaining(1_002), (0, false));
     }

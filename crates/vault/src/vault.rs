@@ -238,8 +238,21 @@ impl Vault {
         passphrase: &SecretString,
         now: i64,
     ) -> Result<Session, VaultError> {
+        self.unlock_since_boot(who, passphrase, now, None)
+    }
+
+    /// [`Vault::unlock`], with the boot clock's reading (which boot, and
+    /// seconds since it began), by which the wait after failed attempts is
+    /// measured while the laptop has not restarted.
+    pub fn unlock_since_boot(
+        &self,
+        who: &SlotOwner,
+        passphrase: &SecretString,
+        now: i64,
+        boot: Option<&(String, u64)>,
+    ) -> Result<Session, VaultError> {
         let mut attempts = self.read_attempts(now)?;
-        let (wait, moved) = attempts.remaining(now);
+        let (wait, moved) = attempts.remaining_since_boot(now, boot);
         if moved {
             self.write_attempts(&attempts)?;
         }
@@ -269,7 +282,7 @@ impl Vault {
         let (key, sealed_unnormalised) = match slot.open_noting(passphrase) {
             Ok(opened) => opened,
             Err(VaultError::WrongPassphrase) => {
-                attempts.record(now, who.to_string());
+                attempts.record_since_boot(now, boot, who.to_string());
                 self.write_attempts(&attempts)?;
                 tracing::warn!(who = %who, failures = attempts.count, "wrong passphrase");
                 return Err(VaultError::Refused {

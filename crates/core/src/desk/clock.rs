@@ -26,6 +26,18 @@ impl Clock for SystemClock {
         }
         dutch(chrono::Utc::now().timestamp())
     }
+
+    fn since_boot(&self) -> Option<(String, u64)> {
+        #[cfg(debug_assertions)]
+        if std::env::var_os("KLUIS_TEST_CLOCK").is_some() {
+            return None; // the tests' time is the wall clock they move
+        }
+        // The kernel's, not the C library's: no faked time reaches these.
+        let id = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+        let uptime = std::fs::read_to_string("/proc/uptime").ok()?;
+        let seconds = uptime.split(['.', ' ']).next()?.parse().ok()?;
+        Some((id.trim().to_owned(), seconds))
+    }
 }
 
 /// A UTC reading with the Netherlands' offset at that moment.

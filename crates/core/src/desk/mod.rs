@@ -180,7 +180,14 @@ impl Desk {
         if slot.is_some() {
             return Ok(Vec::new());
         }
-        *slot = Some(self.vault.unlock(who, passphrase, self.now().utc)?);
+        // The wait after failed attempts runs on the lock's time (never
+        // back) and, within one boot, on the boot's clock (never forward).
+        let at = self.lock().time_for(self.now()).utc;
+        let boot = self.clock.since_boot();
+        *slot = Some(
+            self.vault
+                .unlock_since_boot(who, passphrase, at, boot.as_ref())?,
+        );
         let mut lock = self.lock();
         if let Some(session) = slot.as_ref()
             && let Err(e) = persist::adopt(&mut lock, session.store())

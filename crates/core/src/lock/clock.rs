@@ -22,6 +22,13 @@ impl Now {
 /// The clock. The shell reads the system's; tests move their own.
 pub trait Clock {
     fn now(&self) -> Now;
+
+    /// Which boot of the laptop this is, and the seconds since it began:
+    /// a clock nobody can set, so the wait after failed unlocks cannot be
+    /// skipped by moving the time forward. `None` where there is none.
+    fn since_boot(&self) -> Option<(String, u64)> {
+        None
+    }
 }
 
 /// A clock that is this far behind the latest time seen counts as set back

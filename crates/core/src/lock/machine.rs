@@ -273,6 +273,13 @@ impl Lock {
         self.effective
     }
 
+    /// The time the rules would use for a reading `now`, without taking it
+    /// (never before the latest time seen).
+    pub fn time_for(&self, now: Now) -> Now {
+        let mut watermark = self.watermark;
+        watermark.observe(now).effective
+    }
+
     /// The local time the rules used for the latest event.
     pub fn local(&self) -> LocalDateTime {
         self.local_of(self.effective)
