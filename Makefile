@@ -17,7 +17,7 @@ APT_RUN := fonts-noto-color-emoji
 APT_TEST := xvfb xauth webkit2gtk-driver dbus age minisign libxml2-utils python3-venv faketime
 LOGS := target/test-logs
 
-.PHONY: help run test bench fuzz deps deps-test ui app lint test-rust test-ui test-e2e clean
+.PHONY: help run test bench fuzz deps deps-test ui app app-e2e lint test-rust test-ui test-e2e clean
 
 # The benchmark harness and its peers live beside the project (../shared/bench).
 BENCH_DIR ?= ../shared/bench
@@ -49,9 +49,14 @@ ui: deps
 	npm run build
 
 # Debug build with the UI embedded (the `custom-protocol` feature is default),
-# and the command line beside it (the end-to-end tests make vaults with it).
+# and the command line beside it: what users run, without the tests' doors.
 app: ui
 	cargo build -p kluis-app -p kluis-cli
+
+# The same with the tests' doors (test-hooks: a clock the tests move, logind
+# on the session bus, the web inspector), for the end-to-end tests only.
+app-e2e: ui
+	cargo build -p kluis-app -p kluis-cli --features kluis-app/test-hooks,kluis-cli/test-hooks
 
 run: app
 	./target/debug/kluis-app
@@ -74,7 +79,7 @@ test-ui: deps
 	@mkdir -p $(LOGS)
 	npm run test:ui 2>&1 | tee $(LOGS)/ui.log
 
-test-e2e: deps-test app
+test-e2e: deps-test app-e2e
 	@mkdir -p $(LOGS)
 	tests/e2e/run.sh 2>&1 | tee $(LOGS)/e2e.log
 

@@ -96,6 +96,10 @@ fn open_main_window(app: &mut tauri::App) -> tauri::Result<()> {
         .find(|w| w.label == MAIN_WINDOW)
         .cloned()
         .ok_or_else(|| tauri::Error::WindowNotFound)?;
-    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
+    // The web inspector would show the page's memory (citizen text):
+    // only the tests' builds may have it.
+    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+        .devtools(cfg!(feature = "test-hooks"))
+        .build()?;
     Ok(())
 }

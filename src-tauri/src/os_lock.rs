@@ -71,7 +71,7 @@ pub fn watch<R: Runtime>(app: &AppHandle<R>) {
 }
 
 fn bus_for(bus: Bus) -> Bus {
-    #[cfg(debug_assertions)]
+    #[cfg(feature = "test-hooks")]
     if std::env::var_os("KLUIS_TEST_LOGIND_ON_SESSION_BUS").is_some() {
         return Bus::Session;
     }

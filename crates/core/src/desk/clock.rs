@@ -6,9 +6,10 @@
 //! is the user's to set, so an operator could otherwise choose an hour
 //! inside the shift. The UTC reading is the system's, which only root sets.
 //!
-//! Debug builds read `KLUIS_TEST_CLOCK` instead when it names a file, so
-//! the end-to-end and command-line tests can move time; release builds
-//! have no such door.
+//! Builds with the `test-hooks` feature (the end-to-end and command-line
+//! tests' builds, never `make run`'s or a release) read `KLUIS_TEST_CLOCK`
+//! instead when it names a file, so those tests can move time; other
+//! builds have no such door.
 
 use chrono::{Offset, TimeZone};
 
@@ -20,7 +21,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> Now {
-        #[cfg(debug_assertions)]
+        #[cfg(feature = "test-hooks")]
         if let Some(now) = test_clock() {
             return now;
         }
@@ -28,7 +29,7 @@ impl Clock for SystemClock {
     }
 
     fn since_boot(&self) -> Option<(String, u64)> {
-        #[cfg(debug_assertions)]
+        #[cfg(feature = "test-hooks")]
         if std::env::var_os("KLUIS_TEST_CLOCK").is_some() {
             return None; // the tests' time is the wall clock they move
         }
@@ -55,7 +56,7 @@ fn dutch(utc: i64) -> Now {
 /// A test may be rewriting the file just then: a reading that does not
 /// parse is tried again, and meanwhile the last good one holds, so the
 /// laptop's own clock never slips in between two test readings.
-#[cfg(debug_assertions)]
+#[cfg(feature = "test-hooks")]
 fn test_clock() -> Option<Now> {
     static LAST: std::sync::Mutex<Option<Now>> = std::sync::Mutex::new(None);
     let path = std::env::var_os("KLUIS_TEST_CLOCK")?;
@@ -72,7 +73,7 @@ fn test_clock() -> Option<Now> {
     *last
 }
 
-#[cfg(debug_assertions)]
+#[cfg(feature = "test-hooks")]
 fn parse(text: &str) -> Option<Now> {
     let mut parts = text.split_whitespace();
     Some(Now {
