@@ -39,6 +39,9 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
 
 /// Starts the app; returns when the last window closes.
 pub fn run() {
+    // Before anything holds a key or a citizen's word: no core dump, and
+    // no other process of the user reads this one's memory.
+    let hardened = kluis_core::hardening::harden();
     // A second start must not open the vault twice: it hands over to the
     // first process, which brings its window forward, and exits. Registered
     // first, as the plugin requires.
@@ -52,10 +55,13 @@ pub fn run() {
             }
         }))
         .plugin(navigation::guard())
-        .setup(|app| {
+        .setup(move |app| {
             let log_dir = logging::log_dir(app.path().app_log_dir().ok());
             logging::init(log_dir.as_deref())?;
             tracing::info!(version = env!("CARGO_PKG_VERSION"), "Kluis starting");
+            if let Err(why) = &hardened {
+                tracing::warn!(why = %why, "the process could not be hardened");
+            }
             let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
             let vault_dir = state::vault_dir(
                 &args,

@@ -39,6 +39,16 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // No core dump ever; and a process that holds a vault's key is closed
+    // to the user's other processes (the archivist's commands stay open to
+    // them, as any tool reading a file does).
+    let hardened = match cli.command {
+        Command::Vault(_) => kluis_core::hardening::harden(),
+        _ => kluis_core::hardening::no_core_dumps(),
+    };
+    if let Err(why) = hardened {
+        eprintln!("kluis: warning: {why}");
+    }
     let result = match cli.command {
         Command::Parse(args) => parse::run(&args),
         Command::Verify(args) => archive::verify_packages(&args),

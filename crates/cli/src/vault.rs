@@ -54,6 +54,11 @@ pub struct Target {
     /// the day's closing (audited; operators cannot open then).
     #[arg(long, global = true, value_name = "TEXT")]
     pub reason: Option<String>,
+    /// Read the passphrase from this file's first line (a pipe, or
+    /// /dev/fd/3 from a script) instead of KLUIS_PASSPHRASE, which would
+    /// stay in the environment of a long `inbox --watch`.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -283,7 +288,10 @@ fn unlock(desk: &Desk, target: &Target) -> anyhow::Result<()> {
         SlotOwner::Recovery => "Recovery key: ".to_owned(),
         other => format!("Passphrase of {other}: "),
     };
-    let passphrase = passphrase(&prompt)?;
+    let passphrase = match &target.passphrase_file {
+        Some(file) => passphrase_from(file)?,
+        None => passphrase(&prompt)?,
+    };
     let notices = desk.unlock(&who, &passphrase, target.reason.clone())?;
     tell(&notices);
     Ok(())
@@ -327,6 +335,18 @@ fn passphrase(prompt: &str) -> anyhow::Result<SecretString> {
         return Ok(SecretString::from(value));
     }
     prompt_hidden(prompt)
+}
+
+/// The first line of `file`, read once.
+fn passphrase_from(file: &Path) -> anyhow::Result<SecretString> {
+    let bytes = zeroize::Zeroizing::new(
+        std::fs::read(file)
+            .with_context(|| format!("reading the passphrase from {}", file.display()))?,
+    );
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| anyhow!("{} does not hold UTF-8 text", file.display()))?;
+    let line = text.lines().next().unwrap_or_default();
+    Ok(SecretString::from(line.to_owned()))
 }
 
 fn prompt_hidden(prompt: &str) -> anyhow::Result<SecretString> {

@@ -431,3 +431,43 @@ fn a_clock_moved_forward_skips_no_wait() {
     check(&out, 3, "", "too many failed attempts: try again in");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--passphrase-file` reads the passphrase once from a file or a pipe,
+/// so a long-running command need not keep it in its environment.
+#[test]
+fn the_passphrase_can_come_from_a_pipe() {
+    let dir = fresh("pass-file");
+    check(
+        &kluis(
+            &dir,
+            Some("beheer-wachtwoord"),
+            None,
+            &[&["init"][..], &FLOOR].concat(),
+        ),
+        0,
+        "",
+        "",
+    );
+    let pipe = dir.with_extension("pipe");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let writer = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || std::fs::write(pipe, "beheer-wachtwoord\n").unwrap())
+    };
+    let out = kluis(
+        &dir,
+        None,
+        None,
+        &["--passphrase-file", pipe.to_str().unwrap(), "unlock-check"],
+    );
+    writer.join().unwrap();
+    check(&out, 0, "opens the vault", "");
+    std::fs::remove_file(&pipe).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}

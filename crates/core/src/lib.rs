@@ -14,6 +14,7 @@ pub mod console;
 pub mod conversations;
 pub mod demo;
 pub mod desk;
+pub mod hardening;
 pub mod import;
 pub mod lock;
 pub mod merge;
