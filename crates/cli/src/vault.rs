@@ -11,8 +11,8 @@ use crate::shown::shown;
 use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand};
 use kluis_core::desk::{
-    Desk, DeskError, KdfParams, Notice, SCHEMA_VERSION, SearchQuery, SlotOwner, SystemClock,
-    VaultError, calibrate, slot_owner,
+    Desk, DeskError, FullCheck, KdfParams, Notice, SCHEMA_VERSION, SearchQuery, SlotOwner,
+    SystemClock, VaultError, calibrate, slot_owner,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -31,6 +31,8 @@ pub mod exit {
     pub const LOCK_REFUSED: u8 = 7;
     /// The role of --as may not do this (an operator changing a setting).
     pub const NOT_PERMITTED: u8 = 8;
+    /// `status --full` found a damaged page or file.
+    pub const DAMAGED: u8 = 9;
 }
 
 const PASSPHRASE_VAR: &str = "KLUIS_PASSPHRASE";
@@ -192,6 +194,10 @@ pub struct StatusArgs {
     /// Only what can be seen without a passphrase.
     #[arg(long)]
     outside: bool,
+    /// Also read every page of the database and every encrypted file to
+    /// its end (slow on a large vault): exit 9 names what is damaged.
+    #[arg(long, conflicts_with = "outside")]
+    full: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -657,6 +663,7 @@ fn status(dir: &Path, target: &Target, args: &StatusArgs) -> anyhow::Result<Exit
     }
     unlock(&desk, target)?;
     let status = desk.status();
+    let full = args.full.then(|| desk.full_check());
     done(&desk);
     let status = status?;
     let mut out = out();
@@ -676,7 +683,44 @@ fn status(dir: &Path, target: &Target, args: &StatusArgs) -> anyhow::Result<Exit
             "CHAIN BROKEN (kluis audit verify)"
         }
     )?;
-    Ok(ExitCode::SUCCESS)
+    match full.transpose()? {
+        Some(check) => print_full_check(&mut out, &check),
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// The pages' and files' check; exit 9 when anything is damaged.
+fn print_full_check(out: &mut impl Write, check: &FullCheck) -> anyhow::Result<ExitCode> {
+    if check.pages.is_empty() {
+        writeln!(out, "pages           every page verifies")?;
+    } else {
+        writeln!(
+            out,
+            "pages           DAMAGED: {}",
+            shown(&check.pages.join("; "))
+        )?;
+    }
+    writeln!(
+        out,
+        "files           {} of {} read to their end",
+        check.files - check.damaged_files.len(),
+        check.files
+    )?;
+    for (blob, owner, why) in &check.damaged_files {
+        writeln!(
+            out,
+            "  DAMAGED {blob}: {} ({why})",
+            owner.as_deref().unwrap_or("no record names it")
+        )?;
+    }
+    if check.pages.is_empty() && check.damaged_files.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "Restore kluis.db or the damaged files in blobs/ from the latest backup; nothing was changed."
+    )?;
+    Ok(ExitCode::from(exit::DAMAGED))
 }
 
 fn verify(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {

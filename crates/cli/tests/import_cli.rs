@@ -286,3 +286,37 @@ fn escape_sequences_from_exports_never_reach_the_terminal() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// One damaged encrypted file: `status` alone does not read every file,
+/// `status --full` does, names the record the file belongs to, and exits 9.
+#[test]
+fn status_full_reads_every_file_and_names_the_damaged_one() {
+    let dir = fresh("status-full");
+    let vault = dir.join("vault");
+    let lorem = fixture("whatstk/lorem.txt");
+    check(&kluis(&vault, &["import", "--count", lorem.to_str().unwrap()]), 0, "500", "");
+    let out = kluis(&vault, &["status", "--full"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains("every page verifies"), "{text}");
+    assert!(text.contains("1 of 1 read to their end"), "{text}");
+
+    let mut blob = None;
+    for fan in std::fs::read_dir(vault.join("blobs")).unwrap().flatten() {
+        for file in std::fs::read_dir(fan.path()).unwrap().flatten() {
+            blob = Some(file.path());
+        }
+    }
+    let blob = blob.expect("the original is kept as a blob");
+    let mut bytes = std::fs::read(&blob).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 1;
+    std::fs::write(&blob, bytes).unwrap();
+    assert_eq!(kluis(&vault, &["status"]).status.code(), Some(0));
+    let out = kluis(&vault, &["status", "--full"]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(9), "{text}");
+    assert!(text.contains("0 of 1 read to their end"), "{text}");
+    assert!(text.contains("DAMAGED") && text.contains("the original export 1"), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -202,6 +202,22 @@ impl<'k> Blobs<'k> {
     }
 
     /// Every blob's file, for a check of the whole vault.
+    /// Reads every blob to its end (which checks each chunk's tag and the
+    /// last chunk's mark); returns those that do not read, with why.
+    pub fn check_all(&self) -> Result<Vec<(BlobId, String)>, BlobError> {
+        let mut damaged = Vec::new();
+        for id in self.ids()? {
+            let read = self
+                .open_blob(id)
+                .map_err(|e| e.to_string())
+                .and_then(|mut r| io::copy(&mut r, &mut io::sink()).map_err(|e| e.to_string()));
+            if let Err(why) = read {
+                damaged.push((id, why));
+            }
+        }
+        Ok(damaged)
+    }
+
     pub fn ids(&self) -> Result<Vec<BlobId>, BlobError> {
         let mut ids = Vec::new();
         let list = |source| BlobError::Folder {

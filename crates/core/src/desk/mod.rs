@@ -35,7 +35,7 @@ pub use inbox::InboxNews;
 pub use kluis_vault::store::Hit as SearchHit;
 pub use roles::Action;
 pub use work::{
-    ConversationLine, Created, ImportResults, InboxView, SettingLine, Status, slot_owner,
+    ConversationLine, Created, FullCheck, ImportResults, InboxView, SettingLine, Status, slot_owner,
 };
 
 // The vault's types the adapters show or hand in; they reach the vault

@@ -47,6 +47,16 @@ pub struct Status {
     pub audit: ChainReport,
 }
 
+/// What a full check found: the store's page problems (none: whole), and
+/// each encrypted file that does not read, with the record it belongs to
+/// (`None`: a file no record names) and why.
+#[derive(Debug)]
+pub struct FullCheck {
+    pub pages: Vec<String>,
+    pub files: usize,
+    pub damaged_files: Vec<(String, Option<String>, String)>,
+}
+
 /// The inbox and what its quarantine holds, with the reasons.
 #[derive(Debug)]
 pub struct InboxView {
@@ -159,6 +169,26 @@ impl Desk {
                 messages,
                 files: s.blobs()?.ids().map_err(VaultError::from)?.len(),
                 audit: audit::verify(s.store())?,
+            })
+        })
+    }
+
+    /// Every page of the store and every encrypted file read and checked
+    /// (`status --full`): what is damaged, and which record it belongs to.
+    pub fn full_check(&self) -> Result<FullCheck, DeskError> {
+        self.with_session(Action::Read, |s| {
+            let pages = s.store().check_pages()?;
+            let blobs = s.blobs()?;
+            let files = blobs.ids().map_err(VaultError::from)?.len();
+            let mut damaged_files = Vec::new();
+            for (id, why) in blobs.check_all().map_err(VaultError::from)? {
+                let owner = s.store().blob_owner(&id.to_string())?;
+                damaged_files.push((id.to_string(), owner, why));
+            }
+            Ok(FullCheck {
+                pages,
+                files,
+                damaged_files,
             })
         })
     }

@@ -382,6 +382,48 @@ impl Store {
         })
     }
 
+    /// Every page checked: SQLCipher's HMAC of each page, then SQLite's
+    /// structure. Returns what is wrong (empty: all is well).
+    pub fn check_pages(&self) -> Result<Vec<String>, StoreError> {
+        let mut problems = Vec::new();
+        for pragma in ["PRAGMA cipher_integrity_check", "PRAGMA integrity_check"] {
+            let mut stmt = self.conn.prepare(pragma)?;
+            let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
+            for row in rows {
+                let row = row?;
+                if row != "ok" {
+                    problems.push(row);
+                }
+            }
+        }
+        Ok(problems)
+    }
+
+    /// What a blob holds, in words without citizen data (`original 3`,
+    /// `file of message 12 in conversation 4`), or `None` if no record
+    /// names it.
+    pub fn blob_owner(&self, blob: &str) -> Result<Option<String>, StoreError> {
+        let original: Option<i64> = self
+            .conn
+            .query_row("SELECT id FROM originals WHERE blob = ?1", [blob], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if let Some(id) = original {
+            return Ok(Some(format!("the original export {id}")));
+        }
+        let media: Option<(i64, i64)> = self
+            .conn
+            .query_row(
+                "SELECT media.id, messages.conversation_id FROM media
+                 JOIN messages ON messages.id = media.message_id WHERE media.blob = ?1",
+                [blob],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(media.map(|(id, conversation)| format!("file {id} of conversation {conversation}")))
+    }
+
     /// How many conversations and messages are stored.
     pub fn counts(&self) -> Result<(i64, i64), StoreError> {
         let conversations = self
