@@ -294,7 +294,12 @@ fn status_full_reads_every_file_and_names_the_damaged_one() {
     let dir = fresh("status-full");
     let vault = dir.join("vault");
     let lorem = fixture("whatstk/lorem.txt");
-    check(&kluis(&vault, &["import", "--count", lorem.to_str().unwrap()]), 0, "500", "");
+    check(
+        &kluis(&vault, &["import", "--count", lorem.to_str().unwrap()]),
+        0,
+        "500",
+        "",
+    );
     let out = kluis(&vault, &["status", "--full"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -317,6 +322,9 @@ fn status_full_reads_every_file_and_names_the_damaged_one() {
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert_eq!(out.status.code(), Some(9), "{text}");
     assert!(text.contains("0 of 1 read to their end"), "{text}");
-    assert!(text.contains("DAMAGED") && text.contains("the original export 1"), "{text}");
+    assert!(
+        text.contains("DAMAGED") && text.contains("the original export 1"),
+        "{text}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

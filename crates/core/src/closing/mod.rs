@@ -168,7 +168,7 @@ pub struct SealReport {
 /// Seals everything not sealed yet into a package in `out`, and records it.
 pub fn seal_day(session: &mut Session, out: &Path, now: Now) -> Result<SealReport, ClosingError> {
     let day = gather::gather(session.store(), now)?;
-    let (sealed, (messages, files)) = write_package(session, out, &day)?;
+    let (sealed, (messages, files, damaged)) = write_package(session, out, &day)?;
     let id = day.id;
     let seq = day.seq;
     let record = PackageRecord {
@@ -192,7 +192,12 @@ pub fn seal_day(session: &mut Session, out: &Path, now: Now) -> Result<SealRepor
         action: AuditAction::Export,
         subject: &format!("package {id}"),
         detail: &format!(
-            "seq {seq}, {conversations} conversations, {messages} messages, {files} files, bag sha256:{}",
+            "seq {seq}, {conversations} conversations, {messages} messages, {files} files{}, bag sha256:{}",
+            if damaged > 0 {
+                format!(" ({damaged} damaged in the vault: named in the transcripts, not carried)")
+            } else {
+                String::new()
+            },
             sealed.digest.hex()
         ),
     })?;
@@ -210,12 +215,13 @@ pub fn seal_day(session: &mut Session, out: &Path, now: Now) -> Result<SealRepor
 }
 
 /// Writes the day's package into `out`: one part per conversation and the
-/// audit excerpt. Returns it with the (messages, files) it carries.
+/// audit excerpt. Returns it with the (messages, files) it carries and the
+/// files it could not carry because they are damaged in the vault.
 fn write_package(
     session: &Session,
     out: &Path,
     day: &gather::Day,
-) -> Result<(package::Sealed, (usize, usize)), ClosingError> {
+) -> Result<(package::Sealed, (usize, usize, usize)), ClosingError> {
     let store = session.store();
     let blobs = session.blobs()?;
     let source = profile::source(&day.code, &day.workplace);
@@ -230,7 +236,7 @@ fn write_package(
             bron: profile::MUNICIPALITIES.into(),
         }),
     };
-    let mut counts = (0usize, 0usize);
+    let mut counts = (0usize, 0usize, 0usize);
     let sealed = package::seal_to(out, day.meta.clone(), &day.key, &day.recipients, |p| {
         for (index, conversation) in day.conversations.iter().enumerate() {
             let folder = profile::folder(index);
@@ -261,6 +267,7 @@ fn write_package(
             })?;
             counts.0 += written.0;
             counts.1 += written.1;
+            counts.2 += written.2;
         }
         p.tag("kluis/audit.jsonl", day.excerpt.as_bytes())?;
         Ok(())

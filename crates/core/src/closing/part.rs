@@ -50,13 +50,16 @@ pub(super) struct PartContext<'a> {
     pub seq: i64,
 }
 
-/// Writes one conversation's part; returns (messages, files).
+/// Writes one conversation's part; returns (messages, files, damaged
+/// files). A file damaged in the vault is not carried (a package's stream
+/// cannot take back half a file): its place in the transcripts says so,
+/// and the rest of the day is sealed.
 pub(super) fn write_part(
     p: &mut dyn Payload,
     store: &Store,
     blobs: &kluis_vault::blob::Blobs<'_>,
     c: &PartContext<'_>,
-) -> Result<(usize, usize), ClosingError> {
+) -> Result<(usize, usize, usize), ClosingError> {
     let chat_name = store.chat_name(c.conversation)?.unwrap_or_default();
     let messages = store.unsealed_messages(c.conversation)?;
     let media = store.unsealed_media(c.conversation)?;
@@ -78,10 +81,15 @@ pub(super) fn write_part(
 
     // Attachments first, so the transcripts can point at them.
     let mut attachment_paths = std::collections::HashMap::new();
+    let mut damaged = std::collections::HashSet::new();
     for (n, file) in media.iter().enumerate() {
         let (Some(blob), Some(size)) = (file.blob, file.size) else {
             continue;
         };
+        if !reads_whole(blobs, blob) {
+            damaged.insert(file.message);
+            continue;
+        }
         let (attachment_id, name) = profile::attachment(&object_id, c.folder, n + 1);
         let path = format!("{}/{name}/{name}{}", c.folder, extension(&file.file_name));
         let attachment = Reference {
@@ -158,6 +166,19 @@ pub(super) fn write_part(
             case_lines.push(("Overdracht", case.handover_note.clone()));
         }
     }
+    let originals_whole: Vec<bool> = originals
+        .iter()
+        .map(|o| reads_whole(blobs, o.blob))
+        .collect();
+    let damaged_originals = originals_whole.iter().filter(|whole| !**whole).count();
+    if damaged_originals > 0 {
+        case_lines.push((
+            "Beschadigd",
+            format!(
+                "{damaged_originals} originele export(s) beschadigd in de kluis, niet in dit pakket"
+            ),
+        ));
+    }
     let heading = Heading {
         title: &title,
         chat_name: &chat_name,
@@ -172,6 +193,7 @@ pub(super) fn write_part(
             message: m,
             sender: sides.sender(m.kind, m.author.as_deref()),
             attachment_path: attachment_paths.get(&m.id).cloned(),
+            attachment_damaged: damaged.contains(&m.id),
         })
         .collect();
 
@@ -215,6 +237,9 @@ pub(super) fn write_part(
         &mut html.as_bytes(),
     )?;
     for (n, original) in originals.iter().enumerate() {
+        if !originals_whole[n] {
+            continue;
+        }
         let mut reader = blobs.open_blob(original.blob).map_err(VaultError::from)?;
         representation(
             p,
@@ -289,7 +314,7 @@ pub(super) fn write_part(
         ),
     };
     sidecar(p, &format!("{0}/{0}.mdto.xml", c.folder), &object.to_xml())?;
-    Ok((messages.len(), files))
+    Ok((messages.len(), files, damaged.len() + damaged_originals))
 }
 
 /// Writes one MDTO sidecar.
@@ -344,6 +369,18 @@ impl<R: Read> Read for Head<R> {
 
 /// A file name's extension as the package may carry it (ASCII letters and
 /// digits, at most 8), or none.
+/// Whether a blob reads to its end (every chunk's tag holds), read once
+/// before it is streamed into the package.
+fn reads_whole(blobs: &kluis_vault::blob::Blobs<'_>, blob: kluis_vault::blob::BlobId) -> bool {
+    let whole = blobs
+        .open_blob(blob)
+        .is_ok_and(|mut r| std::io::copy(&mut r, &mut std::io::sink()).is_ok());
+    if !whole {
+        tracing::warn!(blob = %blob, "a file is damaged in the vault; the package names it, without it");
+    }
+    whole
+}
+
 fn extension(name: &str) -> String {
     name.rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
@@ -407,7 +444,7 @@ mod tests {
             id: None,
         };
         let mut memory = Memory::default();
-        let (messages, files) = write_part(
+        let (messages, files, damaged) = write_part(
             &mut memory,
             store,
             &session.blobs().unwrap(),
@@ -426,7 +463,7 @@ mod tests {
             },
         )
         .unwrap();
-        assert_eq!((messages, files), (78, 3));
+        assert_eq!((messages, files, damaged), (78, 3, 0));
         let listing: String = memory
             .0
             .iter()
@@ -439,6 +476,46 @@ mod tests {
             .assert_eq(&text("G001/G001.mdto.xml"));
         expect_file!["../../tests/snapshots/part/G001.txt.bestand.mdto.xml"]
             .assert_eq(&text("G001/G001.txt.bestand.mdto.xml"));
+
+        // The original damaged in the vault: the part is written without
+        // it, and the transcript says why.
+        let blob = store.unsealed_originals(conversation).unwrap()[0].blob;
+        let path = std::fs::read_dir(dir.join("blobs"))
+            .unwrap()
+            .flatten()
+            .map(|fan| fan.path().join(blob.to_string()))
+            .find(|p| p.exists())
+            .unwrap();
+        let mut bytes = std::fs::read(&path).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        std::fs::write(&path, bytes).unwrap();
+        let mut memory = Memory::default();
+        let (_, files, damaged) = write_part(
+            &mut memory,
+            store,
+            &session.blobs().unwrap(),
+            &PartContext {
+                conversation,
+                folder: &profile::folder(0),
+                package_id: "KLUIS-gm0000-WP01-2026-11-23-000001",
+                organization: "Gemeente Voorbeeld",
+                account: None,
+                stamp: "2026-11-23T17:00:00",
+                ident: &ident,
+                creator: &creator,
+                code: "gm0000",
+                workplace: "WP01",
+                seq: 1,
+            },
+        )
+        .unwrap();
+        assert_eq!((files, damaged), (2, 1));
+        let transcript = String::from_utf8(memory.0["G001/G001.txt"].clone()).unwrap();
+        assert!(
+            transcript.contains("beschadigd in de kluis, niet in dit pakket"),
+            "{transcript}"
+        );
         drop(session);
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -17,6 +17,8 @@ pub struct Line<'m> {
     /// The attachment's file in the package (`G001-B01/G001-B01.jpg`), or
     /// `None` when the export lacked it.
     pub attachment_path: Option<String>,
+    /// The file is in the vault but damaged, so the package lacks it.
+    pub attachment_damaged: bool,
 }
 
 /// What heads a transcript.
@@ -53,6 +55,9 @@ fn body(line: &Line<'_>) -> String {
     if let Some(file) = &m.attachment {
         let note = match &line.attachment_path {
             Some(path) => format!("[bijlage {file}: {path}]"),
+            None if line.attachment_damaged => {
+                format!("[bijlage {file}: beschadigd in de kluis, niet in dit pakket]")
+            }
             None => format!("[bijlage {file}: ontbreekt in de export]"),
         };
         text = if text.is_empty() {
@@ -153,4 +158,45 @@ pub fn html(heading: &Heading<'_>, lines: &[Line<'_>]) -> String {
     }
     out.push_str("</body>\n</html>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kluis_vault::store::{ConversationId, MessageId};
+
+    /// An attachment's place in the transcript: in the package, missing
+    /// from the export, or damaged in the vault, each said differently.
+    #[test]
+    fn an_attachment_says_where_it_is_or_why_it_is_not() {
+        let message = StoredMessage {
+            id: MessageId(1_795_420_800 << 16),
+            conversation: ConversationId(1),
+            seq: 0,
+            author: Some("Jan".into()),
+            kind: MessageKind::Media,
+            text: String::new(),
+            attachment: Some("IMG-1.jpg".into()),
+        };
+        let line = |path: Option<&str>, damaged: bool| {
+            body(&Line {
+                message: &message,
+                sender: Sender::Citizen,
+                attachment_path: path.map(str::to_owned),
+                attachment_damaged: damaged,
+            })
+        };
+        assert_eq!(
+            line(Some("G001-B01/G001-B01.jpg"), false),
+            "[bijlage IMG-1.jpg: G001-B01/G001-B01.jpg]"
+        );
+        assert_eq!(
+            line(None, false),
+            "[bijlage IMG-1.jpg: ontbreekt in de export]"
+        );
+        assert_eq!(
+            line(None, true),
+            "[bijlage IMG-1.jpg: beschadigd in de kluis, niet in dit pakket]"
+        );
+    }
 }
