@@ -443,26 +443,23 @@ mod tests {
             name: "Gemeente Voorbeeld".into(),
             id: None,
         };
+        let folder = profile::folder(0);
+        let context = PartContext {
+            conversation,
+            folder: &folder,
+            package_id: "KLUIS-gm0000-WP01-2026-11-23-000001",
+            organization: "Gemeente Voorbeeld",
+            account: None,
+            stamp: "2026-11-23T17:00:00",
+            ident: &ident,
+            creator: &creator,
+            code: "gm0000",
+            workplace: "WP01",
+            seq: 1,
+        };
         let mut memory = Memory::default();
-        let (messages, files, damaged) = write_part(
-            &mut memory,
-            store,
-            &session.blobs().unwrap(),
-            &PartContext {
-                conversation,
-                folder: &profile::folder(0),
-                package_id: "KLUIS-gm0000-WP01-2026-11-23-000001",
-                organization: "Gemeente Voorbeeld",
-                account: None,
-                stamp: "2026-11-23T17:00:00",
-                ident: &ident,
-                creator: &creator,
-                code: "gm0000",
-                workplace: "WP01",
-                seq: 1,
-            },
-        )
-        .unwrap();
+        let (messages, files, damaged) =
+            write_part(&mut memory, store, &session.blobs().unwrap(), &context).unwrap();
         assert_eq!((messages, files, damaged), (78, 3, 0));
         let listing: String = memory
             .0
@@ -491,25 +488,8 @@ mod tests {
         bytes[last] ^= 1;
         std::fs::write(&path, bytes).unwrap();
         let mut memory = Memory::default();
-        let (_, files, damaged) = write_part(
-            &mut memory,
-            store,
-            &session.blobs().unwrap(),
-            &PartContext {
-                conversation,
-                folder: &profile::folder(0),
-                package_id: "KLUIS-gm0000-WP01-2026-11-23-000001",
-                organization: "Gemeente Voorbeeld",
-                account: None,
-                stamp: "2026-11-23T17:00:00",
-                ident: &ident,
-                creator: &creator,
-                code: "gm0000",
-                workplace: "WP01",
-                seq: 1,
-            },
-        )
-        .unwrap();
+        let (_, files, damaged) =
+            write_part(&mut memory, store, &session.blobs().unwrap(), &context).unwrap();
         assert_eq!((files, damaged), (2, 1));
         let transcript = String::from_utf8(memory.0["G001/G001.txt"].clone()).unwrap();
         assert!(

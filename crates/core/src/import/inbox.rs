@@ -691,24 +691,9 @@ fn still_as_read(entry: &Path, print: Fingerprint, reports: &[ImportReport]) -> 
             let (path, size, sha256) = &report.source;
             source::open_regular(path)
                 .ok()
-                .and_then(|mut file| sha256_of(&mut file).ok())
+                .and_then(|mut file| source::hash(&mut file).ok())
                 .is_some_and(|found| found == (*size, *sha256))
         })
-}
-
-fn sha256_of(reader: &mut impl io::Read) -> io::Result<(u64, [u8; 32])> {
-    use sha2::Digest;
-    let mut hash = sha2::Sha256::new();
-    let mut buf = vec![0u8; 256 << 10];
-    let mut size = 0u64;
-    loop {
-        let n = reader.read(&mut buf)?;
-        if n == 0 {
-            return Ok((size, hash.finalize().into()));
-        }
-        hash.update(&buf[..n]);
-        size += n as u64;
-    }
 }
 
 /// Whether any process this user can see has a file at or below `path`

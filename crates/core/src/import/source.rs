@@ -216,7 +216,8 @@ fn is_plain_file_name(name: &str) -> bool {
         && Path::new(name).file_name().is_some_and(|n| n == name)
 }
 
-fn hash(reader: &mut impl Read) -> io::Result<(u64, [u8; 32])> {
+/// The size and SHA-256 of what `reader` holds, read once.
+pub(crate) fn hash(reader: &mut impl Read) -> io::Result<(u64, [u8; 32])> {
     let mut sha = Sha256::new();
     let mut buf = vec![0u8; 256 << 10];
     let mut size = 0u64;
