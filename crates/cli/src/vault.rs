@@ -68,7 +68,7 @@ pub enum VaultCommand {
     /// Create a vault: an admin passphrase and a recovery key to print.
     Init(InitArgs),
     /// Check that a passphrase opens the vault (and log the unlock).
-    UnlockCheck,
+    UnlockCheck(UnlockCheckArgs),
     /// Change the passphrase of the slot given with --as.
     Passwd(KdfArgs),
     /// Add or remove an operator's key slot (as admin or with the recovery key).
@@ -190,6 +190,15 @@ pub struct SearchArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct UnlockCheckArgs {
+    /// With the recovery key and --reason: open a database that went back
+    /// in time or is not the one last written (a backup put back on
+    /// purpose), and log that; from then on it is the vault's.
+    #[arg(long)]
+    accept_older_database: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Only what can be seen without a passphrase.
     #[arg(long)]
@@ -214,7 +223,7 @@ pub fn run(target: &Target, command: &VaultCommand) -> anyhow::Result<ExitCode> 
         .ok_or_else(|| anyhow!("which vault? give --vault DIR"))?;
     let result = match command {
         VaultCommand::Init(args) => init(dir, args),
-        VaultCommand::UnlockCheck => unlock_check(dir, target),
+        VaultCommand::UnlockCheck(args) => unlock_check(dir, target, args),
         VaultCommand::Passwd(kdf) => passwd(dir, target, kdf),
         VaultCommand::Operator(op) => operator(dir, target, op),
         VaultCommand::RecoveryKey(RecoveryCommand::Renew(kdf)) => renew(dir, target, kdf),
@@ -294,10 +303,7 @@ fn unlock(desk: &Desk, target: &Target) -> anyhow::Result<()> {
         SlotOwner::Recovery => "Recovery key: ".to_owned(),
         other => format!("Passphrase of {other}: "),
     };
-    let passphrase = match &target.passphrase_file {
-        Some(file) => passphrase_from(file)?,
-        None => passphrase(&prompt)?,
-    };
+    let passphrase = typed(target, &prompt)?;
     let notices = desk.unlock(&who, &passphrase, target.reason.clone())?;
     tell(&notices);
     Ok(())
@@ -341,6 +347,15 @@ fn passphrase(prompt: &str) -> anyhow::Result<SecretString> {
         return Ok(SecretString::from(value));
     }
     prompt_hidden(prompt)
+}
+
+/// The passphrase for `target`: from `--passphrase-file`, the
+/// environment, or typed at `prompt`.
+fn typed(target: &Target, prompt: &str) -> anyhow::Result<SecretString> {
+    match &target.passphrase_file {
+        Some(file) => passphrase_from(file),
+        None => passphrase(prompt),
+    }
 }
 
 /// The first line of `file`, read once.
@@ -549,8 +564,18 @@ fn purge(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn unlock_check(dir: &Path, target: &Target) -> anyhow::Result<ExitCode> {
-    let desk = open_desk(dir, target)?;
+fn unlock_check(dir: &Path, target: &Target, args: &UnlockCheckArgs) -> anyhow::Result<ExitCode> {
+    let desk = desk_at(dir)?;
+    if args.accept_older_database {
+        if target.reason.is_none() {
+            bail!("--accept-older-database needs --reason: it is logged");
+        }
+        let who = slot_owner(&target.who)?;
+        let passphrase = typed(target, "Recovery key: ")?;
+        tell(&desk.unlock_accepting(&who, &passphrase, target.reason.clone(), true)?);
+    } else {
+        unlock(&desk, target)?;
+    }
     let who = desk.who().map(|w| w.to_string()).unwrap_or_default();
     done(&desk);
     writeln!(out(), "The passphrase of {who} opens the vault.")?;

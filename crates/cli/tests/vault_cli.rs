@@ -269,12 +269,8 @@ fn refusals_say_what_to_do() {
 fn a_vault_never_starts_over() {
     let dir = fresh("never-over");
     let pass = Some("beheer-wachtwoord");
-    check(
-        &kluis(&dir, pass, None, &[&["init"][..], &FLOOR].concat()),
-        0,
-        "",
-        "",
-    );
+    let init = kluis(&dir, pass, None, &[&["init"][..], &FLOOR].concat());
+    check(&init, 0, "", "");
     let db = dir.join("kluis.db");
     let kept = dir.with_extension("kept");
     std::fs::copy(&db, &kept).unwrap();
@@ -300,6 +296,40 @@ fn a_vault_never_starts_over() {
     let out = kluis(&dir, pass, None, &["status"]);
     check(&out, 2, "", "has gone back in time");
     assert!(!stdout(&out).contains("conversations"), "{}", stdout(&out));
+    // Put back on purpose: the recovery key accepts it, with a reason.
+    let recovery = recovery_key(&init);
+    let accept = [
+        "--as",
+        "recovery",
+        "unlock-check",
+        "--accept-older-database",
+    ];
+    check(
+        &kluis(&dir, Some(&recovery), None, &accept),
+        2,
+        "",
+        "needs --reason",
+    );
+    let admin = [
+        "--reason",
+        "backup",
+        "unlock-check",
+        "--accept-older-database",
+    ];
+    check(
+        &kluis(&dir, pass, None, &admin),
+        2,
+        "",
+        "has gone back in time",
+    );
+    let with_reason = [&["--reason", "backup van maandag"][..], &accept].concat();
+    check(
+        &kluis(&dir, Some(&recovery), None, &with_reason),
+        0,
+        "opens the vault",
+        "",
+    );
+    check(&kluis(&dir, pass, None, &["status"]), 0, "chain intact", "");
     std::fs::remove_dir_all(&dir).unwrap();
     std::fs::remove_file(&kept).unwrap();
 }

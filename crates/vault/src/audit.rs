@@ -175,6 +175,16 @@ pub(crate) fn head(conn: &Connection) -> Result<Option<(i64, [u8; 32])>, StoreEr
     Ok(row.map(|(seq, hash)| (seq, hash.try_into().unwrap_or([0xff; 32]))))
 }
 
+/// The hash of entry `seq`, if there is one.
+pub(crate) fn hash_at(conn: &Connection, seq: i64) -> Result<Option<[u8; 32]>, StoreError> {
+    let hash: Option<Vec<u8>> = conn
+        .query_row("SELECT hash FROM audit WHERE seq = ?1", [seq], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    Ok(hash.map(|h| h.try_into().unwrap_or([0xff; 32])))
+}
+
 /// The entries after `seq`, oldest first (a package's audit excerpt).
 pub fn after(store: &Store, seq: i64) -> Result<Vec<AuditEntry>, StoreError> {
     let mut stmt = store.connection().prepare_cached(

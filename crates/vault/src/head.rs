@@ -28,6 +28,9 @@ pub(crate) const HEAD_FILE: &str = "audit-head.json";
 const FORMAT: &str = "kluis-audit-head/1";
 /// Set inside the store once its head has been kept outside.
 pub(crate) const RECORDED_SETTING: &str = "audit.head_outside";
+/// The vault's identity, kept inside the store (and copied into
+/// `keyslots.json`, which an older Kluis may rewrite without it).
+pub(crate) const ID_SETTING: &str = "vault.id";
 
 #[derive(Serialize, Deserialize)]
 struct HeadJson {
@@ -125,11 +128,13 @@ pub(crate) enum Judgement {
 }
 
 /// Judges the database's head `found` against the `recorded` one, given
-/// whether the store says a head was ever recorded.
+/// whether the store says a head was ever recorded; `hash_at` looks up an
+/// entry's hash, so a longer log must still hold the recorded entry.
 pub(crate) fn judge(
     found: Option<Head>,
     recorded: Option<Head>,
     was_recorded: bool,
+    hash_at: impl Fn(i64) -> Option<[u8; 32]>,
 ) -> Result<Judgement, VaultError> {
     let found_seq = found.map_or(0, |(seq, _)| seq);
     match recorded {
@@ -139,9 +144,9 @@ pub(crate) fn judge(
             recorded: seq,
             found: found_seq,
         }),
-        Some((seq, hash)) if found_seq == seq && found.map(|(_, h)| h) != Some(hash) => {
-            Err(VaultError::Substituted { seq })
-        }
+        // Seq 0: recorded before the first entry; any log continues it.
+        Some((0, _)) => Ok(Judgement::Current),
+        Some((seq, hash)) if hash_at(seq) != Some(hash) => Err(VaultError::Substituted { seq }),
         Some(_) => Ok(Judgement::Current),
     }
 }
@@ -153,8 +158,10 @@ mod tests {
     #[test]
     fn judgements() {
         let h = |seq, b| Some((seq, [b; 32]));
+        // The log's entries 1..=7 all hash to [1; 32] here.
+        let hash_at = |seq: i64| (1..=7).contains(&seq).then_some([1u8; 32]);
         let check = |found, recorded, was, expect: &str| {
-            let got = match judge(found, recorded, was) {
+            let got = match judge(found, recorded, was, hash_at) {
                 Ok(j) => format!("{j:?}"),
                 Err(e) => format!("{e:?}"),
             };
@@ -171,7 +178,12 @@ mod tests {
             "RolledBack { recorded: 5, found: 4 }",
         );
         check(None, h(5, 1), true, "RolledBack { recorded: 5, found: 0 }");
-        check(h(5, 2), h(5, 1), true, "Substituted { seq: 5 }");
+        check(h(5, 1), h(5, 2), true, "Substituted { seq: 5 }");
+        // Longer, but the recorded entry is not the one there now.
+        check(h(7, 1), h(5, 2), true, "Substituted { seq: 5 }");
+        // Recorded before the first entry.
+        check(h(3, 1), h(0, 0), true, "Current");
+        check(None, h(0, 0), true, "Current");
     }
 
     #[test]

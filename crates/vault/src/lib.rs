@@ -83,21 +83,26 @@ pub enum VaultError {
     #[error(
         "the database (kluis.db) has gone back in time: the audit log ends at entry {found}, but \
          entry {recorded} was recorded after the last commit, so what came after is missing. \
-         Nothing was changed. If kluis.db-wal was moved or deleted, put it back; otherwise \
-         restore kluis.db from the latest backup and tell the privacy officer"
+         Nothing was changed. If kluis.db-wal was moved or deleted, put it back. If an older copy \
+         was put back on purpose (restore kluis.db from the latest backup and tell the privacy \
+         officer), the recovery key accepts it, logged: kluis --vault DIR --as recovery --reason \
+         TEXT unlock-check --accept-older-database"
     )]
     RolledBack { recorded: i64, found: i64 },
     /// Another database with the same key in place of the vault's own.
     #[error(
         "the database (kluis.db) is not the one last written: its audit entry {seq} differs from \
          the one recorded. Nothing was changed; restore kluis.db from the latest backup and tell \
-         the privacy officer"
+         the privacy officer. The recovery key accepts it, logged: kluis --vault DIR --as \
+         recovery --reason TEXT unlock-check --accept-older-database"
     )]
     Substituted { seq: i64 },
     /// The audit head kept outside the database is gone.
     #[error(
         "audit-head.json is missing from the vault folder, so the database cannot be checked for \
-         missing entries. Nothing was changed; restore the file from the latest backup"
+         missing entries. Nothing was changed; restore the file from the latest backup, or accept \
+         the database as it is with the recovery key, logged: kluis --vault DIR --as recovery \
+         --reason TEXT unlock-check --accept-older-database"
     )]
     HeadMissing,
     /// Another process holds the vault.

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::attempts::Attempts;
 use crate::audit::{AuditAction, NewEntry};
 use crate::blob::Blobs;
-use crate::head::{self, HeadFile, Judgement};
+use crate::head::{self, HeadFile};
 use crate::keys::{DataKey, KdfParams, KeySlot, SlotOwner};
 use crate::store::{Keying, Store, Writer};
 use crate::{VaultError, atomic, outside, recovery};
@@ -129,8 +129,14 @@ impl Vault {
         // directory that is not yet a vault, which create can be run on again
         // after emptying it.
         let store = Store::create(&dir.join(DATABASE_FILE), Keying::Encrypted(&key))?;
-        let vault_id = slots.vault.clone().unwrap_or_default();
-        let mut session = Session::start(&vault, store, key, SlotOwner::Admin, &vault_id)?;
+        let (mut session, _, _) = Session::start(
+            &vault,
+            store,
+            key,
+            SlotOwner::Admin,
+            slots.vault.as_deref(),
+            None,
+        )?;
         write_slots(dir, &slots)?;
         session.audit(
             now,
@@ -251,6 +257,21 @@ impl Vault {
         now: i64,
         boot: Option<&(String, u64)>,
     ) -> Result<Session, VaultError> {
+        self.unlock_with(who, passphrase, now, boot, None)
+    }
+
+    /// [`Vault::unlock_since_boot`]; with `accept_older` (a reason) the
+    /// recovery key also opens a store that went back in time or is not
+    /// the one last written (a backup restored on purpose), logging it.
+    /// For anyone else it changes nothing.
+    pub fn unlock_with(
+        &self,
+        who: &SlotOwner,
+        passphrase: &SecretString,
+        now: i64,
+        boot: Option<&(String, u64)>,
+        accept_older: Option<&str>,
+    ) -> Result<Session, VaultError> {
         let mut attempts = self.read_attempts(now)?;
         let (wait, moved) = attempts.remaining_since_boot(now, boot);
         if moved {
@@ -292,15 +313,6 @@ impl Vault {
             }
             Err(other) => return Err(other),
         };
-        let vault_id = match &slots.vault {
-            Some(id) => id.clone(),
-            None => {
-                let id = SlotsFile::new(Vec::new())?.vault.unwrap_or_default();
-                slots.vault = Some(id.clone());
-                write_slots(&self.dir, &slots)?;
-                id
-            }
-        };
         if sealed_unnormalised {
             // Sealed again over the normalised passphrase, same parameters.
             let i = slots
@@ -314,7 +326,19 @@ impl Vault {
             tracing::info!(who = %who, "key slot sealed again over the normalised passphrase");
         }
         let store = Store::open(&self.dir.join(DATABASE_FILE), Keying::Encrypted(&key))?;
-        let mut session = Session::start(self, store, key, who.clone(), &vault_id)?;
+        let (mut session, vault_id, accepted) = Session::start(
+            self,
+            store,
+            key,
+            who.clone(),
+            slots.vault.as_deref(),
+            accept_older,
+        )?;
+        if slots.vault.as_deref() != Some(vault_id.as_str()) {
+            // The store's id is the vault's; the slots file carries a copy.
+            slots.vault = Some(vault_id);
+            write_slots(&self.dir, &slots)?;
+        }
         // A damaged notes file must not keep anyone out: it is set aside.
         let (mut outside, damaged) = match outside::read(&self.dir) {
             Ok(file) => (file, None),
@@ -335,6 +359,17 @@ impl Vault {
         // in the same transaction as the unlock; both are cleared only once
         // that is committed.
         session.record(|tx| {
+            if let (Some(what), Some(reason)) = (&accepted, accept_older) {
+                tx.audit(&NewEntry {
+                    at: now,
+                    operator: &who.to_string(),
+                    action: AuditAction::Override,
+                    subject: "kluis.db",
+                    detail: &format!(
+                        "accepted an older or other database: {what}; reason: {reason}"
+                    ),
+                })?;
+            }
             if let Some(why) = &damaged {
                 tx.audit(&NewEntry {
                     at: now,
@@ -478,6 +513,14 @@ fn tighten(dir: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(changed)
 }
 
+/// A copy of a head file's damage to judge by (only damage reaches here).
+fn clone_damage(e: &VaultError) -> VaultError {
+    match e {
+        VaultError::DamagedFile(path, why) => VaultError::DamagedFile(path.clone(), why.clone()),
+        other => VaultError::DamagedFile(PathBuf::from(head::HEAD_FILE), other.to_string()),
+    }
+}
+
 fn io_at(path: &Path) -> impl Fn(io::Error) -> VaultError + '_ {
     move |source| VaultError::Io {
         path: path.to_owned(),
@@ -525,35 +568,69 @@ impl Session {
         mut store: Store,
         key: DataKey,
         who: SlotOwner,
-        vault_id: &str,
-    ) -> Result<Self, VaultError> {
-        let head = HeadFile::new(&vault.dir, vault_id, &key);
+        slots_id: Option<&str>,
+        accept_older: Option<&str>,
+    ) -> Result<(Self, String, Option<String>), VaultError> {
+        let kept_id = store.setting(head::ID_SETTING)?;
+        let id = match (&kept_id, slots_id) {
+            (Some(id), _) => id.clone(),
+            (None, Some(id)) => id.to_owned(),
+            (None, None) => SlotsFile::new(Vec::new())?.vault.unwrap_or_default(),
+        };
+        let head = HeadFile::new(&vault.dir, &id, &key);
         let found = crate::audit::head(store.connection())?;
         let was_recorded = store.setting(head::RECORDED_SETTING)?.is_some();
-        let recorded = head.read()?;
-        match head::judge(found, recorded, was_recorded)? {
-            Judgement::FirstRecord => {
-                let mut writer = store.write()?;
-                writer.set_setting(head::RECORDED_SETTING, "1")?;
-                writer.commit()?;
-            }
-            Judgement::Current => {}
-        }
-        if let Some(found) = found
-            && recorded != Some(found)
-        {
-            head.write(found)
+        // A head file that does not verify is damage to judge; one that
+        // cannot be read at all (permissions) is the machine's problem.
+        let recorded = match head.read() {
+            Err(VaultError::Io { path, source }) => return Err(VaultError::Io { path, source }),
+            other => other,
+        };
+        let judged = recorded
+            .as_ref()
+            .map_err(clone_damage)
+            .and_then(|recorded| {
+                head::judge(found, *recorded, was_recorded, |seq| {
+                    crate::audit::hash_at(store.connection(), seq)
+                        .ok()
+                        .flatten()
+                })
+            });
+        // Only the recovery key, with a reason, accepts a store that went
+        // back in time (a backup restored on purpose); it is logged.
+        let accepted = match judged {
+            Ok(_) => None,
+            Err(
+                e @ (VaultError::RolledBack { .. }
+                | VaultError::Substituted { .. }
+                | VaultError::HeadMissing
+                | VaultError::DamagedFile(..)),
+            ) if who == SlotOwner::Recovery && accept_older.is_some() => Some(e.to_string()),
+            Err(e) => return Err(e),
+        };
+        // The head first, then the store's mark and id: a crash between
+        // leaves a head the next unlock judges, never a mark without one.
+        let current = found.unwrap_or((0, [0; 32]));
+        if recorded.ok().flatten() != Some(current) {
+            head.write(current)
                 .map_err(io_at(&vault.dir.join(head::HEAD_FILE)))?;
+        }
+        if !was_recorded || kept_id.is_none() {
+            let mut writer = store.write()?;
+            writer.set_setting(head::RECORDED_SETTING, "1")?;
+            writer.set_setting(head::ID_SETTING, &id)?;
+            writer.commit()?;
         }
         store.keep_head_in(head);
         Blobs::prepare(&vault.dir.join(BLOB_DIR))?;
-        Ok(Self {
+        let session = Self {
             dir: vault.dir.clone(),
             _hold: Arc::clone(&vault.hold),
             key,
             store,
             who,
-        })
+        };
+        Ok((session, id, accepted))
     }
 
     /// Whose slot unlocked it.
@@ -765,7 +842,7 @@ mod tests {
     fn breaks_after(name: &str, tamper: &str) -> Vec<ChainBreak> {
         let dir = std::env::temp_dir().join(format!("kluis-audit-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
-        let (vault, mut session, _) =
+        let (vault, mut session, recovery_key) =
             Vault::create(&dir, &secret("beheer"), KdfParams::FLOOR, NOW).unwrap();
         for n in 0..8 {
             let subject = format!("conversation {n}");
@@ -780,8 +857,16 @@ mod tests {
         let raw = Store::open(&dir.join(DATABASE_FILE), Keying::Encrypted(&key)).unwrap();
         raw.connection().execute_batch(tamper).unwrap();
         raw.close().unwrap();
+        // An edit that reaches the head is also caught at unlock: the
+        // recovery key opens the store as it is, to read its chain.
         let session = vault
-            .unlock(&SlotOwner::Admin, &secret("beheer"), NOW + 10)
+            .unlock_with(
+                &SlotOwner::Recovery,
+                &recovery_key,
+                NOW + 10,
+                None,
+                Some("reading the chain as it is"),
+            )
             .unwrap();
         let report = audit::verify(session.store()).unwrap();
         session.close().unwrap();

@@ -708,7 +708,7 @@ fn cases_media_and_settings_are_kept_across_a_lock() {
 /// with its own error, and nothing is created or changed.
 #[test]
 fn a_missing_emptied_linked_or_older_database_is_refused_never_new() {
-    let (dir, vault, mut session, _) = new_vault("never-new");
+    let (dir, vault, mut session, recovery) = new_vault("never-new");
     session
         .audit(NOW, AuditAction::Import, "conversation 1", "")
         .unwrap();
@@ -765,6 +765,31 @@ fn a_missing_emptied_linked_or_older_database_is_refused_never_new() {
         message.contains("restore kluis.db from the latest backup"),
         "{message}"
     );
+    // Put back on purpose: only the recovery key, with a reason, accepts
+    // it, and that is logged; from then on it is the vault's store.
+    let admin = secret("beheerder wachtwoord");
+    let accept = Some("backup van maandag teruggezet");
+    assert!(matches!(
+        vault.unlock_with(&SlotOwner::Admin, &admin, NOW + 2, None, accept),
+        Err(VaultError::RolledBack { .. })
+    ));
+    assert!(matches!(
+        vault.unlock_with(&SlotOwner::Recovery, &recovery, NOW + 2, None, None),
+        Err(VaultError::RolledBack { .. })
+    ));
+    let session = vault
+        .unlock_with(&SlotOwner::Recovery, &recovery, NOW + 2, None, accept)
+        .unwrap();
+    let log = kluis_vault::audit::recent(session.store(), 2).unwrap();
+    assert_eq!(log[1].action, AuditAction::Override);
+    assert!(
+        log[1].detail.contains("gone back in time"),
+        "{}",
+        log[1].detail
+    );
+    session.lock(NOW + 3).unwrap();
+    unlock(&vault).unwrap().lock(NOW + 4).unwrap();
+    std::fs::copy(&kept, &db).unwrap();
 
     // The head kept outside cannot be removed or forged either.
     let head = dir.join("audit-head.json");

@@ -176,6 +176,19 @@ impl Desk {
         passphrase: &SecretString,
         reason: Option<String>,
     ) -> Result<Vec<Notice>, DeskError> {
+        self.unlock_accepting(who, passphrase, reason, false)
+    }
+
+    /// [`Desk::unlock`]; with `accept_older`, the recovery key (with a
+    /// reason) also opens a store that went back in time or is not the one
+    /// last written, a backup put back on purpose, and the vault logs it.
+    pub fn unlock_accepting(
+        &self,
+        who: &SlotOwner,
+        passphrase: &SecretString,
+        reason: Option<String>,
+        accept_older: bool,
+    ) -> Result<Vec<Notice>, DeskError> {
         let mut slot = self.session();
         if slot.is_some() {
             return Ok(Vec::new());
@@ -184,9 +197,10 @@ impl Desk {
         // back) and, within one boot, on the boot's clock (never forward).
         let at = self.lock().time_for(self.now()).utc;
         let boot = self.clock.since_boot();
+        let accept = reason.as_deref().filter(|_| accept_older);
         *slot = Some(
             self.vault
-                .unlock_since_boot(who, passphrase, at, boot.as_ref())?,
+                .unlock_with(who, passphrase, at, boot.as_ref(), accept)?,
         );
         let mut lock = self.lock();
         if let Some(session) = slot.as_ref()
