@@ -550,6 +550,34 @@ fn open_refuses_links_and_escaping_names_and_leaves_nothing() {
         .filter(|n| n.starts_with(".kluis-open"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+    // What an open killed midway left (decrypted, never verified) is
+    // removed by the next one, which then opens as if it were not there.
+    let stale = a.dir.join(".kluis-open-stale");
+    std::fs::create_dir_all(stale.join("KLUIS-x/data")).unwrap();
+    std::fs::write(stale.join("KLUIS-x/data/half.txt"), "half").unwrap();
+    let (_again, again_id) = a.seal(1, None);
+    let out = kluis(
+        &a.dir,
+        &[
+            "open",
+            &format!("{again_id}.tar.age"),
+            "--pubkey",
+            "kluis.pub",
+            "--identity",
+            "archive.key",
+            "--out",
+            "uit",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(!stale.exists());
+    assert!(
+        a.dir
+            .join("uit")
+            .join(&again_id)
+            .join("bagit.txt")
+            .is_file()
+    );
     std::fs::remove_dir_all(&a.dir).unwrap();
 }
 

@@ -259,6 +259,10 @@ pub enum BagError {
     NameNotUtf8(String),
     #[error("{0} is not a regular file or folder (a link?)")]
     NotAFile(String),
+    #[error("{0} is in the bag twice (perhaps in other capitals)")]
+    Doubled(String),
+    #[error("{0} is a tag file the tag manifest does not list")]
+    UnlistedTagFile(String),
     #[error("{path}: {source}")]
     Io { path: String, source: io::Error },
 }

@@ -205,7 +205,11 @@ impl StreamedBag {
         let mut archive = tar::Archive::new(input);
         let mut bag = Self::default();
         let mut tag_bytes = 0u64;
-        let entries = archive.entries().map_err(|e| tar_error("", e))?;
+        let mut names = std::collections::HashSet::new();
+        // Raw: a GNU long name or a pax header (read whole into memory by
+        // the tar crate, before any signature is known) is an entry like
+        // any other, and refused below; Kluis writes plain ustar.
+        let entries = archive.entries().map_err(|e| tar_error("", e))?.raw(true);
         for entry in entries {
             let mut entry = entry.map_err(|e| tar_error("", e))?;
             let name = String::from_utf8(entry.path_bytes().into_owned())
@@ -226,10 +230,14 @@ impl StreamedBag {
                     path: name,
                 });
             }
+            // Case-insensitive file systems would merge these.
+            if !names.insert(name.trim_end_matches('/').to_ascii_lowercase()) {
+                return Err(BagError::Doubled(name));
+            }
             let target = into.map(|dir| dir.join(name.trim_end_matches('/')));
             if kind.is_dir() {
                 if let Some(target) = &target {
-                    fs::create_dir_all(target).map_err(|e| tar_error(&name, e))?;
+                    private_dirs(target).map_err(|e| tar_error(&name, e))?;
                 }
                 continue;
             }
@@ -279,30 +287,37 @@ impl StreamedBag {
     }
 }
 
-/// `root/rest` of a name every tar reader would put inside one folder: not
-/// absolute, no empty, `.` or `..` part (a folder's name may end in `/`).
+/// `root/rest` of a name as Kluis writes them (see `check_name`: ASCII
+/// letters, digits, `._-/`, under 100 bytes), which every tar reader on
+/// every system puts inside one folder: not absolute, no empty, `.` or `..`
+/// part, no backslash (a folder's name may end in `/`).
 fn split_safe(name: &str) -> Option<(&str, &str)> {
     let trimmed = name.strip_suffix('/').unwrap_or(name);
-    let safe = !trimmed.is_empty()
-        && trimmed
-            .split('/')
-            .all(|part| !part.is_empty() && part != "." && part != "..");
-    if !safe {
-        return None;
-    }
+    check_name(trimmed).ok()?;
     Some(trimmed.split_once('/').unwrap_or((trimmed, "")))
 }
 
 /// A file that did not exist (never one reached through a link), its
 /// parent folders made as needed.
 fn new_file(path: &Path) -> io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)?;
+        private_dirs(parent)?;
     }
+    // An opened bag is decrypted citizen data: for its owner only.
     fs::OpenOptions::new()
         .write(true)
         .create_new(true)
+        .mode(0o600)
         .open(path)
+}
+
+fn private_dirs(path: &Path) -> io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)
 }
 
 /// Hashes what is written, and copies it into a file if there is one.

@@ -196,9 +196,6 @@ pub fn open(
     // The bag is written beside its final place: inside `out`, or, while
     // `out` does not exist yet, beside it, so a failure leaves no folder.
     let staging_in = if out.exists() {
-        if fs::read_dir(out).map_err(io_at(out))?.next().is_some() {
-            return Err(OpenError::NotEmpty(out.to_owned()));
-        }
         out.to_owned()
     } else {
         match out.parent() {
@@ -206,8 +203,13 @@ pub fn open(
             _ => PathBuf::from("."),
         }
     };
+    // What an interrupted open left (decrypted, never verified) goes first.
+    remove_stale_staging(&staging_in).map_err(io_at(&staging_in))?;
+    if out.exists() && fs::read_dir(out).map_err(io_at(out))?.next().is_some() {
+        return Err(OpenError::NotEmpty(out.to_owned()));
+    }
     let staging = tempfile::Builder::new()
-        .prefix(".kluis-open-")
+        .prefix(STAGING_PREFIX)
         .tempdir_in(&staging_in)
         .map_err(io_at(&staging_in))?;
     let verified = check_once(package, signature, opener, expect, Some(staging.path()))?;
@@ -220,6 +222,24 @@ pub fn open(
         .and_then(|d| d.sync_all())
         .map_err(io_at(out))?;
     Ok((verified, bag))
+}
+
+const STAGING_PREFIX: &str = ".kluis-open-";
+
+/// Removes the hidden folders an `open` killed midway left in `dir`.
+fn remove_stale_staging(dir: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let stale = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(STAGING_PREFIX)
+            && entry.file_type()?.is_dir();
+        if stale {
+            fs::remove_dir_all(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 fn check_once(
@@ -450,6 +470,21 @@ pub(crate) fn open_and_check(
         .read("tagmanifest-sha256.txt")
         .map_err(VerifyError::Bag)?;
     let digest = BagDigest(sha2::Sha256::digest(&tag_manifest).into());
+    // Every tag file is under the inner signature: listed in the tag
+    // manifest it signs (all but that manifest and the signature itself).
+    let listed: std::collections::HashSet<&str> = std::str::from_utf8(&tag_manifest)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| line.split_once("  ").map(|(_, path)| path))
+        .collect();
+    for file in bag.files().map_err(VerifyError::Bag)? {
+        let exempt = file.starts_with("data/")
+            || file == "tagmanifest-sha256.txt"
+            || file == INNER_SIGNATURE;
+        if !exempt && !listed.contains(file.as_str()) {
+            return Err(VerifyError::Bag(BagError::UnlistedTagFile(file)));
+        }
+    }
     let inner = bag
         .read(INNER_SIGNATURE)
         .map_err(|_| VerifyError::InnerSignature(SignError::BadSignature("missing".into())))?;

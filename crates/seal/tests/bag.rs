@@ -207,6 +207,27 @@ fn links_devices_and_escaping_names_are_refused_and_never_unpacked() {
             matches!(e, BagError::OutsideScope { .. })
         }),
         ("BAG", E::Regular, |e| matches!(e, BagError::NotAFile(_))),
+        ("BAG/..\\..\\x", E::Regular, |e| {
+            matches!(e, BagError::OutsideScope { .. })
+        }),
+        ("BAG/data/caf\u{e9}", E::Regular, |e| {
+            matches!(e, BagError::OutsideScope { .. })
+        }),
+        ("BAG/data/x\u{1b}", E::Regular, |e| {
+            matches!(e, BagError::OutsideScope { .. })
+        }),
+        ("BAG/BAGIT.TXT", E::Regular, |e| {
+            matches!(e, BagError::Doubled(_))
+        }),
+        ("BAG/bagit.txt", E::Regular, |e| {
+            matches!(e, BagError::Doubled(_))
+        }),
+        ("././@LongLink", E::GNULongName, |e| {
+            matches!(e, BagError::NotAFile(_) | BagError::OutsideScope { .. })
+        }),
+        ("BAG/data/pax", E::XHeader, |e| {
+            matches!(e, BagError::NotAFile(_))
+        }),
     ];
     let base = std::env::temp_dir().join(format!("kluis-unpack-{}", std::process::id()));
     for (name, kind, expected) in cases {
@@ -262,6 +283,11 @@ fn an_unpacked_bag_is_the_bag_that_was_checked() {
     let _ = std::fs::remove_dir_all(&into);
     std::fs::create_dir_all(&into).unwrap();
     let streamed = StreamedBag::unpack(Cursor::new(&tar), &into).unwrap();
+    // Decrypted citizen data: for its owner only.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&into.join(ROOT).join("data/G001/G001.txt")), 0o600);
+    assert_eq!(mode(&into.join(ROOT).join("data/G001")), 0o700);
     let checked = check(&streamed).unwrap();
     let folder = check(&Folder(into.join(ROOT))).unwrap();
     assert_eq!(checked.payload_bytes, folder.payload_bytes);

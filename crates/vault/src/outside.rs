@@ -81,11 +81,12 @@ impl DeferralKey {
 }
 
 impl DeferredEntry {
-    /// The entry, with a MAC chained to `previous` if the key is held.
+    /// The entry, with a MAC chained to `previous` (the MAC of the last
+    /// entry this process noted) if the key is held.
     pub(crate) fn new(
         entry: &NewEntry<'_>,
         key: Option<&DeferralKey>,
-        previous: Option<&DeferredEntry>,
+        previous: Option<&str>,
     ) -> Self {
         let mut deferred = Self {
             at: entry.at,
@@ -96,29 +97,32 @@ impl DeferredEntry {
             mac: None,
         };
         if let Some(key) = key {
-            let previous = previous.and_then(|p| p.mac.as_deref());
             let mac = key.mac(&deferred, previous).finalize().into_bytes();
             deferred.mac = Some(crate::hex::encode(&mac));
         }
         deferred
     }
 
-    /// Whether each entry's MAC holds under `key`, in order: one edited,
-    /// added, or moved breaks its own and every later one.
+    pub(crate) fn mac(&self) -> Option<&str> {
+        self.mac.as_deref()
+    }
+
+    /// Whether each entry's MAC holds under `key`, chained to the last one
+    /// that held: an entry added by hand fails alone, one edited or moved
+    /// fails, and so does the genuine one after an entry taken out.
     pub(crate) fn verified(entries: &[Self], key: &DeferralKey) -> Vec<bool> {
         let mut previous: Option<&str> = None;
-        let mut chain_ok = true;
         entries
             .iter()
             .map(|entry| {
-                let ok = chain_ok
-                    && entry
-                        .mac
-                        .as_deref()
-                        .and_then(crate::hex::decode)
-                        .is_some_and(|mac| key.mac(entry, previous).verify_slice(&mac).is_ok());
-                chain_ok = ok;
-                previous = entry.mac.as_deref();
+                let ok = entry
+                    .mac
+                    .as_deref()
+                    .and_then(crate::hex::decode)
+                    .is_some_and(|mac| key.mac(entry, previous).verify_slice(&mac).is_ok());
+                if ok {
+                    previous = entry.mac.as_deref();
+                }
                 ok
             })
             .collect()

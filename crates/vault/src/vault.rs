@@ -63,7 +63,16 @@ impl SlotsFile {
 /// with (only after it locked the vault itself).
 struct Hold {
     _file: File,
-    deferral: std::sync::Mutex<Option<outside::DeferralKey>>,
+    deferral: std::sync::Mutex<Option<Deferral>>,
+}
+
+/// What a process that locked the vault remembers of its notes: the key
+/// it vouches with, how many it noted and the last one's MAC, so that
+/// entries taken out of the file are noticed at its next unlock.
+struct Deferral {
+    key: outside::DeferralKey,
+    noted: usize,
+    last: Option<String>,
 }
 
 impl fmt::Debug for Hold {
@@ -217,8 +226,16 @@ impl Vault {
     /// joins the audit log at the next unlock.
     pub fn defer_audit(&self, entry: &NewEntry<'_>) -> Result<(), VaultError> {
         let mut file = outside::read(&self.dir)?;
-        let key = self.hold.deferral.lock().unwrap_or_else(|p| p.into_inner());
-        let deferred = outside::DeferredEntry::new(entry, key.as_ref(), file.deferred.last());
+        let mut held = self.hold.deferral.lock().unwrap_or_else(|p| p.into_inner());
+        let deferred = match held.as_mut() {
+            Some(d) => {
+                let deferred = outside::DeferredEntry::new(entry, Some(&d.key), d.last.as_deref());
+                d.noted += 1;
+                d.last = deferred.mac().map(str::to_owned);
+                deferred
+            }
+            None => outside::DeferredEntry::new(entry, None, None),
+        };
         file.deferred.push(deferred);
         outside::write(&self.dir, file)
     }
@@ -354,7 +371,17 @@ impl Vault {
             }
             None => vec![false; outside.deferred.len()],
         };
-        *self.hold.deferral.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        // This process noted some itself: as many must still verify.
+        let held = self
+            .hold
+            .deferral
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        let taken_out = held.map_or(0, |d| {
+            d.noted
+                .saturating_sub(verified.iter().filter(|ok| **ok).count())
+        });
         // The failures and what happened while locked reach the audit log
         // in the same transaction as the unlock; both are cleared only once
         // that is committed.
@@ -381,6 +408,17 @@ impl Vault {
             }
             for (entry, verified) in outside.deferred.iter().zip(&verified) {
                 entry.with_entry(*verified, |e| tx.audit(e))?;
+            }
+            if taken_out > 0 {
+                tx.audit(&NewEntry {
+                    at: now,
+                    operator: outside::LOCK_OPERATOR,
+                    action: AuditAction::Edit,
+                    subject: outside::OUTSIDE_FILE,
+                    detail: &format!(
+                        "{taken_out} entries noted while locked were taken out of the file or changed"
+                    ),
+                })?;
             }
             // Counted outside the encryption by whichever process saw them:
             // in the lock's name, the slot tried named in the detail.
@@ -488,8 +526,14 @@ fn tighten(dir: &Path) -> io::Result<Vec<PathBuf>> {
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             let private = if meta.is_dir() { 0o700 } else { 0o600 };
-            fs::set_permissions(path, fs::Permissions::from_mode(private))?;
-            changed.push(path.to_owned());
+            // Not ours to change (another owner, a read-only disk, no Unix
+            // permissions): said, and the vault opens all the same.
+            match fs::set_permissions(path, fs::Permissions::from_mode(private)) {
+                Ok(()) => changed.push(path.to_owned()),
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "others can read this")
+                }
+            }
         }
         Ok(())
     };
@@ -816,8 +860,11 @@ impl Session {
         } = self;
         // From here on this process vouches for what it notes while locked.
         if let Ok(Some((_, hash))) = crate::audit::head(store.connection()) {
-            *hold.deferral.lock().unwrap_or_else(|p| p.into_inner()) =
-                Some(outside::DeferralKey::derive(&key, &hash));
+            *hold.deferral.lock().unwrap_or_else(|p| p.into_inner()) = Some(Deferral {
+                key: outside::DeferralKey::derive(&key, &hash),
+                noted: 0,
+                last: None,
+            });
         }
         let closed = store.close();
         drop(key);

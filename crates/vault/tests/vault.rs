@@ -873,3 +873,65 @@ fn entries_noted_while_locked_count_only_when_the_locking_app_vouches_for_them()
     drop(vault);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// The locking process remembers what it noted: entries taken out of
+/// `outside.json` are logged at its next unlock, and an entry added by hand
+/// between two genuine ones spoils neither.
+#[test]
+fn notes_taken_out_while_locked_are_noticed() {
+    let (dir, vault, session, _) = new_vault("taken-out");
+    session.lock(NOW).unwrap();
+    let note = |at: i64, detail: &str| {
+        vault
+            .defer_audit(&kluis_vault::audit::NewEntry {
+                at,
+                operator: "kluis",
+                action: AuditAction::ClockSetBack,
+                subject: "vault",
+                detail,
+            })
+            .unwrap();
+    };
+    note(NOW + 1, "first");
+    let path = dir.join("outside.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut forged = json["deferred"][0].clone();
+    forged["detail"] = "by hand".into();
+    forged.as_object_mut().unwrap().remove("mac");
+    json["deferred"].as_array_mut().unwrap().push(forged);
+    std::fs::write(&path, json.to_string()).unwrap();
+    note(NOW + 2, "second");
+    note(NOW + 3, "third, taken out");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    json["deferred"].as_array_mut().unwrap().pop();
+    std::fs::write(&path, json.to_string()).unwrap();
+
+    let session = vault
+        .unlock(&SlotOwner::Admin, &secret("beheerder wachtwoord"), NOW + 4)
+        .unwrap();
+    let log = kluis_vault::audit::recent(session.store(), 5).unwrap();
+    let details: Vec<&str> = log
+        .iter()
+        .rev()
+        .take(4)
+        .map(|e| e.detail.as_str())
+        .collect();
+    assert!(details[0].ends_with("first"), "{details:?}");
+    assert!(
+        details[1].contains("not verified") && details[1].ends_with("by hand"),
+        "{details:?}"
+    );
+    assert!(
+        details[2].ends_with("second") && !details[2].contains("not verified"),
+        "{details:?}"
+    );
+    assert!(
+        details[3].contains("1 entries noted while locked were taken out"),
+        "{details:?}"
+    );
+    session.lock(NOW + 5).unwrap();
+    drop(vault);
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -701,26 +701,23 @@ fn still_as_read(entry: &Path, print: Fingerprint, reports: &[ImportReport]) -> 
 /// `/proc`: every open file of every process, compared by device and inode.
 fn open_for_writing(path: &Path) -> bool {
     let mut files = HashSet::new();
-    let mut add = |meta: &fs::Metadata| {
-        if meta.is_file() {
-            files.insert((meta.dev(), meta.ino()));
-        }
+    let candidates = match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => source::files_below(path).unwrap_or_default(),
+        Ok(meta) if meta.is_file() => vec![path.to_owned()],
+        _ => Vec::new(),
     };
-    match fs::symlink_metadata(path) {
-        Ok(meta) if meta.is_dir() => {
-            for file in source::files_below(path).unwrap_or_default() {
-                if let Ok(meta) = fs::symlink_metadata(&file) {
-                    add(&meta);
-                }
-            }
+    for file in candidates {
+        if let Ok(real) = fs::canonicalize(&file) {
+            files.insert(real);
         }
-        Ok(meta) => add(&meta),
-        Err(_) => return false,
     }
     !files.is_empty() && writers_of(&files)
 }
 
-fn writers_of(files: &HashSet<(u64, u64)>) -> bool {
+/// Whether a process this user can see holds one of `files` open for
+/// writing. Each open file is compared by the path its link names, never
+/// looked at itself: a file on a hung network mount would block the look.
+fn writers_of(files: &HashSet<PathBuf>) -> bool {
     let Ok(processes) = fs::read_dir("/proc") else {
         return false;
     };
@@ -730,10 +727,7 @@ fn writers_of(files: &HashSet<(u64, u64)>) -> bool {
             continue; // gone, or not ours to see
         };
         for fd in fds.flatten() {
-            let Ok(meta) = fs::metadata(fd.path()) else {
-                continue;
-            };
-            if !files.contains(&(meta.dev(), meta.ino())) {
+            if !fs::read_link(fd.path()).is_ok_and(|to| files.contains(&to)) {
                 continue;
             }
             let info = fs::read_to_string(pid.join("fdinfo").join(fd.file_name()));
