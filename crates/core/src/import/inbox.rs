@@ -435,13 +435,21 @@ impl Watch {
             // the newer version is read again and only its news added.
             left_behind.push(Remains::Changed);
         } else {
-            let mut linked = Vec::new();
-            if let Err(e) = wipe(entry, &mut linked) {
+            let mut wiping = Wiping {
+                imported_by: print.changed,
+                linked: Vec::new(),
+                spared: false,
+            };
+            if let Err(e) = wipe(entry, &mut wiping) {
                 self.done.insert((entry.to_owned(), print));
                 left_behind.push(Remains::NotRemoved(e));
             }
+            if wiping.spared {
+                left_behind.push(Remains::Changed);
+            }
             left_behind.extend(
-                linked
+                wiping
+                    .linked
                     .into_iter()
                     .map(|file| Remains::NotOverwritten { file }),
             );
@@ -644,31 +652,57 @@ fn move_aside(quarantine: &Path, entry: &Path, reason: &Reason, now: i64) -> io:
     Ok(target)
 }
 
+/// What a wipe found along the way.
+struct Wiping {
+    /// The latest change time of the entry as it was imported: a file
+    /// changed after it (a newer export copied over it just now) is not
+    /// what was imported, and is spared.
+    imported_by: i128,
+    /// Files with another name (a hard link): removed, not zeroed.
+    linked: Vec<String>,
+    /// Files spared because they changed after the import.
+    spared: bool,
+}
+
 /// Overwrites every file at or below `path` with zeros, then removes it.
-/// A file with another name (a hard link) is only removed, and named in
-/// `linked`: zeroing it would destroy what that other name holds.
-fn wipe(path: &Path, linked: &mut Vec<String>) -> io::Result<()> {
+/// A file with another name (a hard link) is only removed, and named: zeroing
+/// it would destroy what that other name holds. A file changed since the
+/// import is left alone, as is the folder that holds it.
+fn wipe(path: &Path, w: &mut Wiping) -> io::Result<()> {
     let meta = fs::symlink_metadata(path)?;
     if meta.is_dir() {
         for entry in fs::read_dir(path)? {
-            wipe(&entry?.path(), linked)?;
+            wipe(&entry?.path(), w)?;
         }
-        return fs::remove_dir(path);
+        return if w.spared {
+            Ok(())
+        } else {
+            fs::remove_dir(path)
+        };
     }
-    if meta.is_file() && meta.nlink() > 1 {
-        linked.push(display_name(path));
-    } else if meta.is_file() {
+    if meta.is_file() {
         use std::os::unix::fs::OpenOptionsExt;
         // A read-only file is removed without overwriting; a file swapped
         // for a link or a pipe meanwhile is not opened.
-        if let Ok(mut file) = OpenOptions::new()
+        let opened = OpenOptions::new()
             .write(true)
             .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
-            .open(path)
-            && file.metadata().is_ok_and(|m| m.is_file() && m.nlink() == 1)
-        {
+            .open(path);
+        let now = opened
+            .as_ref()
+            .ok()
+            .and_then(|f| f.metadata().ok())
+            .unwrap_or(meta);
+        let changed = i128::from(now.ctime()) * 1_000_000_000 + i128::from(now.ctime_nsec());
+        if !now.is_file() || changed > w.imported_by {
+            w.spared = true;
+            return Ok(());
+        }
+        if now.nlink() > 1 {
+            w.linked.push(display_name(path));
+        } else if let Ok(mut file) = opened {
             let zeros = vec![0u8; 1 << 20];
-            let mut left = meta.len();
+            let mut left = now.len();
             while left > 0 {
                 let n = left.min(zeros.len() as u64) as usize;
                 file.write_all(&zeros[..n])?;
@@ -742,4 +776,42 @@ fn writers_of(files: &HashSet<PathBuf>) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file replaced between the check and the wipe (a newer export
+    /// copied over it) is not what was imported: it is spared, whole.
+    #[test]
+    fn a_file_changed_after_the_import_is_spared_by_the_wipe() {
+        let dir = std::env::temp_dir().join(format!("kluis-wipe-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("chat.txt");
+        fs::write(&path, "imported").unwrap();
+        let print = fingerprint(&path).unwrap();
+        // The file system's change times may be coarse: let one tick pass.
+        std::thread::sleep(Duration::from_millis(30));
+        fs::write(&path, "a newer export").unwrap();
+        let mut wiping = Wiping {
+            imported_by: print.changed,
+            linked: Vec::new(),
+            spared: false,
+        };
+        wipe(&path, &mut wiping).unwrap();
+        assert!(wiping.spared);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "a newer export");
+        // Unchanged since: wiped.
+        let print = fingerprint(&path).unwrap();
+        let mut wiping = Wiping {
+            imported_by: print.changed,
+            linked: Vec::new(),
+            spared: false,
+        };
+        wipe(&path, &mut wiping).unwrap();
+        assert!(!wiping.spared && !path.exists());
+        fs::remove_dir_all(&dir).unwrap();
+    }
 }
