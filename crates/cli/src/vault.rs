@@ -294,6 +294,13 @@ fn desk_at(dir: &Path) -> anyhow::Result<Desk> {
             path.display()
         );
     }
+    for path in desk.still_open() {
+        eprintln!(
+            "kluis: warning: others can read or change {}, and it could not be made private: \
+             change its owner or permissions",
+            path.display()
+        );
+    }
     Ok(desk)
 }
 

@@ -550,9 +550,10 @@ fn open_refuses_links_and_escaping_names_and_leaves_nothing() {
         .filter(|n| n.starts_with(".kluis-open"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
-    // What an open killed midway left (decrypted, never verified) is
-    // removed by the next one, which then opens as if it were not there.
-    let stale = a.dir.join(".kluis-open-stale");
+    // What an open killed midway left in the target (decrypted, never
+    // verified) is removed by the next one, which then opens as if it
+    // were not there.
+    let stale = a.dir.join("uit").join(".kluis-open-stale");
     std::fs::create_dir_all(stale.join("KLUIS-x/data")).unwrap();
     std::fs::write(stale.join("KLUIS-x/data/half.txt"), "half").unwrap();
     let (_again, again_id) = a.seal(1, None);

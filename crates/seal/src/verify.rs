@@ -203,15 +203,20 @@ pub fn open(
             _ => PathBuf::from("."),
         }
     };
-    // What an interrupted open left (decrypted, never verified) goes first.
-    remove_stale_staging(&staging_in).map_err(io_at(&staging_in))?;
-    if out.exists() && fs::read_dir(out).map_err(io_at(out))?.next().is_some() {
-        return Err(OpenError::NotEmpty(out.to_owned()));
-    }
     let staging = tempfile::Builder::new()
         .prefix(STAGING_PREFIX)
         .tempdir_in(&staging_in)
         .map_err(io_at(&staging_in))?;
+    // What an interrupted open of ours left there (decrypted, never
+    // verified) goes: inside `out` any, beside it only an old one.
+    remove_stale_staging(&staging_in, staging.path(), staging_in == out);
+    let others = fs::read_dir(&staging_in)
+        .map_err(io_at(&staging_in))?
+        .flatten()
+        .any(|e| e.path() != staging.path());
+    if out.exists() && staging_in == out && others {
+        return Err(OpenError::NotEmpty(out.to_owned()));
+    }
     let verified = check_once(package, signature, opener, expect, Some(staging.path()))?;
     if !out.exists() {
         fs::create_dir(out).map_err(io_at(out))?;
@@ -226,20 +231,40 @@ pub fn open(
 
 const STAGING_PREFIX: &str = ".kluis-open-";
 
-/// Removes the hidden folders an `open` killed midway left in `dir`.
-fn remove_stale_staging(dir: &Path) -> io::Result<()> {
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        let stale = entry
-            .file_name()
-            .to_string_lossy()
-            .starts_with(STAGING_PREFIX)
-            && entry.file_type()?.is_dir();
+/// Removes the hidden folders an `open` killed midway left in `dir`: ours
+/// (the same owner as `own`, the staging folder just made), and beside the
+/// target only those untouched for an hour, which no open still uses.
+/// What cannot be removed stays; it is not this open's to fail on.
+fn remove_stale_staging(dir: &Path, own: &Path, inside_target: bool) {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(mine) = fs::metadata(own) else {
+        return;
+    };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| m.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 3600);
+        let stale = path != own
+            && entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(STAGING_PREFIX)
+            && meta.is_dir()
+            && meta.uid() == mine.uid()
+            && (inside_target || old);
         if stale {
-            fs::remove_dir_all(entry.path())?;
+            let _ = fs::remove_dir_all(&path);
         }
     }
-    Ok(())
 }
 
 fn check_once(

@@ -64,6 +64,15 @@ impl HeadFile {
         }
     }
 
+    /// The vault id the head file in `dir` names, if its MAC holds under
+    /// `key` with that id: for a store from before ids were kept in it.
+    pub(crate) fn named_id(dir: &Path, key: &DataKey) -> Option<String> {
+        let bytes = std::fs::read(dir.join(HEAD_FILE)).ok()?;
+        let file: HeadJson = serde_json::from_slice(&bytes).ok()?;
+        let named = Self::new(dir, &file.vault, key);
+        named.read().ok().flatten().map(|_| file.vault)
+    }
+
     fn mac(&self, seq: i64, hash: &[u8; 32]) -> Hmac<Sha256> {
         let mut mac =
             <Hmac<Sha256> as Mac>::new_from_slice(&self.mac_key[..]).expect("any key length");

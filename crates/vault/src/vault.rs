@@ -87,6 +87,7 @@ pub struct Vault {
     dir: PathBuf,
     hold: Arc<Hold>,
     tightened: Vec<PathBuf>,
+    still_open: Vec<PathBuf>,
 }
 
 /// What anyone can see of a vault without a passphrase.
@@ -186,13 +187,14 @@ impl Vault {
             Err(fs::TryLockError::WouldBlock) => return Err(VaultError::InUse(dir.to_owned())),
             Err(fs::TryLockError::Error(e)) => return Err(io_at(&path)(e)),
         }
-        let tightened = tighten(dir).map_err(io_at(dir))?;
+        let (tightened, still_open) = tighten(dir).map_err(io_at(dir))?;
         for path in &tightened {
             tracing::warn!(path = %path.display(), "others could read this; made private");
         }
         Ok(Self {
             dir: dir.to_owned(),
             tightened,
+            still_open,
             hold: Arc::new(Hold {
                 _file: file,
                 deferral: std::sync::Mutex::new(None),
@@ -212,6 +214,12 @@ impl Vault {
         &self.tightened
     }
 
+    /// What others can still read because the system refused to make it
+    /// private (another owner, a read-only disk, no Unix permissions).
+    pub fn still_open(&self) -> &[PathBuf] {
+        &self.still_open
+    }
+
     /// The notes kept outside the encryption (see [`crate::outside`]).
     pub fn notes(&self) -> Result<BTreeMap<String, String>, VaultError> {
         Ok(outside::read(&self.dir)?.notes)
@@ -225,19 +233,22 @@ impl Vault {
     /// Keeps an audit entry for something that happened while locked; it
     /// joins the audit log at the next unlock.
     pub fn defer_audit(&self, entry: &NewEntry<'_>) -> Result<(), VaultError> {
-        let mut file = outside::read(&self.dir)?;
+        // Held while the file is read and written, so two notes cannot lose
+        // each other; the count moves only once the note is on disk.
         let mut held = self.hold.deferral.lock().unwrap_or_else(|p| p.into_inner());
-        let deferred = match held.as_mut() {
-            Some(d) => {
-                let deferred = outside::DeferredEntry::new(entry, Some(&d.key), d.last.as_deref());
-                d.noted += 1;
-                d.last = deferred.mac().map(str::to_owned);
-                deferred
-            }
+        let mut file = outside::read(&self.dir)?;
+        let deferred = match held.as_ref() {
+            Some(d) => outside::DeferredEntry::new(entry, Some(&d.key), d.last.as_deref()),
             None => outside::DeferredEntry::new(entry, None, None),
         };
+        let mac = deferred.mac().map(str::to_owned);
         file.deferred.push(deferred);
-        outside::write(&self.dir, file)
+        outside::write(&self.dir, file)?;
+        if let Some(d) = held.as_mut() {
+            d.noted += 1;
+            d.last = mac;
+        }
+        Ok(())
     }
 
     /// What can be seen without a passphrase.
@@ -372,16 +383,16 @@ impl Vault {
             None => vec![false; outside.deferred.len()],
         };
         // This process noted some itself: as many must still verify.
-        let held = self
+        let taken_out = self
             .hold
             .deferral
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .take();
-        let taken_out = held.map_or(0, |d| {
-            d.noted
-                .saturating_sub(verified.iter().filter(|ok| **ok).count())
-        });
+            .as_ref()
+            .map_or(0, |d| {
+                d.noted
+                    .saturating_sub(verified.iter().filter(|ok| **ok).count())
+            });
         // The failures and what happened while locked reach the audit log
         // in the same transaction as the unlock; both are cleared only once
         // that is committed.
@@ -452,6 +463,8 @@ impl Vault {
             })?;
             Ok(())
         })?;
+        // Committed: the notes key of the lock before is done with.
+        *self.hold.deferral.lock().unwrap_or_else(|p| p.into_inner()) = None;
         if attempts.count > 0 {
             self.write_attempts(&Attempts::default())?;
         }
@@ -518,10 +531,12 @@ fn write_slots(dir: &Path, file: &SlotsFile) -> Result<(), VaultError> {
 }
 
 /// Makes the vault folder 0700, its files 0600 and its blob folders 0700
-/// where others had any access; returns what it changed.
-fn tighten(dir: &Path) -> io::Result<Vec<PathBuf>> {
+/// where others had any access; returns what it changed, and what it could
+/// not change.
+fn tighten(dir: &Path) -> io::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     use std::os::unix::fs::PermissionsExt;
     let mut changed = Vec::new();
+    let mut refused = Vec::new();
     let mut private = |path: &Path, meta: &fs::Metadata| -> io::Result<()> {
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
@@ -531,7 +546,8 @@ fn tighten(dir: &Path) -> io::Result<Vec<PathBuf>> {
             match fs::set_permissions(path, fs::Permissions::from_mode(private)) {
                 Ok(()) => changed.push(path.to_owned()),
                 Err(e) => {
-                    tracing::warn!(path = %path.display(), error = %e, "others can read this")
+                    tracing::warn!(path = %path.display(), error = %e, "others can read this");
+                    refused.push(path.to_owned());
                 }
             }
         }
@@ -554,7 +570,7 @@ fn tighten(dir: &Path) -> io::Result<Vec<PathBuf>> {
             }
         }
     }
-    Ok(changed)
+    Ok((changed, refused))
 }
 
 /// A copy of a head file's damage to judge by (only damage reaches here).
@@ -615,12 +631,23 @@ impl Session {
         slots_id: Option<&str>,
         accept_older: Option<&str>,
     ) -> Result<(Self, String, Option<String>), VaultError> {
+        // The id is the store's; for a store from before, the slots file's
+        // copy, else the one a head file names (if its MAC holds), else new.
+        // It is committed before any head is written with it.
         let kept_id = store.setting(head::ID_SETTING)?;
         let id = match (&kept_id, slots_id) {
             (Some(id), _) => id.clone(),
             (None, Some(id)) => id.to_owned(),
-            (None, None) => SlotsFile::new(Vec::new())?.vault.unwrap_or_default(),
+            (None, None) => match HeadFile::named_id(&vault.dir, &key) {
+                Some(id) => id,
+                None => SlotsFile::new(Vec::new())?.vault.unwrap_or_default(),
+            },
         };
+        if kept_id.is_none() {
+            let mut writer = store.write()?;
+            writer.set_setting(head::ID_SETTING, &id)?;
+            writer.commit()?;
+        }
         let head = HeadFile::new(&vault.dir, &id, &key);
         let found = crate::audit::head(store.connection())?;
         let was_recorded = store.setting(head::RECORDED_SETTING)?.is_some();
@@ -630,16 +657,16 @@ impl Session {
             Err(VaultError::Io { path, source }) => return Err(VaultError::Io { path, source }),
             other => other,
         };
+        // The log's entry at the recorded seq, looked up once (a store that
+        // cannot read it is damaged, not another store).
+        let at_recorded = match &recorded {
+            Ok(Some((seq, _))) if *seq > 0 => crate::audit::hash_at(store.connection(), *seq)?,
+            _ => None,
+        };
         let judged = recorded
             .as_ref()
             .map_err(clone_damage)
-            .and_then(|recorded| {
-                head::judge(found, *recorded, was_recorded, |seq| {
-                    crate::audit::hash_at(store.connection(), seq)
-                        .ok()
-                        .flatten()
-                })
-            });
+            .and_then(|recorded| head::judge(found, *recorded, was_recorded, |_| at_recorded));
         // Only the recovery key, with a reason, accepts a store that went
         // back in time (a backup restored on purpose); it is logged.
         let accepted = match judged {
@@ -652,17 +679,17 @@ impl Session {
             ) if who == SlotOwner::Recovery && accept_older.is_some() => Some(e.to_string()),
             Err(e) => return Err(e),
         };
-        // The head first, then the store's mark and id: a crash between
-        // leaves a head the next unlock judges, never a mark without one.
+        // The head first, then the store's mark: a crash between leaves a
+        // head the next unlock judges, never a mark without one. An accepted
+        // store's head is written by the commit that logs the acceptance.
         let current = found.unwrap_or((0, [0; 32]));
-        if recorded.ok().flatten() != Some(current) {
+        if accepted.is_none() && recorded.ok().flatten() != Some(current) {
             head.write(current)
                 .map_err(io_at(&vault.dir.join(head::HEAD_FILE)))?;
         }
-        if !was_recorded || kept_id.is_none() {
+        if !was_recorded {
             let mut writer = store.write()?;
             writer.set_setting(head::RECORDED_SETTING, "1")?;
-            writer.set_setting(head::ID_SETTING, &id)?;
             writer.commit()?;
         }
         store.keep_head_in(head);
@@ -994,9 +1021,26 @@ mod tests {
         session.lock(NOW + 2).unwrap();
         assert!(read_slots(&dir).unwrap().vault.is_some());
         assert!(dir.join(head::HEAD_FILE).is_file());
+
+        // Both copies of the id lost (an older Kluis rewrote the slots file
+        // before the store kept it): the head file's own id, whose MAC holds,
+        // is taken; the vault opens.
+        let mut slots = read_slots(&dir).unwrap();
+        slots.vault = None;
+        write_slots(&dir, &slots).unwrap();
+        let raw = Store::open(&dir.join(DATABASE_FILE), Keying::Encrypted(&key)).unwrap();
+        raw.connection()
+            .execute("DELETE FROM settings WHERE key = ?1", [head::ID_SETTING])
+            .unwrap();
+        raw.close().unwrap();
+        let session = vault
+            .unlock(&SlotOwner::Admin, &secret("beheer"), NOW + 3)
+            .unwrap();
+        session.lock(NOW + 4).unwrap();
+
         fs::remove_file(dir.join(head::HEAD_FILE)).unwrap();
         assert!(matches!(
-            vault.unlock(&SlotOwner::Admin, &secret("beheer"), NOW + 3),
+            vault.unlock(&SlotOwner::Admin, &secret("beheer"), NOW + 5),
             Err(VaultError::HeadMissing)
         ));
         drop(vault);

@@ -151,6 +151,12 @@ impl Desk {
         self.vault.tightened()
     }
 
+    /// What others can still read in the vault's folder (the system
+    /// refused to make it private).
+    pub fn still_open(&self) -> &[std::path::PathBuf] {
+        self.vault.still_open()
+    }
+
     /// The current session's number: it changes at every unlock and lock.
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
