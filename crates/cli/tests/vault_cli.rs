@@ -459,6 +459,15 @@ fn a_clock_moved_forward_skips_no_wait() {
     // Six failures: an eight-second wait. An hour later, says the clock.
     let out = real("beheer-wachtwoord", &["faketime", "-f", "+1h"]);
     check(&out, 3, "", "too many failed attempts: try again in");
+    // And what can be seen without a passphrase says the same.
+    let mut status = Command::new("faketime");
+    status
+        .args(["-f", "+1h", env!("CARGO_BIN_EXE_kluis"), "--vault"])
+        .arg(&dir)
+        .args(["status", "--outside"])
+        .env_remove("KLUIS_TEST_CLOCK");
+    let out = status.output().unwrap();
+    check(&out, 0, "; next attempt in", "");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -50,12 +50,8 @@ impl Attempts {
     /// Seconds left before another try is allowed at `now`. A clock set
     /// back before the last failure restarts the wait from `now` rather
     /// than stretching it (true in the second value: save the change).
-    pub fn remaining(&mut self, now: i64) -> (u64, bool) {
-        self.remaining_since_boot(now, None)
-    }
-
-    /// [`Attempts::remaining`], measured since the boot's start when the
-    /// last failure happened in the same boot as `boot`.
+    /// Within one boot (`boot`, as the last failure's), measured on the
+    /// boot's clock instead.
     pub fn remaining_since_boot(&mut self, now: i64, boot: Option<&(String, u64)>) -> (u64, bool) {
         let Some(last) = self.last_at else {
             return (0, false);
@@ -118,11 +114,17 @@ mod tests {
         for _ in 0..5 {
             attempts.record_since_boot(1_000, None, "admin".into());
         }
-        assert_eq!(attempts.remaining(1_001), (3, false));
-        assert_eq!(attempts.remaining(1_004), (0, false));
+        assert_eq!(attempts.remaining_since_boot(1_001, None), (3, false));
+        assert_eq!(attempts.remaining_since_boot(1_004, None), (0, false));
         // Clock set back a day: wait 4 s from now, not a day.
-        assert_eq!(attempts.remaining(1_000 - 86_400), (4, true));
-        assert_eq!(attempts.remaining(1_000 - 86_400 + 4), (0, false));
+        assert_eq!(
+            attempts.remaining_since_boot(1_000 - 86_400, None),
+            (4, true)
+        );
+        assert_eq!(
+            attempts.remaining_since_boot(1_000 - 86_400 + 4, None),
+            (0, false)
+        );
     }
 
     #[test]
@@ -134,10 +136,13 @@ mod tests {
             failures: Vec::new(),
             last_boot: None,
         };
-        assert_eq!(attempts.remaining(1_000), (MAX_WAIT, true));
-        assert_eq!(attempts.remaining(1_000 + MAX_WAIT as i64), (0, false));
+        assert_eq!(attempts.remaining_since_boot(1_000, None), (MAX_WAIT, true));
+        assert_eq!(
+            attempts.remaining_since_boot(1_000 + MAX_WAIT as i64, None),
+            (0, false)
+        );
         let mut damaged = Attempts::after_damage(1_000);
-        assert_eq!(damaged.remaining(1_000), (2, false));
+        assert_eq!(damaged.remaining_since_boot(1_000, None), (2, false));
         // In the same boot, the wait runs on the boot's clock: a wall clock
         // moved an hour forward skips nothing; after a restart it counts.
         let boot = |s| ("boot-1".to_owned(), s);
@@ -152,7 +157,7 @@ mod tests {
         assert_eq!(timed.remaining_since_boot(1_000, Some(&boot(58))).0, 0);
         let other = ("boot-2".to_owned(), 5);
         assert_eq!(timed.remaining_since_boot(1_004, Some(&other)).0, 4);
-        assert_eq!(damaged.remaining(1_000), (2, false));
-        assert_eq!(damaged.remaining(1_002), (0, false));
+        assert_eq!(damaged.remaining_since_boot(1_000, None), (2, false));
+        assert_eq!(damaged.remaining_since_boot(1_002, None), (0, false));
     }
 }

@@ -253,12 +253,22 @@ impl Vault {
 
     /// What can be seen without a passphrase.
     pub fn outside(&self, now: i64) -> Result<Outside, VaultError> {
+        self.outside_since_boot(now, None)
+    }
+
+    /// [`Vault::outside`], its wait measured as the unlock measures it
+    /// (on the boot's clock within one boot).
+    pub fn outside_since_boot(
+        &self,
+        now: i64,
+        boot: Option<&(String, u64)>,
+    ) -> Result<Outside, VaultError> {
         let slots = read_slots(&self.dir)?.slots;
         let mut attempts = self.read_attempts(now)?;
         Ok(Outside {
             slots: slots.into_iter().map(|s| (s.owner, s.kdf)).collect(),
             failed_unlocks: attempts.count,
-            wait_seconds: attempts.remaining(now).0,
+            wait_seconds: attempts.remaining_since_boot(now, boot).0,
         })
     }
 

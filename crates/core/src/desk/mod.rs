@@ -169,7 +169,10 @@ impl Desk {
 
     /// What anyone can see without a passphrase: the slots and the waits.
     pub fn outside(&self) -> Result<Outside, VaultError> {
-        self.vault.outside(self.now().utc)
+        // The wait as the unlock will measure it.
+        let at = self.lock().time_for(self.now()).utc;
+        self.vault
+            .outside_since_boot(at, self.clock.since_boot().as_ref())
     }
 
     /// Opens `who`'s slot with `passphrase` and lets the lock decide on
