@@ -18,13 +18,10 @@ pub fn shown(text: &str) -> String {
     out
 }
 
-/// Bidirectional embeddings, overrides and isolates, and the invisible
-/// line and paragraph separators.
+/// What core counts as turning text around or hiding it, and the two
+/// direction marks besides.
 fn reorders(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
-    )
+    kluis_core::personal::reorders_or_hides(c) || matches!(c, '\u{200e}' | '\u{200f}')
 }
 
 #[cfg(test)]

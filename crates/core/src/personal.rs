@@ -2,6 +2,17 @@
 
 use std::fmt;
 
+/// A character that turns text around or breaks it where nobody sees it:
+/// the bidirectional embeddings, overrides and isolates, and the line and
+/// paragraph separators. Neither a setting nor a terminal line may hold one
+/// unescaped (a file name `abc\u{202e}txt.exe` reads as `abcexe.txt`).
+pub fn reorders_or_hides(c: char) -> bool {
+    matches!(
+        c,
+        '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
 /// Text that may identify or concern a citizen: a name, a phone number, the
 /// words of a message.
 ///

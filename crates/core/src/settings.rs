@@ -72,8 +72,7 @@ pub const KNOWN: &[Known] = &[
         key: CODE_SETTING,
         about: "the municipality's code in the TOOI register, e.g. gm0363 (in package names)",
         check: |value| {
-            let digits = value.strip_prefix("gm").unwrap_or_default();
-            if digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()) {
+            if kluis_seal::package::is_municipality_code(value) {
                 Ok(())
             } else {
                 Err("gm and four digits, like gm0363")
@@ -84,7 +83,7 @@ pub const KNOWN: &[Known] = &[
         key: WORKPLACE_SETTING,
         about: "this laptop's name among the municipality's Kluis workplaces, e.g. WP01",
         check: |value| {
-            if (1..=8).contains(&value.len()) && value.chars().all(|c| c.is_ascii_alphanumeric()) {
+            if kluis_seal::package::is_workplace(value) {
                 Ok(())
             } else {
                 Err("1 to 8 letters and digits, like WP01")
@@ -153,9 +152,10 @@ const MULTI_LINE: &[&str] = &[RECIPIENTS_SETTING, RECEIPT_KEY_SETTING];
 /// terminal), nor the characters that turn text around or break it
 /// invisibly; only the key lists hold line breaks.
 fn plain_text(key: &str, value: &str) -> Result<(), &'static str> {
-    let invisible = |c: char| matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-    let allowed =
-        |c: char| !(c.is_control() || invisible(c)) || (c == '\n' && MULTI_LINE.contains(&key));
+    let allowed = |c: char| {
+        !(c.is_control() || crate::personal::reorders_or_hides(c))
+            || (c == '\n' && MULTI_LINE.contains(&key))
+    };
     if value.chars().all(allowed) {
         Ok(())
     } else {

@@ -48,8 +48,43 @@ pub(crate) const GENESIS: &str = "0000000000000000000000000000000000000000000000
 /// data, sortable.
 pub fn package_id(municipality: &str, workplace: &str, date: &str, seq: u64) -> String {
     format!(
-        "KLUIS-{municipality}-{workplace}-{}-{seq:06}",
+        "{}-{}-{seq:06}",
+        group_id(municipality, workplace),
         date.replace('-', "")
+    )
+}
+
+/// `KLUIS-<gemeentecode>-<werkplek>`: a workplace's packages, as their
+/// `Bag-Group-Identifier` and the first part of their ids.
+pub fn group_id(municipality: &str, workplace: &str) -> String {
+    format!("KLUIS-{municipality}-{workplace}")
+}
+
+/// A municipality's code in the TOOI register: `gm` and four digits.
+pub fn is_municipality_code(code: &str) -> bool {
+    code.strip_prefix("gm")
+        .is_some_and(|digits| digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// A workplace's name among a municipality's: 1 to 8 letters and digits.
+pub fn is_workplace(name: &str) -> bool {
+    (1..=8).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// The outer signature's trusted comment: what a package says of itself
+/// outside its encryption (parsed back by `verify::Origin`).
+pub(crate) fn outer_comment(
+    id: &str,
+    seq: u64,
+    digest: &BagDigest,
+    previous_digest: &str,
+    period: (&str, &str),
+) -> String {
+    format!(
+        "kluis-seal v1 id={id} seq={seq} bag=sha256:{} prev=sha256:{previous_digest} start={} end={}",
+        digest.hex(),
+        period.0,
+        period.1
     )
 }
 
@@ -128,14 +163,12 @@ impl Meta {
     }
 
     fn outer_comment(&self, digest: &BagDigest) -> String {
-        format!(
-            "kluis-seal v1 id={} seq={} bag=sha256:{} prev=sha256:{} start={} end={}",
-            self.id,
+        outer_comment(
+            &self.id,
             self.seq,
-            digest.hex(),
-            self.previous_digest(),
-            self.period_start,
-            self.period_end
+            digest,
+            &self.previous_digest(),
+            (&self.period_start, &self.period_end),
         )
     }
 }

@@ -13,7 +13,10 @@ use crate::bag::BagDigest;
 use crate::bagit::{self, BagError, BagFiles, Checked};
 use crate::encrypt::{self, CryptError, Opener};
 use crate::once::read_once;
-use crate::package::{GENESIS, INNER_SIGNATURE, KLUIS_FIELDS};
+use crate::package::{
+    GENESIS, INNER_SIGNATURE, KLUIS_FIELDS, group_id, is_municipality_code, is_workplace,
+    outer_comment,
+};
 use crate::sign::{self, SignError};
 use crate::tar::{Counted, StreamedBag};
 
@@ -33,11 +36,7 @@ pub struct Expect {
 /// `gm0363/WP01`, as the archive keeps it per workplace.
 pub fn group_of(workplace: &str) -> Option<String> {
     let (code, place) = workplace.split_once('/')?;
-    let code_ok =
-        code.len() == 6 && code.starts_with("gm") && code[2..].chars().all(|c| c.is_ascii_digit());
-    let place_ok =
-        (1..=8).contains(&place.len()) && place.chars().all(|c| c.is_ascii_alphanumeric());
-    (code_ok && place_ok).then(|| format!("KLUIS-{code}-{place}"))
+    (is_municipality_code(code) && is_workplace(place)).then(|| group_id(code, place))
 }
 
 /// What the outer signature's trusted comment says of a package: all that
@@ -278,15 +277,7 @@ fn check_once(
         let path = path.to_owned();
         move |source| VerifyError::Io { path, source }
     };
-    let signature_text = match fs::read_to_string(signature) {
-        Ok(text) => text,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Err(VerifyError::OuterSignature(SignError::BadSignature(
-                format!("{} is missing", signature.display()),
-            )));
-        }
-        Err(e) => return Err(io_at(signature)(e)),
-    };
+    let signature_text = read_signature(signature)?;
     let file = File::open(package).map_err(io_at(package))?;
     let mut read_failed = None;
     let ((outer, ciphertext_sha256), verified) = read_once(
@@ -307,14 +298,12 @@ fn check_once(
     let outer = outer.map_err(VerifyError::OuterSignature)?;
     let verified = verified?;
     // The outer comment must say what the bag says.
-    let said = format!(
-        "kluis-seal v1 id={} seq={} bag=sha256:{} prev=sha256:{} start={} end={}",
-        verified.id,
+    let said = outer_comment(
+        &verified.id,
         verified.seq,
-        verified.digest.hex(),
-        verified.previous_digest,
-        verified.period_start,
-        verified.period_end
+        &verified.digest,
+        &verified.previous_digest,
+        (&verified.period_start, &verified.period_end),
     );
     if outer != said {
         return Err(VerifyError::BagInfo(format!(
@@ -324,6 +313,23 @@ fn check_once(
     check_file_name(package, &verified.id)?;
     check_packing_slip(package, &verified, &ciphertext_sha256, &expect.public_key)?;
     Ok(verified)
+}
+
+/// The outer signature's file; a missing one fails the origin.
+fn read_signature(signature: &Path) -> Result<String, VerifyError> {
+    fs::read_to_string(signature).map_err(|source| {
+        if source.kind() == io::ErrorKind::NotFound {
+            VerifyError::OuterSignature(SignError::BadSignature(format!(
+                "{} is missing",
+                signature.display()
+            )))
+        } else {
+            VerifyError::Io {
+                path: signature.to_owned(),
+                source,
+            }
+        }
+    })
 }
 
 /// A package travels under its own id: a file renamed to pass for another
@@ -393,20 +399,7 @@ pub fn verify_origin(
     signature: &Path,
     expect: &Expect,
 ) -> Result<Origin, VerifyError> {
-    let signature_text = match fs::read_to_string(signature) {
-        Ok(text) => text,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Err(VerifyError::OuterSignature(SignError::BadSignature(
-                format!("{} is missing", signature.display()),
-            )));
-        }
-        Err(source) => {
-            return Err(VerifyError::Io {
-                path: signature.to_owned(),
-                source,
-            });
-        }
-    };
+    let signature_text = read_signature(signature)?;
     let file = File::open(package).map_err(|source| VerifyError::Io {
         path: package.to_owned(),
         source,

@@ -202,20 +202,23 @@ impl<'k> Blobs<'k> {
     }
 
     /// Every blob's file, for a check of the whole vault.
-    /// Reads every blob to its end (which checks each chunk's tag and the
-    /// last chunk's mark); returns those that do not read, with why.
+    /// Reads blob `id` to its end, which checks each chunk's tag and the
+    /// last chunk's mark; says why it does not read, in words.
+    pub fn read_through(&self, id: BlobId) -> Result<(), String> {
+        let mut reader = self.open_blob(id).map_err(|e| e.to_string())?;
+        io::copy(&mut reader, &mut io::sink())
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+
+    /// [`Blobs::read_through`] for every blob; returns those that do not
+    /// read, with why.
     pub fn check_all(&self) -> Result<Vec<(BlobId, String)>, BlobError> {
-        let mut damaged = Vec::new();
-        for id in self.ids()? {
-            let read = self
-                .open_blob(id)
-                .map_err(|e| e.to_string())
-                .and_then(|mut r| io::copy(&mut r, &mut io::sink()).map_err(|e| e.to_string()));
-            if let Err(why) = read {
-                damaged.push((id, why));
-            }
-        }
-        Ok(damaged)
+        Ok(self
+            .ids()?
+            .into_iter()
+            .filter_map(|id| self.read_through(id).err().map(|why| (id, why)))
+            .collect())
     }
 
     pub fn ids(&self) -> Result<Vec<BlobId>, BlobError> {

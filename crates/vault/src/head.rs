@@ -137,13 +137,14 @@ pub(crate) enum Judgement {
 }
 
 /// Judges the database's head `found` against the `recorded` one, given
-/// whether the store says a head was ever recorded; `hash_at` looks up an
-/// entry's hash, so a longer log must still hold the recorded entry.
+/// whether the store says a head was ever recorded and the hash the log
+/// holds at the recorded seq (`at_recorded`), so a longer log must still
+/// hold the recorded entry.
 pub(crate) fn judge(
     found: Option<Head>,
     recorded: Option<Head>,
     was_recorded: bool,
-    hash_at: impl Fn(i64) -> Option<[u8; 32]>,
+    at_recorded: Option<[u8; 32]>,
 ) -> Result<Judgement, VaultError> {
     let found_seq = found.map_or(0, |(seq, _)| seq);
     match recorded {
@@ -155,7 +156,7 @@ pub(crate) fn judge(
         }),
         // Seq 0: recorded before the first entry; any log continues it.
         Some((0, _)) => Ok(Judgement::Current),
-        Some((seq, hash)) if hash_at(seq) != Some(hash) => Err(VaultError::Substituted { seq }),
+        Some((seq, hash)) if at_recorded != Some(hash) => Err(VaultError::Substituted { seq }),
         Some(_) => Ok(Judgement::Current),
     }
 }
@@ -169,8 +170,9 @@ mod tests {
         let h = |seq, b| Some((seq, [b; 32]));
         // The log's entries 1..=7 all hash to [1; 32] here.
         let hash_at = |seq: i64| (1..=7).contains(&seq).then_some([1u8; 32]);
-        let check = |found, recorded, was, expect: &str| {
-            let got = match judge(found, recorded, was, hash_at) {
+        let check = |found, recorded: Option<Head>, was, expect: &str| {
+            let at = recorded.and_then(|(seq, _)| hash_at(seq));
+            let got = match judge(found, recorded, was, at) {
                 Ok(j) => format!("{j:?}"),
                 Err(e) => format!("{e:?}"),
             };

@@ -48,14 +48,19 @@ struct SlotsFile {
 
 impl SlotsFile {
     fn new(slots: Vec<KeySlot>) -> Result<Self, VaultError> {
-        let mut id = [0u8; 16];
-        getrandom::fill(&mut id).map_err(|_| VaultError::NoRandomness)?;
         Ok(Self {
             format: SLOTS_FORMAT.to_owned(),
-            vault: Some(crate::hex::encode(&id)),
+            vault: Some(new_vault_id()?),
             slots,
         })
     }
+}
+
+/// A new vault's identity: 128 random bits, in hex.
+fn new_vault_id() -> Result<String, VaultError> {
+    let mut id = [0u8; 16];
+    getrandom::fill(&mut id).map_err(|_| VaultError::NoRandomness)?;
+    Ok(crate::hex::encode(&id))
 }
 
 /// The exclusive hold on a vault directory: one process at a time. It
@@ -583,14 +588,6 @@ fn tighten(dir: &Path) -> io::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     Ok((changed, refused))
 }
 
-/// A copy of a head file's damage to judge by (only damage reaches here).
-fn clone_damage(e: &VaultError) -> VaultError {
-    match e {
-        VaultError::DamagedFile(path, why) => VaultError::DamagedFile(path.clone(), why.clone()),
-        other => VaultError::DamagedFile(PathBuf::from(head::HEAD_FILE), other.to_string()),
-    }
-}
-
 fn io_at(path: &Path) -> impl Fn(io::Error) -> VaultError + '_ {
     move |source| VaultError::Io {
         path: path.to_owned(),
@@ -650,7 +647,7 @@ impl Session {
             (None, Some(id)) => id.to_owned(),
             (None, None) => match HeadFile::named_id(&vault.dir, &key) {
                 Some(id) => id,
-                None => SlotsFile::new(Vec::new())?.vault.unwrap_or_default(),
+                None => new_vault_id()?,
             },
         };
         if kept_id.is_none() {
@@ -673,10 +670,9 @@ impl Session {
             Ok(Some((seq, _))) if *seq > 0 => crate::audit::hash_at(store.connection(), *seq)?,
             _ => None,
         };
-        let judged = recorded
-            .as_ref()
-            .map_err(clone_damage)
-            .and_then(|recorded| head::judge(found, *recorded, was_recorded, |_| at_recorded));
+        let recorded_head = recorded.as_ref().ok().copied().flatten();
+        let judged =
+            recorded.and_then(|recorded| head::judge(found, recorded, was_recorded, at_recorded));
         // Only the recovery key, with a reason, accepts a store that went
         // back in time (a backup restored on purpose); it is logged.
         let accepted = match judged {
@@ -693,7 +689,7 @@ impl Session {
         // head the next unlock judges, never a mark without one. An accepted
         // store's head is written by the commit that logs the acceptance.
         let current = found.unwrap_or((0, [0; 32]));
-        if accepted.is_none() && recorded.ok().flatten() != Some(current) {
+        if accepted.is_none() && recorded_head != Some(current) {
             head.write(current)
                 .map_err(io_at(&vault.dir.join(head::HEAD_FILE)))?;
         }

@@ -79,7 +79,7 @@ pub(super) fn gather(store: &Store, now: Now) -> Result<Day, ClosingError> {
     let meta = Meta {
         id: id.clone(),
         organization: organization.clone(),
-        group: format!("KLUIS-{code}-{workplace}"),
+        group: package::group_id(&code, &workplace),
         seq: u64::try_from(seq).unwrap_or(1),
         period_start: period_start.clone(),
         period_end: iso(now),

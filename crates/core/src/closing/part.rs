@@ -372,9 +372,7 @@ impl<R: Read> Read for Head<R> {
 /// Whether a blob reads to its end (every chunk's tag holds), read once
 /// before it is streamed into the package.
 fn reads_whole(blobs: &kluis_vault::blob::Blobs<'_>, blob: kluis_vault::blob::BlobId) -> bool {
-    let whole = blobs
-        .open_blob(blob)
-        .is_ok_and(|mut r| std::io::copy(&mut r, &mut std::io::sink()).is_ok());
+    let whole = blobs.read_through(blob).is_ok();
     if !whole {
         tracing::warn!(blob = %blob, "a file is damaged in the vault; the package names it, without it");
     }

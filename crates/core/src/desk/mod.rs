@@ -169,10 +169,17 @@ impl Desk {
 
     /// What anyone can see without a passphrase: the slots and the waits.
     pub fn outside(&self) -> Result<Outside, VaultError> {
-        // The wait as the unlock will measure it.
-        let at = self.lock().time_for(self.now()).utc;
-        self.vault
-            .outside_since_boot(at, self.clock.since_boot().as_ref())
+        let (at, boot) = self.attempts_clock();
+        self.vault.outside_since_boot(at, boot.as_ref())
+    }
+
+    /// The time the wait after failed attempts runs on: the lock's (never
+    /// back) and, within one boot, the boot's clock (never forward).
+    fn attempts_clock(&self) -> (i64, Option<(String, u64)>) {
+        (
+            self.lock().time_for(self.now()).utc,
+            self.clock.since_boot(),
+        )
     }
 
     /// Opens `who`'s slot with `passphrase` and lets the lock decide on
@@ -202,10 +209,7 @@ impl Desk {
         if slot.is_some() {
             return Ok(Vec::new());
         }
-        // The wait after failed attempts runs on the lock's time (never
-        // back) and, within one boot, on the boot's clock (never forward).
-        let at = self.lock().time_for(self.now()).utc;
-        let boot = self.clock.since_boot();
+        let (at, boot) = self.attempts_clock();
         let accept = reason.as_deref().filter(|_| accept_older);
         *slot = Some(
             self.vault
