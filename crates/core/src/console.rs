@@ -10,7 +10,11 @@ use std::collections::HashSet;
 use kluis_vault::LocalTime;
 use kluis_vault::store::{self, MessageKind, SearchQuery, Store, StoreError, StoredMessage};
 
-use crate::conversations::{CaseStatus, Conversation, ConversationId, Message, Sender, Summary};
+use crate::cases::{CaseState, StateKind};
+use crate::conversations::{
+    Conversation, ConversationId, Handover, Message, Sender, Summary, TimelineEntry,
+};
+use crate::lock::Now;
 use crate::personal::Personal;
 use crate::time::{LocalDate, LocalDateTime};
 
@@ -18,29 +22,76 @@ use crate::time::{LocalDate, LocalDateTime};
 /// newest come first, so what is cut off is old.
 const SEARCH_HITS: usize = 5_000;
 
-/// The conversations, most recently active first; with a `query`, only those
-/// whose name, case reference or labels contain it (ignoring case), or with
-/// a message that has all its words (the last one also as a beginning, since
-/// the operator may still be typing it).
-pub fn list(store: &Store, query: &str) -> Result<Vec<Summary>, StoreError> {
-    let needle = query.trim().to_lowercase();
-    let in_messages: HashSet<store::ConversationId> = if needle.is_empty() {
-        HashSet::new()
-    } else {
-        match SearchQuery::parse(&as_you_type(query)) {
-            Ok(words) => store
-                .search(&words, SEARCH_HITS)?
-                .into_iter()
-                .map(|hit| hit.conversation)
-                .collect(),
-            // Nothing to look for in the texts (only signs, say): names only.
-            Err(_) => HashSet::new(),
+/// Which conversations the list shows, and in which order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListQuery {
+    /// The search box: a name, reference or label containing it (ignoring
+    /// case), or a message with all its words (the last one also as a
+    /// beginning, since the operator may still be typing it).
+    pub text: String,
+    pub state: Option<StateKind>,
+    pub label: Option<String>,
+    /// Only those with a handover note.
+    pub handover: bool,
+    /// Only those the citizen wrote to today.
+    pub today: bool,
+    pub order: Order,
+}
+
+impl ListQuery {
+    /// Everything, longest waiting first, matching the search box `text`.
+    pub fn text(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            ..Self::default()
         }
-    };
+    }
+}
+
+/// How the list is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Order {
+    /// Those whose citizen waits first, longest waiting at the top; then
+    /// the rest, most recently active first.
+    #[default]
+    LongestWaiting,
+    /// Most recently active first.
+    Newest,
+    /// By chat name.
+    Name,
+}
+
+/// Who is looking, and when: what is new to them, and what today is.
+#[derive(Clone, Copy, Debug)]
+pub struct Viewer<'a> {
+    pub who: &'a str,
+    pub now: Now,
+}
+
+/// The conversations `query` asks for, as `viewer` sees them.
+pub fn list(
+    store: &Store,
+    query: &ListQuery,
+    viewer: Viewer<'_>,
+) -> Result<Vec<Summary>, StoreError> {
+    let in_messages = message_matches(store, &query.text)?;
+    let needle = query.text.trim().to_lowercase();
+    let cases = store.cases_by_conversation()?;
+    let looks = store.looks(viewer.who)?;
+    let participants = store.all_participants()?;
+    let account = store.setting(ACCOUNT_SETTING)?;
+    let mut pending: std::collections::HashMap<store::ConversationId, usize> = Default::default();
+    for entry in store.pending_replies(None)? {
+        *pending.entry(entry.conversation).or_default() += 1;
+    }
+    let today = viewer.now.local().date();
     let mut found = Vec::new();
     for row in store.conversations()? {
-        let (status, reference, labels) = case_data(store, row.id)?;
+        let case = cases.get(&row.id);
+        let state = CaseState::of(case, viewer.now.utc);
         let chat_name = Personal::new(row.chat_name);
+        let reference = case.and_then(|c| c.reference.clone());
+        let labels = case.map(|c| c.labels.clone()).unwrap_or_default();
         let matches = needle.is_empty()
             || in_messages.contains(&row.id)
             || chat_name.contains_ignoring_case(&needle)
@@ -48,63 +99,183 @@ pub fn list(store: &Store, query: &str) -> Result<Vec<Summary>, StoreError> {
                 .as_deref()
                 .is_some_and(|r| r.to_lowercase().contains(&needle))
             || labels.iter().any(|l| l.to_lowercase().contains(&needle));
-        if !matches {
+        let handover = case.is_some_and(|c| !c.handover_note.is_empty());
+        if !matches
+            || query.state.is_some_and(|k| k != state.kind())
+            || query.label.as_ref().is_some_and(|l| !labels.contains(l))
+            || (query.handover && !handover)
+        {
+            continue;
+        }
+        let authors = participants
+            .get(&row.id)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let sides = Sides::of_authors(
+            authors.iter().map(String::as_str).collect(),
+            chat_name.expose(),
+            account.as_deref(),
+        );
+        let turn = last_turn(store, row.id, &sides)?;
+        let citizen_today = turn.citizen_latest.is_some_and(|t| t.date() == today);
+        if query.today && !citizen_today {
             continue;
         }
         let latest = match row.last {
-            Some(last) => store
-                .message(last)?
-                .map(|m| message(&m, &Sides::unknown(chat_name.expose()))),
+            Some(last) => store.message(last)?.map(|m| message(&m, &sides)),
             None => None,
         };
+        let count = usize::try_from(row.messages).unwrap_or(0);
+        let seen = looks
+            .get(&row.id)
+            .map_or(0, |&n| usize::try_from(n).unwrap_or(0));
         found.push(Summary {
             id: row.id,
             chat_name,
-            status,
+            state,
             reference,
             labels,
             latest,
-            message_count: usize::try_from(row.messages).unwrap_or(0),
+            message_count: count,
+            waiting_since: turn.waiting_since.filter(|_| state.is_open_work()),
+            unseen: count.saturating_sub(seen),
+            handover,
+            pending_replies: pending.get(&row.id).copied().unwrap_or(0),
+            citizen_today,
         });
     }
+    sort(&mut found, query.order);
     Ok(found)
 }
 
-/// One conversation with all its messages in their stored order; `None` if
-/// there is no such conversation.
-pub fn open(store: &Store, id: ConversationId) -> Result<Option<Conversation>, StoreError> {
-    let stored_id = id;
-    let Some(name) = store.chat_name(stored_id)? else {
+/// The conversations whose messages match the search box.
+fn message_matches(
+    store: &Store,
+    text: &str,
+) -> Result<HashSet<store::ConversationId>, StoreError> {
+    if text.trim().is_empty() {
+        return Ok(HashSet::new());
+    }
+    Ok(match SearchQuery::parse(&as_you_type(text)) {
+        Ok(words) => store
+            .search(&words, SEARCH_HITS)?
+            .into_iter()
+            .map(|hit| hit.conversation)
+            .collect(),
+        // Nothing to look for in the texts (only signs, say): names only.
+        Err(_) => HashSet::new(),
+    })
+}
+
+fn sort(found: &mut [Summary], order: Order) {
+    let latest = |s: &Summary| s.latest.as_ref().map(|m| m.at);
+    match order {
+        Order::Newest => found.sort_by(|a, b| latest(b).cmp(&latest(a))),
+        Order::Name => found.sort_by_cached_key(|s| s.chat_name.expose().to_lowercase()),
+        Order::LongestWaiting => found.sort_by(|a, b| match (a.waiting_since, b.waiting_since) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => latest(b).cmp(&latest(a)),
+        }),
+    }
+}
+
+/// Whose turn it is in a conversation, by the export's times.
+#[derive(Debug, Default)]
+struct Turn {
+    /// The citizen's first message after the municipality's last.
+    waiting_since: Option<LocalDateTime>,
+    /// The citizen's latest message.
+    citizen_latest: Option<LocalDateTime>,
+}
+
+/// Reads back from the newest message until the municipality's last
+/// (and on to the citizen's latest, if they wrote before it).
+fn last_turn(
+    store: &Store,
+    conversation: store::ConversationId,
+    sides: &Sides<'_>,
+) -> Result<Turn, StoreError> {
+    const PAGE: usize = 100;
+    let mut turn = Turn::default();
+    let mut answered = false;
+    let mut before = i64::MAX;
+    loop {
+        let page = store.messages_back(conversation, before, PAGE)?;
+        for m in &page {
+            match sides.sender(m.kind, m.author.as_deref()) {
+                Sender::Municipality => answered = true,
+                Sender::Citizen if m.kind != MessageKind::Deleted => {
+                    let at = local_date_time(m.id.time());
+                    turn.citizen_latest.get_or_insert(at);
+                    if !answered {
+                        turn.waiting_since = Some(at);
+                    }
+                }
+                _ => {}
+            }
+            if answered && turn.citizen_latest.is_some() {
+                return Ok(turn);
+            }
+        }
+        match page.last() {
+            Some(last) if page.len() == PAGE => before = last.seq,
+            _ => return Ok(turn),
+        }
+    }
+}
+
+/// One conversation with all its messages in their stored order, its
+/// case and the operator's entries; `None` if there is no such
+/// conversation.
+pub fn open(
+    store: &Store,
+    id: ConversationId,
+    now: Now,
+) -> Result<Option<Conversation>, StoreError> {
+    let Some(name) = store.chat_name(id)? else {
         return Ok(None);
     };
-    let (status, reference, labels) = case_data(store, stored_id)?;
-    let stored = store.messages(stored_id, i64::MIN, usize::MAX)?;
+    let case = match store.case_of(id)? {
+        Some(case) => store.case(case)?,
+        None => None,
+    };
+    let stored = store.messages(id, i64::MIN, usize::MAX)?;
     let account = store.setting(ACCOUNT_SETTING)?;
     let sides = Sides::of(&stored, &name, account.as_deref());
     let messages = stored.iter().map(|m| message(m, &sides)).collect();
+    let mut entries = Vec::new();
+    for e in store.entries(id)? {
+        let sent_at = e.sent_as.map(|m| local_date_time(m.time()));
+        entries.push(TimelineEntry {
+            id: e.id.0,
+            kind: e.kind,
+            at: local_date_time(e.at),
+            operator: e.operator,
+            text: Personal::new(e.text),
+            sent_at,
+            withdrawn: e.withdrawn_at.is_some(),
+        });
+    }
+    let handover = case.as_ref().and_then(|c| {
+        let (at, by) = c.handover.clone()?;
+        (!c.handover_note.is_empty()).then(|| Handover {
+            text: Personal::new(c.handover_note.clone()),
+            by,
+            at,
+        })
+    });
     Ok(Some(Conversation {
         id,
         chat_name: Personal::new(name),
-        status,
-        reference,
-        labels,
+        state: CaseState::of(case.as_ref(), now.utc),
+        reference: case.as_ref().and_then(|c| c.reference.clone()),
+        labels: case.map(|c| c.labels).unwrap_or_default(),
         messages,
+        entries,
+        handover,
     }))
-}
-
-/// A conversation without a case is open: nobody has answered it yet.
-fn case_data(
-    store: &Store,
-    conversation: store::ConversationId,
-) -> Result<(CaseStatus, Option<String>, Vec<String>), StoreError> {
-    let case = match store.case_of(conversation)? {
-        Some(id) => store.case(id)?,
-        None => None,
-    };
-    Ok(match case {
-        Some(case) => (case.status, case.reference, case.labels),
-        None => (CaseStatus::Open, None, Vec::new()),
-    })
 }
 
 /// The vault setting with the municipality's own name as its exports show
@@ -132,6 +303,15 @@ impl<'a> Sides<'a> {
             .filter(|m| m.kind != MessageKind::System)
             .filter_map(|m| m.author.as_deref())
             .collect();
+        Self::of_authors(authors, chat_name, account)
+    }
+
+    /// The same, from the names that wrote in the chat (its participants).
+    pub(crate) fn of_authors(
+        authors: HashSet<&'a str>,
+        chat_name: &'a str,
+        account: Option<&'a str>,
+    ) -> Self {
         let municipality = match account {
             Some(account) if authors.contains(account) => Some(account),
             _ if authors.len() == 2 && authors.contains(chat_name) => {
@@ -142,14 +322,6 @@ impl<'a> Sides<'a> {
         Self {
             chat_name,
             municipality,
-        }
-    }
-
-    /// For a message shown without its conversation (the list's preview).
-    fn unknown(chat_name: &'a str) -> Self {
-        Self {
-            chat_name,
-            municipality: None,
         }
     }
 
@@ -179,7 +351,7 @@ fn message(stored: &StoredMessage, sides: &Sides<'_>) -> Message {
     }
 }
 
-fn local_date_time(time: LocalTime) -> LocalDateTime {
+pub(crate) fn local_date_time(time: LocalTime) -> LocalDateTime {
     let (year, month, day, hour, minute, second) = time.parts();
     LocalDate::new(year, month, day)
         .and_then(|date| date.at(hour, minute, second))

@@ -3,6 +3,7 @@
 //! A vault's are read by [`crate::console`] into these types (the demo is
 //! a vault too).
 
+use crate::cases::CaseState;
 use crate::personal::Personal;
 use crate::time::LocalDateTime;
 
@@ -10,6 +11,7 @@ pub use kluis_vault::store::CaseStatus;
 /// Identifies a conversation within one vault: the store's row id, the
 /// one id from the store to the window.
 pub use kluis_vault::store::ConversationId;
+pub use kluis_vault::store::EntryKind;
 
 /// Who wrote a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -35,6 +37,32 @@ pub struct Message {
     pub text: Personal,
 }
 
+/// An entry the operator wrote in the timeline: a note, a call, a visit,
+/// a reply by another channel, or a reply set out for WhatsApp.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub id: i64,
+    pub kind: EntryKind,
+    /// When it happened, local time.
+    pub at: LocalDateTime,
+    /// Who wrote it (an operator's name, `admin` or `recovery`).
+    pub operator: String,
+    pub text: Personal,
+    /// A reply seen in an export: the time the export gives it.
+    pub sent_at: Option<LocalDateTime>,
+    /// A reply the operator said was not sent.
+    pub withdrawn: bool,
+}
+
+/// The note for the next shift.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Handover {
+    pub text: Personal,
+    pub by: String,
+    /// When it was written (UTC).
+    pub at: i64,
+}
+
 /// One WhatsApp chat with a citizen, and the case data kept on it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Conversation {
@@ -43,13 +71,16 @@ pub struct Conversation {
     /// The chat's name as WhatsApp exported it: usually the citizen's name or number.
     pub chat_name: Personal,
     /// Where the case stands.
-    pub status: CaseStatus,
+    pub state: CaseState,
     /// The municipality's case reference, when one was registered.
     pub reference: Option<String>,
     /// Case type labels ("afval", "paspoort", ...).
     pub labels: Vec<String>,
     /// In export order, which is not always chronological.
     pub messages: Vec<Message>,
+    /// The operator's entries, in time order.
+    pub entries: Vec<TimelineEntry>,
+    pub handover: Option<Handover>,
 }
 
 /// What the conversation list shows of a conversation.
@@ -57,30 +88,23 @@ pub struct Conversation {
 pub struct Summary {
     pub id: ConversationId,
     pub chat_name: Personal,
-    pub status: CaseStatus,
+    pub state: CaseState,
     pub reference: Option<String>,
     pub labels: Vec<String>,
     /// The latest message, if there is one.
     pub latest: Option<Message>,
     pub message_count: usize,
-}
-
-impl Conversation {
-    /// The time of the latest message, which orders the conversation list.
-    pub fn last_activity(&self) -> Option<LocalDateTime> {
-        self.messages.iter().map(|m| m.at).max()
-    }
-
-    /// Its line in the conversation list.
-    pub fn summary(&self) -> Summary {
-        Summary {
-            id: self.id,
-            chat_name: self.chat_name.clone(),
-            status: self.status,
-            reference: self.reference.clone(),
-            labels: self.labels.clone(),
-            latest: self.messages.iter().max_by_key(|m| m.at).cloned(),
-            message_count: self.messages.len(),
-        }
-    }
+    /// The citizen's first message after the municipality's last, while
+    /// the case is work to do: how long they have waited, by the export's
+    /// own times.
+    pub waiting_since: Option<LocalDateTime>,
+    /// Messages that came in since this operator last opened it (all, if
+    /// they never did).
+    pub unseen: usize,
+    /// A handover note is there.
+    pub handover: bool,
+    /// Replies set out and not yet seen in an export.
+    pub pending_replies: usize,
+    /// The citizen's latest message is from today.
+    pub citizen_today: bool,
 }

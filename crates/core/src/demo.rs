@@ -15,6 +15,7 @@ use std::path::Path;
 
 use secrecy::SecretString;
 
+use crate::cases::CaseChange;
 use crate::conversations::{CaseStatus, Sender};
 use crate::desk::{Desk, DeskError, KdfParams, SlotOwner};
 use crate::lock::Clock;
@@ -22,6 +23,39 @@ use crate::time::LocalDate;
 
 /// The business account's name in the demo.
 pub const MUNICIPALITY: &str = "Gemeente Voorbeeld";
+
+/// The demo's labels (case types) and their colours.
+const LABELS: &[(&str, &str)] = &[
+    ("afval", "groen"),
+    ("openbare ruimte", "oranje"),
+    ("openbare verlichting", "geel"),
+    ("parkeren", "grijs"),
+    ("paspoort", "blauw"),
+    ("verhuizing", "paars"),
+    ("WMO", "roze"),
+];
+
+/// The demo's canned replies: shortcode, title, text, label.
+const REPLIES: &[(&str, &str, &str, Option<&str>)] = &[
+    (
+        "bedankt",
+        "Bedankt voor uw bericht",
+        "Beste {naam}, bedankt voor uw bericht. We nemen het in behandeling onder zaaknummer {zaaknummer}.\nMet vriendelijke groet, {medewerker}",
+        None,
+    ),
+    (
+        "grofvuil",
+        "Grofvuil ophalen",
+        "Beste {naam}, u kunt grofvuil gratis laten ophalen. Maak een afspraak via de afvalkalender of bel 14 0000.\nGroet, {medewerker}",
+        Some("afval"),
+    ),
+    (
+        "afspraak",
+        "Afspraak aan de balie",
+        "Beste {naam}, u kunt een afspraak maken aan de balie van het gemeentehuis. Neem uw identiteitsbewijs mee.\nGroet, {medewerker}",
+        None,
+    ),
+];
 
 /// One scripted line: days before today, hour, minute, who, text.
 type Line = (i64, u8, u8, Sender, &'static str);
@@ -205,6 +239,16 @@ pub fn desk(
     let desk = Desk::open(&vault, clock, root)?;
     desk.unlock(&SlotOwner::Admin, &passphrase, Some("demo".into()))?;
     desk.set(crate::console::ACCOUNT_SETTING, MUNICIPALITY)?;
+    desk.set(
+        crate::cases::change::REFERENCE_PATTERN_SETTING,
+        r"M\d{4}-\d{6}",
+    )?;
+    for (label, colour) in LABELS {
+        desk.put_label(label, colour)?;
+    }
+    for (shortcode, title, text, label) in REPLIES {
+        desk.put_canned_reply(shortcode, title, text, *label)?;
+    }
     for script in SCRIPTS {
         let path = exports.join(format!("WhatsApp-chat met {}.txt", script.chat_name));
         std::fs::write(&path, export_text(script, today))
@@ -212,12 +256,22 @@ pub fn desk(
         let results = desk.import_paths(&[path], |_, _| {})?;
         for (_, result) in results {
             let report = result?;
-            desk.set_case(
-                report.conversation,
-                script.status,
-                script.reference,
-                script.labels,
-            )?;
+            let here = [report.conversation];
+            for label in script.labels {
+                desk.change_case(
+                    &here,
+                    &CaseChange::Label {
+                        name: (*label).into(),
+                        on: true,
+                    },
+                )?;
+            }
+            if let Some(reference) = script.reference {
+                desk.change_case(&here, &CaseChange::Reference(Some(reference.into())))?;
+            }
+            if script.status != CaseStatus::Open || !script.labels.is_empty() {
+                desk.change_case(&here, &CaseChange::Status(script.status))?;
+            }
         }
     }
     Ok(desk)
@@ -312,7 +366,10 @@ mod tests {
     fn the_demo_is_a_vault_read_as_any_other() {
         let (root, desk) = demo("list");
         let summary: String = desk
-            .list("")
+            .list(&crate::console::ListQuery {
+                order: crate::console::Order::Newest,
+                ..Default::default()
+            })
             .unwrap()
             .iter()
             .map(|c| {
@@ -320,7 +377,7 @@ mod tests {
                     "#{:<2} {:<24} {:?} {:?} {:?} last={}\n",
                     c.id.0,
                     c.chat_name.expose(),
-                    c.status,
+                    c.state,
                     c.reference,
                     c.labels,
                     c.latest
@@ -331,17 +388,17 @@ mod tests {
             })
             .collect();
         expect![[r##"
-            #7  +31 6 0000 0007          Open None [] last=2026-03-02T11:02:00
-            #5  Daan Fictief             Open None ["verhuizing"] last=2026-03-02T10:24:00
-            #3  +31 6 0000 0003          Open None ["paspoort"] last=2026-03-02T10:01:00
+            #7  +31 6 0000 0007          New None [] last=2026-03-02T11:02:00
+            #5  Daan Fictief             Open { reopened: None } None ["verhuizing"] last=2026-03-02T10:24:00
+            #3  +31 6 0000 0003          Open { reopened: None } None ["paspoort"] last=2026-03-02T10:01:00
             #2  Bram Testman             WaitingOnCitizen None ["afval"] last=2026-03-02T09:20:00
-            #1  Anna Voorbeeld           Open Some("M2026-000101") ["openbare verlichting"] last=2026-03-02T09:05:00
+            #1  Anna Voorbeeld           Open { reopened: None } Some("M2026-000101") ["openbare verlichting"] last=2026-03-02T09:05:00
             #4  Carla Proefmans 🌷        Resolved Some("M2026-000087") ["openbare ruimte"] last=2026-03-01T09:40:00
             #6  Eva Demo                 Resolved None ["parkeren"] last=2026-02-24T14:21:00
         "##]].assert_eq(&summary);
         // Search finds words in the messages, as in a real vault.
         let found: Vec<String> = desk
-            .list("stoeptegel")
+            .list(&crate::console::ListQuery::text("stoeptegel"))
             .unwrap()
             .iter()
             .map(|c| c.chat_name.expose().to_owned())

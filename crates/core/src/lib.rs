@@ -9,6 +9,7 @@
 //! on its own: callers pass in what it needs (today's date, for instance), so
 //! every rule here can be tested with a fixed world.
 
+pub mod cases;
 pub mod closing;
 pub mod console;
 pub mod conversations;

@@ -54,6 +54,12 @@ pub const KNOWN: &[Known] = &[
         },
     },
     Known {
+        key: crate::cases::change::REFERENCE_PATTERN_SETTING,
+        about: "the pattern a case's reference number must match whole, a regular expression \
+                such as Z-\\d{4}-\\d{6} (empty: any)",
+        check: crate::cases::change::check_pattern,
+    },
+    Known {
         key: IDLE_MINUTES,
         about: "minutes without input before Kluis locks (default 10)",
         check: |value| number_in(value, IDLE_RANGE, "a number of minutes from 1 to 240"),

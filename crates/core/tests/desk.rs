@@ -6,6 +6,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use kluis_core::console::ListQuery;
 use kluis_core::desk::{Desk, DeskError, Notice, SlotOwner};
 use kluis_core::import::ImportError;
 use kluis_core::lock::{Clock, Now, Refusal, Role, Why};
@@ -101,7 +102,10 @@ fn a_refused_unlock_closes_again_and_is_audited_with_a_clock_set_back() {
         desk.who().is_none(),
         "the store stayed open after a refusal"
     );
-    assert!(matches!(desk.list(""), Err(DeskError::Locked)));
+    assert!(matches!(
+        desk.list(&ListQuery::default()),
+        Err(DeskError::Locked)
+    ));
     clock.advance(-12 * 60); // set back to 11:00
     match desk.unlock(&sanne(), &secret(SANNE), None) {
         Err(DeskError::Refused { set_back_by, .. }) => assert!(set_back_by.is_some()),
@@ -165,7 +169,7 @@ fn an_operator_may_not_do_the_admins_work() {
             .1
             .is_ok()
     );
-    assert_eq!(desk.list("").unwrap().len(), 1);
+    assert_eq!(desk.list(&ListQuery::default()).unwrap().len(), 1);
     drop(desk);
     std::fs::remove_dir_all(root).unwrap();
 }
@@ -197,7 +201,7 @@ fn long_work_holds_the_desk_only_one_file_at_a_time() {
         // were the desk held, this would not come back.
         let (answered, answer) = mpsc::channel();
         s.spawn(move || {
-            let listed = desk.list("").map(|l| l.len());
+            let listed = desk.list(&ListQuery::default()).map(|l| l.len());
             let ticked = desk.tick();
             let locked = desk.lock_now();
             answered.send((listed, ticked, locked)).unwrap();

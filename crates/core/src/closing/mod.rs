@@ -19,7 +19,7 @@ use kluis_seal::mdto::{Identification, Reference};
 use kluis_seal::package::{self, SealError};
 use kluis_seal::sign::{SignError, SigningKey};
 use kluis_vault::audit::{AuditAction, NewEntry};
-use kluis_vault::store::{PackageRecord, Store, StoreError};
+use kluis_vault::store::{ConversationId, PackageRecord, Store, StoreError};
 use kluis_vault::{Session, VaultError};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -124,29 +124,45 @@ pub fn prepare(
 pub struct Overview {
     /// Exports still in the inbox (settling, or failing).
     pub inbox_waiting: usize,
-    /// Conversations whose case is open (or that have none yet).
+    /// Conversations that are work to do: new, or open.
     pub open_conversations: usize,
+    /// Of those, the ones without a handover note for the next shift.
+    pub without_handover: Vec<(ConversationId, crate::Personal)>,
+    /// Conversations with replies set out that no export showed yet, and
+    /// how many: export these again before the seal.
+    pub replies_not_seen: Vec<(ConversationId, crate::Personal, usize)>,
     /// Where the package goes (`archive.out`), if IT set it.
     pub target: Option<String>,
     /// That folder is there (the stick is in).
     pub target_ready: bool,
 }
 
-/// The closing's checks; `home` places the default inbox.
-pub fn overview(store: &Store, home: &Path) -> Result<Overview, ClosingError> {
+/// The closing's checks at `now`; `home` places the default inbox.
+pub fn overview(store: &Store, home: &Path, now: Now) -> Result<Overview, ClosingError> {
     let inbox =
         crate::import::inbox::Inbox::at(&crate::import::inbox::Inbox::configured_dir(store, home)?);
     // An inbox not made yet holds nothing.
     let inbox_waiting = inbox.entries().map_or(0, |e| e.len());
-    let open_conversations = crate::console::list(store, "")?
+    let viewer = crate::console::Viewer { who: "", now };
+    let listed = crate::console::list(store, &crate::console::ListQuery::default(), viewer)?;
+    let open: Vec<_> = listed.iter().filter(|c| c.state.is_open_work()).collect();
+    let without_handover = open
         .iter()
-        .filter(|c| c.status == crate::CaseStatus::Open)
-        .count();
+        .filter(|c| !c.handover)
+        .map(|c| (c.id, c.chat_name.clone()))
+        .collect();
+    let replies_not_seen = listed
+        .iter()
+        .filter(|c| c.pending_replies > 0)
+        .map(|c| (c.id, c.chat_name.clone(), c.pending_replies))
+        .collect();
     let target = store.setting(OUT_SETTING)?;
     let target_ready = target.as_deref().is_some_and(|t| Path::new(t).is_dir());
     Ok(Overview {
         inbox_waiting,
-        open_conversations,
+        open_conversations: open.len(),
+        without_handover,
+        replies_not_seen,
         target,
         target_ready,
     })

@@ -10,7 +10,7 @@ use kluis_seal::package::{PackageWriter, SealError};
 use kluis_vault::VaultError;
 use kluis_vault::store::{ConversationId, Store};
 
-use super::transcript::{self, Heading, Line};
+use super::transcript::{self, EntryLine, Heading, Line};
 use super::{ClosingError, profile};
 use crate::console::Sides;
 
@@ -62,13 +62,18 @@ pub(super) fn write_part(
 ) -> Result<(usize, usize, usize), ClosingError> {
     let chat_name = store.chat_name(c.conversation)?.unwrap_or_default();
     let messages = store.unsealed_messages(c.conversation)?;
+    let entries = store.unsealed_entries(c.conversation)?;
     let media = store.unsealed_media(c.conversation)?;
     let originals = store.unsealed_originals(c.conversation)?;
     let part = store.sealed_parts(c.conversation)? + 1;
     let sides = Sides::of(&messages, &chat_name, c.account);
     let object_id = profile::part_id(c.code, c.workplace, c.conversation.0, c.seq);
-    let first_day = messages.first().map(|m| m.id.time().parts());
-    let last_day = messages.last().map(|m| m.id.time().parts());
+    let times = messages
+        .iter()
+        .map(|m| m.id.time())
+        .chain(entries.iter().map(|e| e.at));
+    let first_day = times.clone().min().map(|t| t.parts());
+    let last_day = times.max().map(|t| t.parts());
     let day = |p: (i32, u8, u8, u8, u8, u8)| format!("{:04}-{:02}-{:02}", p.0, p.1, p.2);
     let title = profile::title(first_day.map(|d| (d.0, d.1, d.2)), part);
     let part_ref = Reference {
@@ -153,6 +158,14 @@ pub(super) fn write_part(
     let mut case_lines: Vec<(&'static str, String)> = Vec::new();
     if let Some(case) = &case {
         case_lines.push(("Status", case.status.name().to_owned()));
+        if let Some(until) = case.snoozed_until {
+            case_lines.push((
+                "Gesnoozed tot",
+                super::excerpt::iso(crate::desk::clock::dutch(until)),
+            ));
+        } else if case.snoozed_for_reply {
+            case_lines.push(("Gesnoozed", "tot de burger weer schrijft".to_owned()));
+        }
         if let Some(r) = &case.reference {
             case_lines.push(("Kenmerk", r.clone()));
         }
@@ -163,7 +176,12 @@ pub(super) fn write_part(
             case_lines.push(("Notities", case.notes.clone()));
         }
         if !case.handover_note.is_empty() {
-            case_lines.push(("Overdracht", case.handover_note.clone()));
+            let by = case
+                .handover
+                .as_ref()
+                .map(|(_, by)| format!(" (door {by})"))
+                .unwrap_or_default();
+            case_lines.push(("Overdracht", format!("{}{by}", case.handover_note)));
         }
     }
     let originals_whole: Vec<bool> = originals
@@ -220,7 +238,8 @@ pub(super) fn write_part(
         files += 1;
         Ok(())
     };
-    let text = transcript::text(&heading, &lines);
+    let entry_lines: Vec<EntryLine<'_>> = entries.iter().map(|entry| EntryLine { entry }).collect();
+    let text = transcript::text(&heading, &lines, &entry_lines);
     representation(
         p,
         format!("{}.txt", c.folder),
@@ -228,7 +247,7 @@ pub(super) fn write_part(
         text.len() as u64,
         &mut text.as_bytes(),
     )?;
-    let html = transcript::html(&heading, &lines);
+    let html = transcript::html(&heading, &lines, &entry_lines);
     representation(
         p,
         format!("{}.html", c.folder),

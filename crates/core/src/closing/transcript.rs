@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use kluis_vault::store::{MessageKind, StoredMessage};
+use kluis_vault::store::{Entry, EntryKind, MessageKind, StoredMessage};
 
 use crate::conversations::Sender;
 
@@ -19,6 +19,66 @@ pub struct Line<'m> {
     pub attachment_path: Option<String>,
     /// The file is in the vault but damaged, so the package lacks it.
     pub attachment_damaged: bool,
+}
+
+/// An operator's entry as it goes into a transcript, among the messages
+/// by its time, marked as the operator's and not from an export.
+#[derive(Clone, Debug)]
+pub struct EntryLine<'e> {
+    pub entry: &'e Entry,
+}
+
+impl EntryLine<'_> {
+    fn what(&self) -> String {
+        let e = self.entry;
+        let kind = match e.kind {
+            EntryKind::Note => "interne notitie",
+            EntryKind::Call => "telefoongesprek",
+            EntryKind::Visit => "bezoek aan de balie",
+            EntryKind::Channel => "antwoord via een ander kanaal",
+            EntryKind::Reply => "antwoord klaargezet voor WhatsApp",
+        };
+        let fate = match (e.kind, e.sent_as, e.withdrawn_at) {
+            (EntryKind::Reply, Some(m), _) => {
+                let (y, mo, d, h, mi, s) = m.time().parts();
+                format!(
+                    ", verzonden om {y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} volgens de export"
+                )
+            }
+            (EntryKind::Reply, None, Some(_)) => ", niet verzonden".to_owned(),
+            (EntryKind::Reply, None, None) => ", nog in geen export teruggezien".to_owned(),
+            _ => String::new(),
+        };
+        format!(
+            "{kind}{fate}; door {} vastgelegd, niet uit een export",
+            e.operator
+        )
+    }
+}
+
+fn entry_time(entry: &Entry) -> String {
+    let (y, mo, d, h, mi, s) = entry.at.parts();
+    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
+}
+
+/// Messages in their order, each operator's entry placed before the first
+/// message that is later than it.
+enum Item<'a, 'm> {
+    Message(&'a Line<'m>),
+    Entry(&'a EntryLine<'m>),
+}
+
+fn interleave<'a, 'm>(lines: &'a [Line<'m>], entries: &'a [EntryLine<'m>]) -> Vec<Item<'a, 'm>> {
+    let mut items = Vec::with_capacity(lines.len() + entries.len());
+    let mut next = entries.iter().peekable();
+    for line in lines {
+        while let Some(e) = next.next_if(|e| e.entry.at < line.message.id.time()) {
+            items.push(Item::Entry(e));
+        }
+        items.push(Item::Message(line));
+    }
+    items.extend(next.map(Item::Entry));
+    items
 }
 
 /// What heads a transcript.
@@ -70,7 +130,7 @@ fn body(line: &Line<'_>) -> String {
 }
 
 /// The plain-text transcript.
-pub fn text(heading: &Heading<'_>, lines: &[Line<'_>]) -> String {
+pub fn text(heading: &Heading<'_>, lines: &[Line<'_>], entries: &[EntryLine<'_>]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", heading.title);
     let _ = writeln!(out, "Gesprek: {}", heading.chat_name);
@@ -85,7 +145,19 @@ pub fn text(heading: &Heading<'_>, lines: &[Line<'_>]) -> String {
     }
     let _ = writeln!(out, "Tijden: lokale tijd zoals in de WhatsApp-export.");
     let _ = writeln!(out, "Berichten: {}", lines.len());
-    for line in lines {
+    if !entries.is_empty() {
+        let _ = writeln!(out, "Vastgelegd door de gemeente: {}", entries.len());
+    }
+    for item in interleave(lines, entries) {
+        let line = match item {
+            Item::Message(line) => line,
+            Item::Entry(e) => {
+                let _ = writeln!(out);
+                let _ = writeln!(out, "{} gemeente [{}]", entry_time(e.entry), e.what());
+                let _ = writeln!(out, "{}", e.entry.text);
+                continue;
+            }
+        };
         let _ = writeln!(out);
         let author = line.message.author.as_deref().unwrap_or("WhatsApp");
         let _ = writeln!(
@@ -108,7 +180,7 @@ fn escape(text: &str) -> String {
 }
 
 /// The static HTML transcript.
-pub fn html(heading: &Heading<'_>, lines: &[Line<'_>]) -> String {
+pub fn html(heading: &Heading<'_>, lines: &[Line<'_>], entries: &[EntryLine<'_>]) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
@@ -116,7 +188,8 @@ pub fn html(heading: &Heading<'_>, lines: &[Line<'_>]) -> String {
          <style>body{{font-family:sans-serif;max-width:50em;margin:2em auto;color:#1c2530}}\
          .m{{margin:.6em 0;padding:.4em .7em;border-radius:6px;white-space:pre-wrap}}\
          .burger{{background:#f1f3f6}}.gemeente{{background:#dcebfa;margin-left:4em}}\
-         .WhatsApp{{color:#5d6b7a;font-size:.9em}}.t{{font-size:.8em;color:#5d6b7a}}</style>\n</head>\n<body>\n",
+         .WhatsApp{{color:#5d6b7a;font-size:.9em}}.t{{font-size:.8em;color:#5d6b7a}}\
+         .handmatig{{border:1px dashed #5d6b7a;background:#fffbea}}</style>\n</head>\n<body>\n",
         escape(heading.title)
     );
     let _ = writeln!(out, "<h1>{}</h1>", escape(heading.title));
@@ -137,7 +210,20 @@ pub fn html(heading: &Heading<'_>, lines: &[Line<'_>]) -> String {
         out,
         "</dl>\n<p class=\"t\">Tijden: lokale tijd zoals in de WhatsApp-export.</p>"
     );
-    for line in lines {
+    for item in interleave(lines, entries) {
+        let line = match item {
+            Item::Message(line) => line,
+            Item::Entry(e) => {
+                let _ = writeln!(
+                    out,
+                    "<div class=\"m handmatig\"><span class=\"t\">{} · {}</span>\n{}</div>",
+                    escape(&entry_time(e.entry)),
+                    escape(&e.what()),
+                    escape(&e.entry.text)
+                );
+                continue;
+            }
+        };
         let class = direction(line.sender);
         let author = line.message.author.as_deref().unwrap_or("WhatsApp");
         let mut text = escape(&body(line));

@@ -41,8 +41,26 @@ impl Clock for SystemClock {
     }
 }
 
+/// The UTC time of a Dutch local time (seconds as [`kluis_vault::LocalTime`]
+/// counts them). An hour skipped in spring is read as the hour after; an
+/// hour repeated in autumn as its first reading.
+pub fn utc_of_dutch(local_seconds: i64) -> i64 {
+    let naive = chrono::DateTime::from_timestamp(local_seconds, 0).map(|t| t.naive_utc());
+    let found = naive.and_then(|naive| {
+        chrono_tz::Europe::Amsterdam
+            .from_local_datetime(&naive)
+            .earliest()
+            .or_else(|| {
+                chrono_tz::Europe::Amsterdam
+                    .from_local_datetime(&(naive + chrono::Duration::hours(1)))
+                    .earliest()
+            })
+    });
+    found.map_or(local_seconds - 3600, |t| t.timestamp())
+}
+
 /// A UTC reading with the Netherlands' offset at that moment.
-fn dutch(utc: i64) -> Now {
+pub(crate) fn dutch(utc: i64) -> Now {
     let offset = chrono::DateTime::from_timestamp(utc, 0).map_or(3600, |at| {
         chrono_tz::Europe::Amsterdam
             .offset_from_utc_datetime(&at.naive_utc())
@@ -85,6 +103,18 @@ fn parse(text: &str) -> Option<Now> {
 #[cfg(test)]
 mod tests {
     use super::dutch;
+
+    #[test]
+    fn dutch_local_times_in_utc() {
+        let check = |local: i64, utc: i64| assert_eq!(super::utc_of_dutch(local), utc, "{local}");
+        let spring = 1_774_746_000; // 2026-03-29 01:00 UTC, 02:00 local becomes 03:00
+        check(spring - 3600 + 3600, spring - 3600); // 01:00 local, winter
+        check(spring + 3600 + 1800, spring + 1800); // 02:30 local: skipped, read as 03:30
+        check(spring + 7200 + 1800, spring + 1800); // 03:30 local, summer
+        let autumn = 1_792_890_000; // 2026-10-25 01:00 UTC, 03:00 local becomes 02:00
+        check(autumn + 7200 - 1800, autumn - 1800); // 02:30 local: its first reading
+        check(1_795_420_800 + 3600, 1_795_420_800); // 23 November 2026 01:00 local
+    }
 
     #[test]
     fn the_dutch_offset_follows_daylight_saving_time() {

@@ -31,6 +31,9 @@ pub enum DeskError {
     /// A passphrase being chosen is too weak.
     #[error("{0}; nothing was changed")]
     WeakPassphrase(#[from] crate::passphrase::Weakness),
+    /// A change to a case, a reply or the admin's lists was refused.
+    #[error("{0}; nothing was changed")]
+    Case(#[from] crate::cases::CaseError),
     #[error(transparent)]
     Vault(#[from] VaultError),
     #[error(transparent)]

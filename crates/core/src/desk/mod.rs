@@ -11,7 +11,7 @@
 //! one file at a time, so a lock or a read waits at most for the file in
 //! progress, and the work stops before the next file once the lock closed.
 
-mod clock;
+pub(crate) mod clock;
 mod error;
 mod inbox;
 pub mod roles;

@@ -18,7 +18,8 @@ pub enum Action {
     Import,
     /// The evening's closing: start it, seal the day.
     Close,
-    /// A conversation's case: status, reference, labels.
+    /// A conversation's case: status, snooze, labels, reference, notes,
+    /// handover, hand-written entries, replies set out.
     WorkCase,
     /// A new passphrase for the slot one unlocked with.
     ChangeOwnPassphrase,
@@ -28,6 +29,8 @@ pub enum Action {
     LowerRetentionFloor,
     /// Add or remove an operator's key slot.
     ManageOperators,
+    /// The labels and canned replies the day's work offers.
+    ManageCatalogue,
     /// A new recovery key.
     RenewRecoveryKey,
     /// The package signing key and the archive's recipients.
@@ -42,7 +45,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the table's order.
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::Read,
         Action::Import,
         Action::Close,
@@ -51,6 +54,7 @@ impl Action {
         Action::ChangeSetting,
         Action::LowerRetentionFloor,
         Action::ManageOperators,
+        Action::ManageCatalogue,
         Action::RenewRecoveryKey,
         Action::SealSetup,
         Action::Merge,
@@ -69,6 +73,7 @@ impl Action {
             Action::ChangeSetting => "change a setting",
             Action::LowerRetentionFloor => "lower the retention floor",
             Action::ManageOperators => "manage operators",
+            Action::ManageCatalogue => "keep labels and replies",
             Action::RenewRecoveryKey => "renew the recovery key",
             Action::SealSetup => "set up sealing",
             Action::Merge => "merge conversations",
@@ -81,7 +86,7 @@ impl Action {
 use Role::{Admin, Operator, Recovery};
 
 /// The table: each action with the roles that may do it.
-const TABLE: [(Action, &[Role]); 13] = [
+const TABLE: [(Action, &[Role]); 14] = [
     (Action::Read, &[Operator, Admin, Recovery]),
     (Action::Import, &[Operator, Admin, Recovery]),
     (Action::Close, &[Operator, Admin, Recovery]),
@@ -91,6 +96,7 @@ const TABLE: [(Action, &[Role]); 13] = [
     (Action::ChangeSetting, &[Admin, Recovery]),
     (Action::LowerRetentionFloor, &[Recovery]),
     (Action::ManageOperators, &[Admin, Recovery]),
+    (Action::ManageCatalogue, &[Admin, Recovery]),
     (Action::RenewRecoveryKey, &[Admin, Recovery]),
     (Action::SealSetup, &[Admin, Recovery]),
     (Action::Merge, &[Admin, Recovery]),
@@ -142,6 +148,7 @@ mod tests {
             change a setting            admin, recovery
             lower the retention floor   recovery
             manage operators            admin, recovery
+            keep labels and replies     admin, recovery
             renew the recovery key      admin, recovery
             set up sealing              admin, recovery
             merge conversations         admin, recovery

@@ -10,13 +10,18 @@ use kluis_vault::{KdfParams, SlotOwner, Vault, VaultError};
 use secrecy::SecretString;
 
 use super::{Action, Desk, DeskError, Notice};
+use crate::cases::CaseChange;
+use crate::cases::change::REFERENCE_PATTERN_SETTING;
+use crate::cases::replies::Suggestion;
 use crate::closing::retention::{self, PurgeReport, RETENTION_FLOOR_SETTING};
 use crate::closing::{self, Overview, SealReport};
+use crate::console::{ListQuery, Viewer};
 use crate::conversations::{Conversation, ConversationId, Summary};
 use crate::import::inbox::Inbox;
 use crate::import::{ImportError, ImportReport, exports_at, merge_conversations};
 use crate::lock::Event;
 use crate::{console, settings};
+use kluis_vault::store::{CannedReply, Label};
 
 /// One conversation as `kluis conversations` lists it.
 #[derive(Debug)]
@@ -55,6 +60,15 @@ pub struct FullCheck {
     pub pages: Vec<String>,
     pub files: usize,
     pub damaged_files: Vec<(String, Option<String>, String)>,
+}
+
+/// What the admin keeps for the day's work, as the window offers it.
+#[derive(Debug)]
+pub struct Catalogue {
+    pub labels: Vec<Label>,
+    pub reference_pattern: Option<String>,
+    /// How many canned replies there are.
+    pub replies: usize,
 }
 
 /// The inbox and what its quarantine holds, with the reasons.
@@ -100,14 +114,50 @@ impl Desk {
 
     // Reads.
 
-    /// The conversation list, filtered by `query` (empty: all).
-    pub fn list(&self, query: &str) -> Result<Vec<Summary>, DeskError> {
-        self.with_session(Action::Read, |s| Ok(console::list(s.store(), query)?))
+    /// The conversation list as `query` asks for it, as the session's
+    /// operator sees it (what is new to them).
+    pub fn list(&self, query: &ListQuery) -> Result<Vec<Summary>, DeskError> {
+        let now = self.now();
+        self.with_session(Action::Read, |s| {
+            let who = s.who().to_string();
+            Ok(console::list(s.store(), query, Viewer { who: &who, now })?)
+        })
     }
 
-    /// One conversation with all its messages.
+    /// One conversation with all its messages, its case and entries; what
+    /// the operator has now seen of it is kept, for the list's "new".
     pub fn conversation(&self, id: ConversationId) -> Result<Option<Conversation>, DeskError> {
-        self.with_session(Action::Read, |s| Ok(console::open(s.store(), id)?))
+        let now = self.now();
+        self.with_session(Action::Read, |s| {
+            let Some(found) = console::open(s.store(), id, now)? else {
+                return Ok(None);
+            };
+            let who = s.who().to_string();
+            let mut tx = s.store_mut().write()?;
+            tx.record_look(id, &who, found.messages.len() as i64, now.utc)?;
+            tx.commit()?;
+            Ok(Some(found))
+        })
+    }
+
+    /// The conversations with a handover note, for whoever unlocks next.
+    pub fn handovers(&self) -> Result<Vec<Summary>, DeskError> {
+        self.list(&ListQuery {
+            handover: true,
+            order: console::Order::Newest,
+            ..ListQuery::default()
+        })
+    }
+
+    /// The admin's labels (removed ones too, marked) and reference pattern.
+    pub fn catalogue(&self) -> Result<Catalogue, DeskError> {
+        self.with_session(Action::Read, |s| {
+            Ok(Catalogue {
+                labels: s.store().labels()?,
+                reference_pattern: s.store().setting(REFERENCE_PATTERN_SETTING)?,
+                replies: s.store().canned_replies()?.len(),
+            })
+        })
     }
 
     /// Every stored message matching `query`, newest first; audited with
@@ -209,10 +259,12 @@ impl Desk {
         })
     }
 
-    /// What the closing checks: the inbox emptied, open cases, the stick.
+    /// What the closing checks: the inbox emptied, open cases and their
+    /// handover notes, replies not seen in an export yet, the stick.
     pub fn closing_overview(&self) -> Result<Overview, DeskError> {
+        let now = self.now();
         self.with_session(Action::Read, |s| {
-            Ok(closing::overview(s.store(), &self.home)?)
+            Ok(closing::overview(s.store(), &self.home, now)?)
         })
     }
 
@@ -273,43 +325,62 @@ impl Desk {
         Ok((report, notices))
     }
 
-    /// Sets a conversation's case: its status, reference and labels (a
-    /// case is opened if it has none). One audited action, naming what
-    /// changed but never the reference's or labels' words.
-    pub fn set_case(
+    /// Carries out one change on the cases of `conversations` (one, or a
+    /// selection): checked once, written in one transaction, audited per
+    /// conversation. Returns how many changed.
+    pub fn change_case(
+        &self,
+        conversations: &[ConversationId],
+        change: &CaseChange,
+    ) -> Result<usize, DeskError> {
+        let now = self.now();
+        self.with_session(Action::WorkCase, |s| {
+            Ok(crate::cases::change::apply(s, conversations, change, now)?)
+        })
+    }
+
+    /// The canned replies for a conversation, ranked for what was typed
+    /// after `/`, with the placeholders filled from its case.
+    pub fn suggest_replies(
         &self,
         conversation: ConversationId,
-        status: crate::CaseStatus,
-        reference: Option<&str>,
-        labels: &[&str],
-    ) -> Result<(), DeskError> {
-        let now = self.now().utc;
+        typed: &str,
+    ) -> Result<Vec<Suggestion>, DeskError> {
+        let now = self.now();
         self.with_session(Action::WorkCase, |s| {
-            let stored = conversation;
-            let existing = s.store().case_of(stored)?;
-            let who = s.who().to_string();
-            let mut tx = s.store_mut().write()?;
-            let case = match existing {
-                Some(case) => case,
-                None => {
-                    let case = tx.open_case(reference, now)?;
-                    tx.assign(stored, Some(case))?;
-                    case
-                }
-            };
-            tx.set_case_status(case, status, now)?;
-            for label in labels {
-                tx.label_case(case, label, true)?;
-            }
-            tx.audit(&kluis_vault::audit::NewEntry {
-                at: now,
-                operator: &who,
-                action: AuditAction::Edit,
-                subject: &format!("conversation {}", conversation.0),
-                detail: &format!("case: status {status:?}, {} labels", labels.len()),
-            })?;
-            tx.commit()?;
-            Ok(())
+            Ok(crate::cases::replies::suggest(s, conversation, typed, now)?)
+        })
+    }
+
+    /// Records a reply the operator copies to paste into WhatsApp ("antwoord
+    /// klaargezet"), audited without its words; a later export shows
+    /// whether it was sent. Returns the entry's id.
+    pub fn set_out_reply(
+        &self,
+        conversation: ConversationId,
+        text: &str,
+    ) -> Result<i64, DeskError> {
+        let now = self.now();
+        self.with_session(Action::WorkCase, |s| {
+            Ok(crate::cases::replies::set_out(s, conversation, text, now)?)
+        })
+    }
+
+    /// A reply set out and not sent after all, so the closing stops
+    /// asking for it; audited.
+    pub fn withdraw_reply(
+        &self,
+        conversation: ConversationId,
+        entry: i64,
+    ) -> Result<(), DeskError> {
+        let now = self.now();
+        self.with_session(Action::WorkCase, |s| {
+            Ok(crate::cases::replies::withdraw(
+                s,
+                conversation,
+                entry,
+                now,
+            )?)
         })
     }
 
@@ -332,6 +403,51 @@ impl Desk {
                 });
             }
             Ok(settings::set(s, key, value, now)?)
+        })
+    }
+
+    /// Adds a label (a case type) with its colour, or changes its colour.
+    pub fn put_label(&self, name: &str, colour: &str) -> Result<String, DeskError> {
+        let now = self.now().utc;
+        self.with_session(Action::ManageCatalogue, |s| {
+            Ok(crate::cases::catalogue::put_label(s, name, colour, now)?)
+        })
+    }
+
+    /// Stops offering a label; cases that have it keep it.
+    pub fn remove_label(&self, name: &str) -> Result<(), DeskError> {
+        let now = self.now().utc;
+        self.with_session(Action::ManageCatalogue, |s| {
+            Ok(crate::cases::catalogue::remove_label(s, name, now)?)
+        })
+    }
+
+    /// Every canned reply.
+    pub fn canned_replies(&self) -> Result<Vec<CannedReply>, DeskError> {
+        self.with_session(Action::Read, |s| Ok(s.store().canned_replies()?))
+    }
+
+    /// Adds a canned reply, or replaces the one with its shortcode.
+    pub fn put_canned_reply(
+        &self,
+        shortcode: &str,
+        title: &str,
+        text: &str,
+        label: Option<&str>,
+    ) -> Result<String, DeskError> {
+        let now = self.now().utc;
+        self.with_session(Action::ManageCatalogue, |s| {
+            Ok(crate::cases::catalogue::put_reply(
+                s, shortcode, title, text, label, now,
+            )?)
+        })
+    }
+
+    /// Removes a canned reply.
+    pub fn remove_canned_reply(&self, shortcode: &str) -> Result<(), DeskError> {
+        let now = self.now().utc;
+        self.with_session(Action::ManageCatalogue, |s| {
+            Ok(crate::cases::catalogue::remove_reply(s, shortcode, now)?)
         })
     }
 

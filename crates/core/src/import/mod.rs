@@ -390,6 +390,10 @@ pub fn import_file(
         }
     }
 
+    let case_before = match found.conversation {
+        Some(c) => Some(crate::cases::Before::read(store, c)?),
+        None => None,
+    };
     let mut tx = store.write()?;
     let original = match (&original_blob, existing_original) {
         (_, Some(id)) => id,
@@ -417,11 +421,19 @@ pub fn import_file(
         Gap::BeforeNew => tx.mark_gap(conversation, first_new_after)?,
         Gap::AfterNew => tx.mark_gap(conversation, found.stored[0].seq)?,
     }
-    let ids = placement
+    let ids: Vec<(usize, MessageId)> = placement
         .before
         .clone()
         .zip(before_ids)
-        .chain(placement.after.clone().zip(after_ids));
+        .chain(placement.after.clone().zip(after_ids))
+        .collect();
+    if let Some(before) = &case_before {
+        let new: Vec<(MessageId, &NewMessage<'_>)> = ids
+            .iter()
+            .map(|&(index, id)| (id, &messages[index]))
+            .collect();
+        report.case = crate::cases::arrived(&mut tx, before, conversation, &new, &who, now)?;
+    }
     for (index, id) in ids {
         if let (Some(name), Some(blob)) = (messages[index].attachment, new_media.get(&index)) {
             tx.add_media(id, name, blob.as_ref())?;

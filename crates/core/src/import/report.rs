@@ -28,6 +28,8 @@ pub struct ImportReport {
     /// missing.
     pub media_missing: usize,
     pub warnings: Vec<Warning>,
+    /// What the new messages did to the case: reopened it, replies seen.
+    pub case: crate::cases::Arrivals,
     /// Every file name the export's messages refer to (citizen data).
     pub media_names: Vec<String>,
     /// The export file as it was read: its path, size and SHA-256, so the
@@ -102,6 +104,7 @@ impl ImportReport {
             media_stored: 0,
             media_missing: 0,
             warnings,
+            case: crate::cases::Arrivals::default(),
             media_names: export
                 .messages
                 .iter()

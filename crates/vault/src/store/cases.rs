@@ -35,7 +35,7 @@ impl CaseStatus {
         }
     }
 
-    fn from_name(name: &str) -> Option<Self> {
+    pub fn from_name(name: &str) -> Option<Self> {
         [Self::Open, Self::WaitingOnCitizen, Self::Resolved]
             .into_iter()
             .find(|s| s.name() == name)
@@ -49,10 +49,19 @@ pub struct Case {
     pub reference: Option<String>,
     pub status: CaseStatus,
     pub labels: Vec<String>,
+    /// The first schema's one notes field; notes are entries now.
     pub notes: String,
     pub handover_note: String,
+    /// When the handover note was written (UTC), and by whom.
+    pub handover: Option<(i64, String)>,
     pub opened_at: i64,
     pub closed_at: Option<i64>,
+    /// Snoozed until this UTC time.
+    pub snoozed_until: Option<i64>,
+    /// Snoozed until the citizen writes again.
+    pub snoozed_for_reply: bool,
+    /// Why and when (UTC) the case reopened by itself.
+    pub reopened: Option<(String, i64)>,
 }
 
 impl fmt::Debug for Case {
@@ -63,6 +72,43 @@ impl fmt::Debug for Case {
             .field("status", &self.status)
             .finish_non_exhaustive()
     }
+}
+
+const CASE_COLUMNS: &str = "id, reference, status, notes, handover_note, opened_at, closed_at,
+     snoozed_until, snoozed_for_reply, reopened, reopened_at, handover_at, handover_by";
+
+/// A case from a row of [`CASE_COLUMNS`], without its labels.
+fn case_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(Case, String)> {
+    let handover_at: Option<i64> = row.get(11)?;
+    let handover_by: Option<String> = row.get(12)?;
+    let reopened: Option<String> = row.get(9)?;
+    let reopened_at: Option<i64> = row.get(10)?;
+    Ok((
+        Case {
+            id: CaseId(row.get(0)?),
+            reference: row.get(1)?,
+            status: CaseStatus::Open,
+            labels: Vec::new(),
+            notes: row.get(3)?,
+            handover_note: row.get(4)?,
+            handover: handover_at.zip(handover_by),
+            opened_at: row.get(5)?,
+            closed_at: row.get(6)?,
+            snoozed_until: row.get(7)?,
+            snoozed_for_reply: row.get::<_, i64>(8)? != 0,
+            reopened: reopened.zip(reopened_at),
+        },
+        row.get(2)?,
+    ))
+}
+
+fn with_status(case: Case, status: &str) -> Result<Case, StoreError> {
+    let id = case.id.0;
+    Ok(Case {
+        status: CaseStatus::from_name(status)
+            .ok_or(StoreError::DamagedRow { table: "cases", id })?,
+        ..case
+    })
 }
 
 impl Writer<'_> {
@@ -86,7 +132,8 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Sets the status; closing stamps the time, reopening clears it.
+    /// Sets the status; closing stamps the time, reopening clears it. A
+    /// snooze and a reason for reopening end with it.
     pub fn set_case_status(
         &mut self,
         case: CaseId,
@@ -95,7 +142,11 @@ impl Writer<'_> {
     ) -> Result<(), StoreError> {
         let closed_at = (status == CaseStatus::Resolved).then_some(at);
         self.tx
-            .prepare_cached("UPDATE cases SET status = ?2, closed_at = ?3 WHERE id = ?1")?
+            .prepare_cached(
+                "UPDATE cases SET status = ?2, closed_at = ?3, snoozed_until = NULL,
+                 snoozed_for_reply = 0, reopened = NULL, reopened_at = NULL, package = NULL
+                 WHERE id = ?1",
+            )?
             .execute(params![case.0, status.name(), closed_at])?;
         Ok(())
     }
@@ -108,7 +159,9 @@ impl Writer<'_> {
         handover_note: &str,
     ) -> Result<(), StoreError> {
         self.tx
-            .prepare_cached("UPDATE cases SET notes = ?2, handover_note = ?3 WHERE id = ?1")?
+            .prepare_cached(
+                "UPDATE cases SET notes = ?2, handover_note = ?3, package = NULL WHERE id = ?1",
+            )?
             .execute(params![case.0, notes, handover_note])?;
         Ok(())
     }
@@ -123,6 +176,92 @@ impl Writer<'_> {
         self.tx
             .prepare_cached(sql)?
             .execute(params![case.0, label])?;
+        self.case_changed(case)
+    }
+
+    /// The case goes into the next package with what it is now.
+    fn case_changed(&mut self, case: CaseId) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached("UPDATE cases SET package = NULL WHERE id = ?1")?
+            .execute([case.0])?;
+        Ok(())
+    }
+
+    /// Sets (or clears) the reference number.
+    pub fn set_reference(
+        &mut self,
+        case: CaseId,
+        reference: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached("UPDATE cases SET reference = ?2, package = NULL WHERE id = ?1")?
+            .execute(params![case.0, reference])?;
+        Ok(())
+    }
+
+    /// Snoozes an open case until `until` (UTC) or until the citizen
+    /// writes (`None`).
+    pub fn snooze_case(&mut self, case: CaseId, until: Option<i64>) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "UPDATE cases SET status = 'open', closed_at = NULL, snoozed_until = ?2,
+                 snoozed_for_reply = ?3, reopened = NULL, reopened_at = NULL, package = NULL
+                 WHERE id = ?1",
+            )?
+            .execute(params![case.0, until, i64::from(until.is_none())])?;
+        Ok(())
+    }
+
+    /// Reopens a case by itself, saying why (`citizen`: a new message).
+    pub fn reopen_case(&mut self, case: CaseId, why: &str, at: i64) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "UPDATE cases SET status = 'open', closed_at = NULL, snoozed_until = NULL,
+                 snoozed_for_reply = 0, reopened = ?2, reopened_at = ?3, package = NULL
+                 WHERE id = ?1",
+            )?
+            .execute(params![case.0, why, at])?;
+        Ok(())
+    }
+
+    /// Replaces the handover note (empty: none), stamped with who and when.
+    pub fn set_handover(
+        &mut self,
+        case: CaseId,
+        note: &str,
+        by: &str,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        let (at, by) = if note.is_empty() {
+            (None, None)
+        } else {
+            (Some(at), Some(by))
+        };
+        self.tx
+            .prepare_cached(
+                "UPDATE cases SET handover_note = ?2, handover_at = ?3, handover_by = ?4,
+                 package = NULL WHERE id = ?1",
+            )?
+            .execute(params![case.0, note, at, by])?;
+        Ok(())
+    }
+
+    /// What `operator` saw of a conversation when they last opened it.
+    pub fn record_look(
+        &mut self,
+        conversation: ConversationId,
+        operator: &str,
+        messages_seen: i64,
+        at: i64,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO looks (conversation_id, operator, messages_seen, at)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (conversation_id, operator)
+                 DO UPDATE SET messages_seen = excluded.messages_seen, at = excluded.at",
+            )?
+            .execute(params![conversation.0, operator, messages_seen, at])?;
         Ok(())
     }
 
@@ -166,22 +305,10 @@ impl Store {
     pub fn case(&self, case: CaseId) -> Result<Option<Case>, StoreError> {
         let conn = self.connection();
         let row = conn
-            .prepare_cached(
-                "SELECT reference, status, notes, handover_note, opened_at, closed_at
-                 FROM cases WHERE id = ?1",
-            )?
-            .query_row([case.0], |row| {
-                Ok((
-                    row.get::<_, Option<String>>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                    row.get(5)?,
-                ))
-            })
+            .prepare_cached(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = ?1"))?
+            .query_row([case.0], case_from_row)
             .optional()?;
-        let Some((reference, status, notes, handover_note, opened_at, closed_at)) = row else {
+        let Some((found, status)) = row else {
             return Ok(None);
         };
         let labels = conn
@@ -189,18 +316,71 @@ impl Store {
             .query_map([case.0], |row| row.get(0))?
             .collect::<Result<_, _>>()?;
         Ok(Some(Case {
-            id: case,
-            reference,
-            status: CaseStatus::from_name(&status).ok_or(StoreError::DamagedRow {
-                table: "cases",
-                id: case.0,
-            })?,
             labels,
-            notes,
-            handover_note,
-            opened_at,
-            closed_at,
+            ..with_status(found, &status)?
         }))
+    }
+
+    /// Every conversation's case, by conversation, with its labels: the
+    /// list reads them in two queries, not two per row.
+    pub fn cases_by_conversation(
+        &self,
+    ) -> Result<std::collections::HashMap<ConversationId, Case>, StoreError> {
+        let conn = self.connection();
+        let mut by_case = std::collections::HashMap::new();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {CASE_COLUMNS} FROM cases WHERE id IN (SELECT case_id FROM conversations)"
+        ))?;
+        for row in stmt.query_map([], case_from_row)? {
+            let (case, status) = row?;
+            by_case.insert(case.id, with_status(case, &status)?);
+        }
+        let mut stmt =
+            conn.prepare_cached("SELECT case_id, label FROM case_labels ORDER BY label")?;
+        for row in stmt.query_map([], |row| Ok((CaseId(row.get(0)?), row.get(1)?)))? {
+            let (case, label) = row?;
+            if let Some(found) = by_case.get_mut(&case) {
+                found.labels.push(label);
+            }
+        }
+        let mut stmt =
+            conn.prepare_cached("SELECT id, case_id FROM conversations WHERE case_id IS NOT NULL")?;
+        let pairs = stmt.query_map([], |row| {
+            Ok((ConversationId(row.get(0)?), CaseId(row.get(1)?)))
+        })?;
+        let mut found = std::collections::HashMap::new();
+        for pair in pairs {
+            let (conversation, case) = pair?;
+            if let Some(case) = by_case.get(&case) {
+                found.insert(conversation, case.clone());
+            }
+        }
+        Ok(found)
+    }
+
+    /// How many messages `operator` had seen of each conversation at their
+    /// last look.
+    pub fn looks(
+        &self,
+        operator: &str,
+    ) -> Result<std::collections::HashMap<ConversationId, i64>, StoreError> {
+        let mut stmt = self.connection().prepare_cached(
+            "SELECT conversation_id, messages_seen FROM looks WHERE operator = ?1",
+        )?;
+        let rows = stmt.query_map([operator], |row| {
+            Ok((ConversationId(row.get(0)?), row.get(1)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The case with this reference number.
+    pub fn case_with_reference(&self, reference: &str) -> Result<Option<CaseId>, StoreError> {
+        Ok(self
+            .connection()
+            .prepare_cached("SELECT id FROM cases WHERE reference = ?1")?
+            .query_row([reference], |row| row.get(0))
+            .optional()?
+            .map(CaseId))
     }
 
     /// The case a conversation is in.

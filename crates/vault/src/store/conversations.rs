@@ -154,6 +154,14 @@ impl Writer<'_> {
              SELECT ?1, name FROM participants WHERE conversation_id = ?2",
             params![into.0, from.0],
         )?;
+        for table in ["entries", "looks"] {
+            self.tx.execute(
+                &format!(
+                    "UPDATE OR IGNORE {table} SET conversation_id = ?1 WHERE conversation_id = ?2"
+                ),
+                params![into.0, from.0],
+            )?;
+        }
         if cases[0].is_none() && cases[1].is_some() {
             self.tx.execute(
                 "UPDATE conversations SET case_id = ?2 WHERE id = ?1",

@@ -7,7 +7,9 @@
 //! the same pass, which is what makes it fast).
 
 mod cases;
+mod catalogue;
 mod conversations;
+mod entries;
 mod packages;
 mod schema;
 mod search;
@@ -24,6 +26,8 @@ use crate::keys::DataKey;
 use crate::local_time::LocalTime;
 
 pub use cases::{Case, CaseId, CaseStatus};
+pub use catalogue::{CannedReply, Label};
+pub use entries::{Entry, EntryId, EntryKind, NewTimelineEntry};
 pub use packages::{MediaFile, PackageRecord, PackageStatus, Purged};
 pub use schema::CURRENT as SCHEMA_VERSION;
 pub use search::{Hit, SearchQuery, SearchQueryError};
@@ -453,6 +457,37 @@ impl Store {
             StoredMessage::from_row,
         )?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Up to `limit` messages before place `before_seq`, newest first.
+    pub fn messages_back(
+        &self,
+        conversation: ConversationId,
+        before_seq: i64,
+        limit: usize,
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, conversation_id, seq, author, kind, text, attachment FROM messages
+             WHERE conversation_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(
+            params![conversation.0, before_seq, limit as i64],
+            StoredMessage::from_row,
+        )?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every conversation's participants, in one read.
+    pub fn all_participants(&self) -> Result<HashMap<ConversationId, Vec<String>>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT conversation_id, name FROM participants")?;
+        let mut found: HashMap<ConversationId, Vec<String>> = HashMap::new();
+        for row in stmt.query_map([], |row| Ok((ConversationId(row.get(0)?), row.get(1)?)))? {
+            let (conversation, name) = row?;
+            found.entry(conversation).or_default().push(name);
+        }
+        Ok(found)
     }
 
     /// One message by its id.

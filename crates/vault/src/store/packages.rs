@@ -76,11 +76,15 @@ impl fmt::Debug for MediaFile {
 }
 
 impl Store {
-    /// The conversations with messages no package carried yet.
+    /// The conversations with records no package carried yet: messages,
+    /// entries, or a case changed since the last seal.
     pub fn unsealed_conversations(&self) -> Result<Vec<ConversationId>, StoreError> {
         let mut stmt = self.connection().prepare_cached(
-            "SELECT DISTINCT conversation_id FROM messages WHERE package IS NULL
-             ORDER BY conversation_id",
+            "SELECT conversation_id FROM messages WHERE package IS NULL
+             UNION SELECT conversation_id FROM entries WHERE package IS NULL
+             UNION SELECT conversations.id FROM conversations
+                   JOIN cases ON cases.id = conversations.case_id WHERE cases.package IS NULL
+             ORDER BY 1",
         )?;
         let rows = stmt.query_map([], |row| Ok(ConversationId(row.get(0)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -273,10 +277,12 @@ impl Writer<'_> {
             "UPDATE messages SET package = ?1 WHERE package IS NULL",
             [package.seq],
         )?;
-        self.tx.execute(
-            "UPDATE originals SET package = ?1 WHERE package IS NULL",
-            [package.seq],
-        )?;
+        for table in ["originals", "entries", "cases"] {
+            self.tx.execute(
+                &format!("UPDATE {table} SET package = ?1 WHERE package IS NULL"),
+                [package.seq],
+            )?;
+        }
         Ok(())
     }
 
@@ -334,6 +340,9 @@ impl Writer<'_> {
         purged.messages =
             self.tx
                 .execute("DELETE FROM messages WHERE package = ?1", [seq])? as u64;
+        // The operator's entries are records of the same package.
+        self.tx
+            .execute("DELETE FROM entries WHERE package = ?1", [seq])?;
         let originals = self.blob_ids(
             "SELECT blob FROM originals WHERE package = ?1
              AND NOT EXISTS (SELECT 1 FROM messages WHERE original_id = originals.id)",

@@ -142,6 +142,63 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE packages ADD COLUMN receipt_at INTEGER;
     ALTER TABLE packages ADD COLUMN purged_at INTEGER;
     "#,
+    // 5: the case worked in the window. A snooze (until a time, or until
+    // the citizen writes), why a case reopened by itself, who wrote the
+    // handover note and when, and whether the case changed since the last
+    // seal (package NULL). The operator's entries in the timeline (notes,
+    // calls, visits, other channels, replies set out); the labels and
+    // canned replies the admin keeps; what each operator last looked at.
+    r#"
+    ALTER TABLE cases ADD COLUMN snoozed_until INTEGER;
+    ALTER TABLE cases ADD COLUMN snoozed_for_reply INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cases ADD COLUMN reopened TEXT;
+    ALTER TABLE cases ADD COLUMN reopened_at INTEGER;
+    ALTER TABLE cases ADD COLUMN handover_at INTEGER;
+    ALTER TABLE cases ADD COLUMN handover_by TEXT;
+    ALTER TABLE cases ADD COLUMN package INTEGER REFERENCES packages(seq);
+    UPDATE cases SET package = (SELECT max(seq) FROM packages);
+
+    -- at_local is local seconds (as a message's time key / 65536), so an
+    -- entry sorts among the messages; written_at is UTC. sent_as is the
+    -- message a reply was seen as (no foreign key: a purge removes
+    -- messages and their entries together).
+    CREATE TABLE entries (
+        id              INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        kind            TEXT NOT NULL CHECK (kind IN ('note', 'call', 'visit', 'channel', 'reply')),
+        at_local        INTEGER NOT NULL,
+        written_at      INTEGER NOT NULL,
+        operator        TEXT NOT NULL,
+        text            TEXT NOT NULL,
+        sent_as         INTEGER,
+        withdrawn_at    INTEGER,
+        package         INTEGER REFERENCES packages(seq)
+    );
+    CREATE INDEX entries_by_conversation ON entries(conversation_id, at_local);
+    CREATE INDEX entries_pending ON entries(conversation_id)
+        WHERE kind = 'reply' AND sent_as IS NULL AND withdrawn_at IS NULL;
+
+    CREATE TABLE labels (
+        name       TEXT PRIMARY KEY,
+        colour     TEXT NOT NULL,
+        removed_at INTEGER
+    ) WITHOUT ROWID;
+
+    CREATE TABLE canned_replies (
+        shortcode TEXT PRIMARY KEY,
+        title     TEXT NOT NULL,
+        text      TEXT NOT NULL,
+        label     TEXT
+    ) WITHOUT ROWID;
+
+    CREATE TABLE looks (
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        operator        TEXT NOT NULL,
+        messages_seen   INTEGER NOT NULL,
+        at              INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, operator)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The version a database of this build has.

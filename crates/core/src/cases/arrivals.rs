@@ -1,0 +1,134 @@
+//! What a new export does to a case, in the import's own transaction: a
+//! new message from the citizen opens a case that was put aside (saying
+//! why), and the municipality's messages are matched with the replies set
+//! out, which then show as sent.
+
+use std::collections::HashSet;
+
+use kluis_vault::audit::{AuditAction, NewEntry};
+use kluis_vault::store::{
+    Case, ConversationId, Entry, MessageId, MessageKind, NewMessage, Store, StoreError, Writer,
+};
+
+use super::reconcile::{self, Candidate};
+use super::{CaseState, REOPENED_BY_CITIZEN};
+use crate::console::{ACCOUNT_SETTING, Sides};
+use crate::conversations::Sender;
+
+/// What the import read of a conversation before it writes.
+pub(crate) struct Before {
+    chat_name: String,
+    participants: Vec<String>,
+    account: Option<String>,
+    case: Option<Case>,
+    pending: Vec<Entry>,
+}
+
+impl Before {
+    pub(crate) fn read(store: &Store, conversation: ConversationId) -> Result<Self, StoreError> {
+        let case = match store.case_of(conversation)? {
+            Some(id) => store.case(id)?,
+            None => None,
+        };
+        Ok(Self {
+            chat_name: store.chat_name(conversation)?.unwrap_or_default(),
+            participants: store.participants(conversation)?,
+            account: store.setting(ACCOUNT_SETTING)?,
+            case,
+            pending: store.pending_replies(Some(conversation))?,
+        })
+    }
+}
+
+/// What arrived did to the case: reopened it, and how many replies it
+/// showed as sent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Arrivals {
+    pub reopened: bool,
+    pub replies_seen: usize,
+}
+
+/// Carries out what the new messages mean for the case, audited.
+pub(crate) fn arrived(
+    tx: &mut Writer<'_>,
+    before: &Before,
+    conversation: ConversationId,
+    new: &[(MessageId, &NewMessage<'_>)],
+    who: &str,
+    now: i64,
+) -> Result<Arrivals, StoreError> {
+    let mut authors: HashSet<&str> = before.participants.iter().map(String::as_str).collect();
+    authors.extend(
+        new.iter()
+            .filter(|(_, m)| m.kind != MessageKind::System)
+            .filter_map(|(_, m)| m.author),
+    );
+    let sides = Sides::of_authors(authors, &before.chat_name, before.account.as_deref());
+    let sender = |m: &NewMessage<'_>| sides.sender(m.kind, m.author);
+    let mut arrivals = Arrivals::default();
+    let state = CaseState::of(before.case.as_ref(), now);
+    let citizen_wrote = new.iter().any(|(_, m)| {
+        sender(m) == Sender::Citizen && matches!(m.kind, MessageKind::Text | MessageKind::Media)
+    });
+    if let (Some(case), true) = (
+        &before.case,
+        citizen_wrote && state.reopens_when_citizen_writes(),
+    ) {
+        tx.reopen_case(case.id, REOPENED_BY_CITIZEN, now)?;
+        audit(
+            tx,
+            who,
+            now,
+            conversation,
+            "case: reopened, the citizen wrote",
+        )?;
+        arrivals.reopened = true;
+    }
+    let replies: Vec<Candidate<'_, _>> = before
+        .pending
+        .iter()
+        .map(|e| Candidate {
+            id: e.id,
+            at: e.at.seconds(),
+            text: &e.text,
+        })
+        .collect();
+    let sent: Vec<Candidate<'_, MessageId>> = new
+        .iter()
+        .filter(|(_, m)| sender(m) == Sender::Municipality && m.kind == MessageKind::Text)
+        .map(|(id, m)| Candidate {
+            id: *id,
+            at: m.at.seconds(),
+            text: m.text,
+        })
+        .collect();
+    for (entry, message) in reconcile::pair(&replies, &sent) {
+        tx.link_reply(entry, message)?;
+        audit(
+            tx,
+            who,
+            now,
+            conversation,
+            &format!("reply {} seen in an export", entry.0),
+        )?;
+        arrivals.replies_seen += 1;
+    }
+    Ok(arrivals)
+}
+
+fn audit(
+    tx: &mut Writer<'_>,
+    who: &str,
+    now: i64,
+    conversation: ConversationId,
+    detail: &str,
+) -> Result<(), StoreError> {
+    tx.audit(&NewEntry {
+        at: now,
+        operator: who,
+        action: AuditAction::Edit,
+        subject: &format!("conversation {}", conversation.0),
+        detail,
+    })
+    .map(|_| ())
+}
