@@ -14,9 +14,13 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
 
+use kluis_core::cases::CaseChange;
+
 use crate::dto::{
-    AppInfo, ClosingOverview, ConsoleState, ConversationSummary, ConversationView, DateDto,
-    ImportProblem, InboxView, PageEvent, QuarantinedFile, SealedDay, Unavailable, UnlockAs,
+    AppInfo, CaseChangeDto, CaseProblem, CatalogueView, ClosingOverview, ConsoleState,
+    ConversationRef, ConversationSummary, ConversationView, DateDto, ImportProblem, InboxView,
+    LabelView, ListQueryDto, PageEvent, QuarantinedFile, SealedDay, SuggestionView, Unavailable,
+    UnlockAs,
 };
 use crate::state::{AppState, Console};
 use crate::{imports, locking};
@@ -77,6 +81,12 @@ pub enum CommandError {
     /// The seal failed; nothing was recorded and the day is still open.
     #[error("the seal failed: {detail}")]
     Seal { detail: String },
+    /// A change to a case was refused: the sentence beside the field.
+    #[error("the case change was refused")]
+    Case { problem: CaseProblem },
+    /// The clipboard could not take the reply (no display server).
+    #[error("the clipboard refused")]
+    Clipboard,
     /// The vault cannot do it.
     #[error("{detail}")]
     Vault { detail: String },
@@ -125,6 +135,9 @@ impl From<DeskError> for CommandError {
             DeskError::Locked => Self::Locked,
             DeskError::Refused { refusal, .. } => refusal.into(),
             DeskError::NotPermitted { .. } => Self::NotPermitted,
+            DeskError::Case(e) => Self::Case {
+                problem: (&e).into(),
+            },
             DeskError::Vault(e) => e.into(),
             other => Self::Vault {
                 detail: other.to_string(),
@@ -241,12 +254,15 @@ pub fn activity(state: State<'_, AppState>) {
     locking::apply(&state, Event::Input);
 }
 
-/// The conversation list, filtered by `query` (empty: all), most recent first.
+/// The conversation list as `query` asks for it (search box, filters,
+/// order).
 #[tauri::command]
 pub fn list_conversations(
     state: State<'_, AppState>,
-    query: String,
+    query: ListQueryDto,
 ) -> Result<Vec<ConversationSummary>, CommandError> {
+    let query_chars = query.text.chars().count();
+    let query = query.into();
     let found: Vec<ConversationSummary> = state
         .with_reading_desk(|desk| desk.list(&query))
         .ok_or(CommandError::Locked)??
@@ -255,10 +271,108 @@ pub fn list_conversations(
         .collect();
     tracing::debug!(
         command = "list_conversations",
-        query_chars = query.chars().count(),
+        query_chars,
         results = found.len()
     );
     Ok(found)
+}
+
+/// One change to the cases of the chosen conversations (one, or a
+/// selection); returns how many changed.
+#[tauri::command]
+pub fn change_case(
+    state: State<'_, AppState>,
+    ids: Vec<i64>,
+    change: CaseChangeDto,
+) -> Result<u32, CommandError> {
+    let change = CaseChange::try_from(change).map_err(|e| CommandError::Case {
+        problem: (&e).into(),
+    })?;
+    let ids: Vec<ConversationId> = ids.into_iter().map(ConversationId).collect();
+    let changed = state
+        .with_reading_desk(|desk| desk.change_case(&ids, &change))
+        .ok_or(CommandError::Locked)??;
+    tracing::info!(command = "change_case", change = ?change, conversations = ids.len(), changed);
+    Ok(u32::try_from(changed).unwrap_or(u32::MAX))
+}
+
+/// The admin's labels and reference pattern, for the case panel.
+#[tauri::command]
+pub fn case_catalogue(state: State<'_, AppState>) -> Result<CatalogueView, CommandError> {
+    let catalogue = state
+        .with_reading_desk(|desk| desk.catalogue())
+        .ok_or(CommandError::Locked)??;
+    Ok(CatalogueView {
+        labels: catalogue
+            .labels
+            .into_iter()
+            .map(|l| LabelView {
+                removed: l.removed_at.is_some(),
+                name: l.name,
+                colour: l.colour,
+            })
+            .collect(),
+        reference_pattern: catalogue.reference_pattern,
+        replies: u32::try_from(catalogue.replies).unwrap_or(u32::MAX),
+    })
+}
+
+/// The canned replies for a conversation, ranked for what was typed.
+#[tauri::command]
+pub fn suggest_replies(
+    state: State<'_, AppState>,
+    id: i64,
+    typed: String,
+) -> Result<Vec<SuggestionView>, CommandError> {
+    let found = state
+        .with_reading_desk(|desk| desk.suggest_replies(ConversationId(id), &typed))
+        .ok_or(CommandError::Locked)??;
+    Ok(found
+        .into_iter()
+        .map(|s| SuggestionView {
+            shortcode: s.shortcode,
+            title: s.title,
+            text: s.text.expose().to_owned(),
+            missing: s.missing.iter().map(|p| p.name().to_owned()).collect(),
+        })
+        .collect())
+}
+
+/// Records the reply as set out ("antwoord klaargezet") and puts it on the
+/// clipboard, which is cleared 30 seconds later and at the lock.
+#[tauri::command]
+pub fn copy_reply(state: State<'_, AppState>, id: i64, text: String) -> Result<i64, CommandError> {
+    let (entry, now) = state
+        .with_reading_desk(|desk| {
+            desk.set_out_reply(ConversationId(id), &text)
+                .map(|entry| (entry, desk.now().utc))
+        })
+        .ok_or(CommandError::Locked)??;
+    state.clipboard.put(&text, now).map_err(|detail| {
+        tracing::error!(error = %detail, "the clipboard refused the reply");
+        CommandError::Clipboard
+    })?;
+    tracing::info!(command = "copy_reply", entry, chars = text.chars().count());
+    Ok(entry)
+}
+
+/// A reply set out and not sent after all.
+#[tauri::command]
+pub fn withdraw_reply(state: State<'_, AppState>, id: i64, entry: i64) -> Result<(), CommandError> {
+    state
+        .with_reading_desk(|desk| desk.withdraw_reply(ConversationId(id), entry))
+        .ok_or(CommandError::Locked)??;
+    tracing::info!(command = "withdraw_reply", entry);
+    Ok(())
+}
+
+/// The conversations with a handover note, for whoever unlocks next.
+#[tauri::command]
+pub fn handovers(state: State<'_, AppState>) -> Result<Vec<ConversationSummary>, CommandError> {
+    let found = state
+        .with_reading_desk(|desk| desk.handovers())
+        .ok_or(CommandError::Locked)??;
+    Ok(found.iter().map(ConversationSummary::from).collect())
 }
 
 /// One conversation with all its messages.
@@ -325,6 +439,24 @@ pub fn closing_overview(state: State<'_, AppState>) -> Result<ClosingOverview, C
     Ok(ClosingOverview {
         inbox_waiting: count(overview.inbox_waiting),
         open_conversations: count(overview.open_conversations),
+        without_handover: overview
+            .without_handover
+            .iter()
+            .map(|(id, name)| ConversationRef {
+                id: id.0,
+                chat_name: name.expose().to_owned(),
+                count: 0,
+            })
+            .collect(),
+        replies_not_seen: overview
+            .replies_not_seen
+            .iter()
+            .map(|(id, name, n)| ConversationRef {
+                id: id.0,
+                chat_name: name.expose().to_owned(),
+                count: count(*n),
+            })
+            .collect(),
         target: overview.target,
         target_ready: overview.target_ready,
     })

@@ -6,6 +6,10 @@
 
 use std::path::Path;
 
+use kluis_core::cases::{
+    CaseChange, CaseError, CaseState, EntryKindChoice, Reopened, Snooze, StateKind,
+};
+use kluis_core::console::{ListQuery, Order};
 use kluis_core::desk::SlotOwner;
 use kluis_core::import::inbox::{Outcome, Reason, Remains, STRAY};
 use kluis_core::import::{DateOrder, ImportError, ImportReport, NotAnExport, Warning};
@@ -152,16 +156,320 @@ impl From<&SlotOwner> for UnlockAs {
     }
 }
 
-/// See [`CaseStatus`].
+/// See [`CaseState`].
 #[derive(Debug, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum CaseStatusDto {
-    /// The municipality owes an answer.
-    Open,
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum CaseStateDto {
+    /// Nobody has worked it yet.
+    New,
+    /// The municipality owes an answer; `reopened` if it came back by itself.
+    Open { reopened: Option<ReopenedDto> },
     /// Waiting for the citizen.
     WaitingOnCitizen,
+    /// Put aside until a local time (`None`: until the citizen writes).
+    Snoozed { until: Option<Stamp> },
     /// Done.
     Resolved,
+}
+
+/// Why a case opened again by itself.
+#[derive(Debug, Serialize, TS)]
+#[serde(tag = "why", rename_all = "camelCase")]
+pub enum ReopenedDto {
+    CitizenWrote { at: Stamp },
+    SnoozeEnded { at: Stamp },
+}
+
+impl From<CaseState> for CaseStateDto {
+    fn from(state: CaseState) -> Self {
+        let local = |utc: i64| Stamp::from(kluis_core::desk::dutch_local(utc));
+        match state {
+            CaseState::New => Self::New,
+            CaseState::Open { reopened } => Self::Open {
+                reopened: reopened.map(|r| match r {
+                    Reopened::CitizenWrote { at } => ReopenedDto::CitizenWrote { at: local(at) },
+                    Reopened::SnoozeEnded { at } => ReopenedDto::SnoozeEnded { at: local(at) },
+                }),
+            },
+            CaseState::WaitingOnCitizen => Self::WaitingOnCitizen,
+            CaseState::Snoozed { until } => Self::Snoozed {
+                until: until.map(local),
+            },
+            CaseState::Resolved => Self::Resolved,
+        }
+    }
+}
+
+/// A state to filter the list by (see [`StateKind`]).
+#[derive(Clone, Copy, Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum StateKindDto {
+    New,
+    Open,
+    WaitingOnCitizen,
+    Snoozed,
+    Resolved,
+}
+
+/// The list's order (see [`Order`]).
+#[derive(Clone, Copy, Debug, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum OrderDto {
+    #[default]
+    LongestWaiting,
+    Newest,
+    Name,
+}
+
+/// What the list shows: the search box, filters and order.
+#[derive(Debug, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ListQueryDto {
+    pub text: String,
+    pub state: Option<StateKindDto>,
+    pub label: Option<String>,
+    pub handover: bool,
+    pub today: bool,
+    pub order: OrderDto,
+}
+
+impl From<ListQueryDto> for ListQuery {
+    fn from(q: ListQueryDto) -> Self {
+        Self {
+            text: q.text,
+            state: q.state.map(|k| match k {
+                StateKindDto::New => StateKind::New,
+                StateKindDto::Open => StateKind::Open,
+                StateKindDto::WaitingOnCitizen => StateKind::WaitingOnCitizen,
+                StateKindDto::Snoozed => StateKind::Snoozed,
+                StateKindDto::Resolved => StateKind::Resolved,
+            }),
+            label: q.label,
+            handover: q.handover,
+            today: q.today,
+            order: match q.order {
+                OrderDto::LongestWaiting => Order::LongestWaiting,
+                OrderDto::Newest => Order::Newest,
+                OrderDto::Name => Order::Name,
+            },
+        }
+    }
+}
+
+/// A status the employee sets.
+#[derive(Clone, Copy, Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum StatusDto {
+    Open,
+    WaitingOnCitizen,
+    Resolved,
+}
+
+/// What a hand-written entry records.
+#[derive(Clone, Copy, Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum HandEntryDto {
+    Call,
+    Visit,
+    Channel,
+}
+
+/// A local date and time the page sends (a snooze, an entry's time).
+#[derive(Clone, Copy, Debug, Deserialize, TS)]
+pub struct LocalStampDto {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+}
+
+impl LocalStampDto {
+    fn local(self) -> Option<kluis_core::LocalDateTime> {
+        kluis_core::LocalDate::new(self.year, self.month, self.day)?.at(self.hour, self.minute, 0)
+    }
+}
+
+/// One change to the cases of the chosen conversations.
+#[derive(Debug, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum CaseChangeDto {
+    Status {
+        status: StatusDto,
+    },
+    /// `until: null` snoozes until the citizen writes.
+    Snooze {
+        until: Option<LocalStampDto>,
+    },
+    Label {
+        name: String,
+        on: bool,
+    },
+    Reference {
+        reference: Option<String>,
+    },
+    Note {
+        text: String,
+    },
+    Handover {
+        text: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    Entry {
+        entry: HandEntryDto,
+        at: Option<LocalStampDto>,
+        text: String,
+    },
+}
+
+impl TryFrom<CaseChangeDto> for CaseChange {
+    type Error = CaseError;
+
+    fn try_from(c: CaseChangeDto) -> Result<Self, CaseError> {
+        let local = |s: LocalStampDto| s.local().ok_or(CaseError::SnoozeInPast);
+        Ok(match c {
+            CaseChangeDto::Status { status } => CaseChange::Status(match status {
+                StatusDto::Open => CaseStatus::Open,
+                StatusDto::WaitingOnCitizen => CaseStatus::WaitingOnCitizen,
+                StatusDto::Resolved => CaseStatus::Resolved,
+            }),
+            CaseChangeDto::Snooze { until: None } => CaseChange::Snooze(Snooze::UntilCitizenWrites),
+            CaseChangeDto::Snooze { until: Some(at) } => {
+                CaseChange::Snooze(Snooze::Until(local(at)?))
+            }
+            CaseChangeDto::Label { name, on } => CaseChange::Label { name, on },
+            CaseChangeDto::Reference { reference } => {
+                CaseChange::Reference(reference.filter(|r| !r.trim().is_empty()))
+            }
+            CaseChangeDto::Note { text } => CaseChange::Note(text),
+            CaseChangeDto::Handover { text } => CaseChange::Handover(text),
+            CaseChangeDto::Entry { entry, at, text } => CaseChange::Entry {
+                kind: match entry {
+                    HandEntryDto::Call => EntryKindChoice::Call,
+                    HandEntryDto::Visit => EntryKindChoice::Visit,
+                    HandEntryDto::Channel => EntryKindChoice::Channel,
+                },
+                at: at
+                    .map(|a| a.local().ok_or(CaseError::EntryInFuture))
+                    .transpose()?,
+                text,
+            },
+        })
+    }
+}
+
+/// Why a change to a case was refused, for the sentence beside the field.
+#[derive(Debug, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum CaseProblem {
+    Empty,
+    TooLong {
+        max: u32,
+    },
+    ControlCharacter,
+    ReferenceMismatch {
+        pattern: String,
+    },
+    ReferenceTaken,
+    SnoozeInPast,
+    EntryInFuture,
+    UnknownLabel,
+    RemovedLabel,
+    UnknownPlaceholder {
+        name: String,
+    },
+    Unfilled {
+        name: String,
+    },
+    AlreadySent,
+    NoneChosen,
+    OneReferenceOneConversation,
+    /// Something else (a stale conversation, the store).
+    Other,
+}
+
+impl From<&CaseError> for CaseProblem {
+    fn from(e: &CaseError) -> Self {
+        match e {
+            CaseError::Empty => Self::Empty,
+            CaseError::TooLong { max } => Self::TooLong {
+                max: u32::try_from(*max).unwrap_or(u32::MAX),
+            },
+            CaseError::ControlCharacter => Self::ControlCharacter,
+            CaseError::ReferenceMismatch { pattern } => Self::ReferenceMismatch {
+                pattern: pattern.clone(),
+            },
+            CaseError::ReferenceTaken => Self::ReferenceTaken,
+            CaseError::SnoozeInPast => Self::SnoozeInPast,
+            CaseError::EntryInFuture => Self::EntryInFuture,
+            CaseError::UnknownLabel => Self::UnknownLabel,
+            CaseError::RemovedLabel => Self::RemovedLabel,
+            CaseError::UnknownPlaceholder(name) => Self::UnknownPlaceholder { name: name.clone() },
+            CaseError::Unfilled(name) => Self::Unfilled {
+                name: (*name).to_owned(),
+            },
+            CaseError::AlreadySent => Self::AlreadySent,
+            CaseError::NoneChosen => Self::NoneChosen,
+            CaseError::OneReferenceOneConversation => Self::OneReferenceOneConversation,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// A label the admin keeps.
+#[derive(Debug, Serialize, TS)]
+pub struct LabelView {
+    pub name: String,
+    /// A colour of the palette (blauw, groen, …).
+    pub colour: String,
+    /// No longer offered; cases that have it keep it.
+    pub removed: bool,
+}
+
+/// The admin's lists, as the case panel offers them.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogueView {
+    pub labels: Vec<LabelView>,
+    /// The pattern a reference must match, shown as a hint.
+    pub reference_pattern: Option<String>,
+    /// How many canned replies there are.
+    pub replies: u32,
+}
+
+/// A canned reply as the reply box offers it, filled from the case.
+#[derive(Debug, Serialize, TS)]
+pub struct SuggestionView {
+    pub shortcode: String,
+    pub title: String,
+    pub text: String,
+    /// Placeholders still to fill (`zaaknummer`, …).
+    pub missing: Vec<String>,
+}
+
+/// An entry the operator wrote in the timeline.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryView {
+    #[ts(type = "number")]
+    pub id: i64,
+    /// note, call, visit, channel or reply.
+    pub kind: String,
+    pub at: Stamp,
+    pub operator: String,
+    pub text: String,
+    /// A reply seen in an export: when it was sent.
+    pub sent_at: Option<Stamp>,
+    /// A reply marked as not sent.
+    pub withdrawn: bool,
+}
+
+/// The note for the next shift.
+#[derive(Debug, Serialize, TS)]
+pub struct HandoverView {
+    pub text: String,
+    pub by: String,
+    pub at: Stamp,
 }
 
 /// See [`Sender`].
@@ -186,7 +494,7 @@ pub struct ConversationHeader {
     /// The chat's name.
     pub chat_name: String,
     /// Where the case stands.
-    pub status: CaseStatusDto,
+    pub state: CaseStateDto,
     /// The case reference, if any.
     pub reference: Option<String>,
     /// Case type labels.
@@ -207,6 +515,14 @@ pub struct ConversationSummary {
     pub preview: String,
     /// How many messages the conversation has.
     pub message_count: u32,
+    /// The citizen's first unanswered message, while the case is to do.
+    pub waiting_since: Option<Stamp>,
+    /// Messages new since this operator last opened it.
+    pub unseen: u32,
+    /// A handover note is there.
+    pub handover: bool,
+    /// Replies set out that no export showed yet.
+    pub pending_replies: u32,
 }
 
 /// A whole conversation, for the reading pane.
@@ -219,6 +535,9 @@ pub struct ConversationView {
     pub header: ConversationHeader,
     /// In export order.
     pub messages: Vec<MessageView>,
+    /// The operator's entries, in time order.
+    pub entries: Vec<EntryView>,
+    pub handover: Option<HandoverView>,
 }
 
 /// One message in the reading pane.
@@ -661,12 +980,27 @@ impl ExportResult {
 pub struct ClosingOverview {
     /// Exports still in the inbox (waiting to settle, or failing).
     pub inbox_waiting: u32,
-    /// Conversations whose case is open (or that have none yet).
+    /// Conversations still to do: new, or open.
     pub open_conversations: u32,
+    /// Of those, the ones without a handover note.
+    pub without_handover: Vec<ConversationRef>,
+    /// Conversations with replies set out that no export showed yet.
+    pub replies_not_seen: Vec<ConversationRef>,
     /// Where the package goes (`archive.out`), if IT set it.
     pub target: Option<String>,
     /// The folder is there (the stick is in).
     pub target_ready: bool,
+}
+
+/// A conversation the closing names, a click away.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationRef {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub chat_name: String,
+    /// How many (replies not seen); 0 where nothing is counted.
+    pub count: u32,
 }
 
 /// A sealed day, for the paper log: no citizen data.
@@ -705,16 +1039,6 @@ pub struct QuarantinedFile {
 /// Characters of the latest message shown in the list.
 const PREVIEW_CHARS: usize = 80;
 
-impl From<CaseStatus> for CaseStatusDto {
-    fn from(status: CaseStatus) -> Self {
-        match status {
-            CaseStatus::Open => Self::Open,
-            CaseStatus::WaitingOnCitizen => Self::WaitingOnCitizen,
-            CaseStatus::Resolved => Self::Resolved,
-        }
-    }
-}
-
 impl From<Sender> for SenderDto {
     fn from(sender: Sender) -> Self {
         match sender {
@@ -725,29 +1049,28 @@ impl From<Sender> for SenderDto {
     }
 }
 
-impl From<&Summary> for ConversationHeader {
-    fn from(c: &Summary) -> Self {
-        Self {
-            id: c.id.0,
-            chat_name: c.chat_name.expose().to_owned(),
-            status: c.status.into(),
-            reference: c.reference.clone(),
-            labels: c.labels.clone(),
-        }
-    }
-}
-
 impl From<&Summary> for ConversationSummary {
     fn from(c: &Summary) -> Self {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Self {
-            header: c.into(),
+            header: ConversationHeader {
+                id: c.id.0,
+                chat_name: c.chat_name.expose().to_owned(),
+                state: c.state.into(),
+                reference: c.reference.clone(),
+                labels: c.labels.clone(),
+            },
             last_activity: c.latest.as_ref().map(|m| m.at.into()),
             preview: c
                 .latest
                 .as_ref()
                 .map(|m| preview(m.text.expose()))
                 .unwrap_or_default(),
-            message_count: u32::try_from(c.message_count).unwrap_or(u32::MAX),
+            message_count: count(c.message_count),
+            waiting_since: c.waiting_since.map(Into::into),
+            unseen: count(c.unseen),
+            handover: c.handover,
+            pending_replies: count(c.pending_replies),
         }
     }
 }
@@ -755,8 +1078,32 @@ impl From<&Summary> for ConversationSummary {
 impl From<&Conversation> for ConversationView {
     fn from(c: &Conversation) -> Self {
         Self {
-            header: (&c.summary()).into(),
+            header: ConversationHeader {
+                id: c.id.0,
+                chat_name: c.chat_name.expose().to_owned(),
+                state: c.state.into(),
+                reference: c.reference.clone(),
+                labels: c.labels.clone(),
+            },
             messages: c.messages.iter().map(MessageView::from).collect(),
+            entries: c
+                .entries
+                .iter()
+                .map(|e| EntryView {
+                    id: e.id,
+                    kind: e.kind.name().to_owned(),
+                    at: e.at.into(),
+                    operator: e.operator.clone(),
+                    text: e.text.expose().to_owned(),
+                    sent_at: e.sent_at.map(Into::into),
+                    withdrawn: e.withdrawn,
+                })
+                .collect(),
+            handover: c.handover.as_ref().map(|h| HandoverView {
+                text: h.text.expose().to_owned(),
+                by: h.by.clone(),
+                at: kluis_core::desk::dutch_local(h.at).into(),
+            }),
         }
     }
 }

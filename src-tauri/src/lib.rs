@@ -5,6 +5,7 @@
 //! ([`dto`]), and keeps the webview closed to everything but the app itself
 //! ([`navigation`], the CSP and the capability files).
 
+pub mod clipboard;
 pub mod commands;
 pub mod dto;
 pub mod imports;
@@ -32,6 +33,12 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::seal_day,
         commands::list_conversations,
         commands::open_conversation,
+        commands::change_case,
+        commands::case_catalogue,
+        commands::suggest_replies,
+        commands::copy_reply,
+        commands::withdraw_reply,
+        commands::handovers,
         commands::inbox,
         commands::page_events,
     ])

@@ -23,7 +23,11 @@ pub fn start_ticker<R: Runtime>(app: AppHandle<R>) {
         .spawn(move || {
             loop {
                 std::thread::sleep(TICK);
-                apply(&app.state::<AppState>(), Event::Tick);
+                let state = app.state::<AppState>();
+                apply(&state, Event::Tick);
+                if let Some(now) = state.with_reading_desk(|desk| desk.now().utc) {
+                    state.clipboard.tick(now);
+                }
             }
         });
     if let Err(e) = spawned {
@@ -54,6 +58,7 @@ pub fn tell(state: &AppState, notices: &[Notice]) {
         state.send(match notice {
             Notice::Locked { why } => {
                 tracing::info!(why = why_name(why), "lock");
+                state.clipboard.clear();
                 PageEvent::Locked { why: why.into() }
             }
             Notice::LockScreenChanged => PageEvent::LockScreenChanged,

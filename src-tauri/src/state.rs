@@ -36,6 +36,8 @@ pub struct AppState {
     console: RwLock<Console>,
     /// The page's channel for [`PageEvent`]s, once it has asked for them.
     events: Mutex<Option<Channel<PageEvent>>>,
+    /// The reply copied for WhatsApp, cleared after 30 s and at the lock.
+    pub clipboard: crate::clipboard::Clipboard,
 }
 
 impl std::fmt::Debug for AppState {
@@ -89,6 +91,7 @@ impl AppState {
         Self {
             console: RwLock::new(console),
             events: Mutex::new(None),
+            clipboard: crate::clipboard::Clipboard::default(),
         }
     }
 

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod archive;
+mod cases;
 mod import;
 mod parse;
 mod shown;

@@ -90,6 +90,14 @@ pub enum VaultCommand {
     Inbox(crate::import::InboxArgs),
     /// List the conversations.
     Conversations,
+    /// Change a conversation's case (by number, see `conversations`).
+    Case(crate::cases::CaseArgs),
+    /// The labels (case types) the window offers (as admin to change them).
+    #[command(subcommand)]
+    Label(crate::cases::LabelCommand),
+    /// The canned replies the reply box offers (as admin to change them).
+    #[command(subcommand)]
+    Reply(crate::cases::ReplyCommand),
     /// Merge one conversation into another (both by number, see `conversations`).
     Merge(crate::import::MergeArgs),
     /// The settings IT may change, with their values.
@@ -234,6 +242,9 @@ pub fn run(target: &Target, command: &VaultCommand) -> anyhow::Result<ExitCode> 
         VaultCommand::Inbox(args) => crate::import::inbox(dir, target, args),
         VaultCommand::Conversations => crate::import::conversations(dir, target),
         VaultCommand::Merge(args) => crate::import::merge(dir, target, args),
+        VaultCommand::Case(args) => crate::cases::case(dir, target, args),
+        VaultCommand::Label(command) => crate::cases::label(dir, target, command),
+        VaultCommand::Reply(command) => crate::cases::reply(dir, target, command),
         VaultCommand::Settings => settings(dir, target),
         VaultCommand::Set { key, value } => set(dir, target, key, value),
         VaultCommand::SealSetup(args) => seal_setup(dir, target, args),

@@ -35,5 +35,9 @@ export function describeError(e: unknown, messages: Messages = t): string {
       return m.seal(err.detail);
     case "vault":
       return m.vault(err.detail);
+    case "case":
+      return messages.case.problem(err.problem);
+    case "clipboard":
+      return m.clipboard;
   }
 }

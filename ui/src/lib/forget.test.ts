@@ -17,13 +17,16 @@ describe("the stores forget on lock", () => {
   it("forgetAll empties them", async () => {
     const { conversations } = await import("../features/conversations/store.svelte");
     const { imports } = await import("../features/imports/store.svelte");
-    conversations.query = "anna";
+    conversations.query.text = "anna";
     conversations.summaries = [
-      { id: 1, chatName: "Anna", status: "open", reference: null, labels: [], lastActivity: null, preview: "", messageCount: 0 },
+      {
+        id: 1, chatName: "Anna", state: { kind: "new" }, reference: null, labels: [], lastActivity: null, preview: "",
+        messageCount: 0, waitingSince: null, unseen: 0, handover: false, pendingReplies: 0,
+      },
     ];
     imports.batches = [{ at: "09:00", batch: { via: "drop", exports: [] } }];
     forgetAll();
-    expect([conversations.query, conversations.summaries, conversations.selected]).toEqual(["", [], null]);
+    expect([conversations.query.text, conversations.summaries, conversations.selected]).toEqual(["", [], null]);
     expect([imports.batches, imports.inbox, imports.problem]).toEqual([[], null, null]);
   });
 });

@@ -32,20 +32,26 @@ export const lockedInfo: AppInfo = {
 export const summary = (id: number, chatName: string): ConversationSummary => ({
   id,
   chatName,
-  status: "open",
+  state: { kind: "open", reopened: null },
   reference: null,
   labels: ["afval"],
   lastActivity: { year: 2026, month: 11, day: 23, hour: 9, minute: 0, second: 0 },
   preview: `bericht van ${chatName}`,
   messageCount: 1,
+  waitingSince: null,
+  unseen: 0,
+  handover: false,
+  pendingReplies: 0,
 });
 
 export const view = (id: number, chatName: string): ConversationView => ({
   id,
   chatName,
-  status: "waitingOnCitizen",
+  state: { kind: "waitingOnCitizen" },
   reference: "M2026-000001",
   labels: [],
+  entries: [],
+  handover: null,
   messages: [
     { at: { year: 2026, month: 11, day: 23, hour: 9, minute: 0, second: 0 }, sender: "citizen", author: chatName, text: "Hallo\ntweede regel" },
     { at: { year: 2026, month: 11, day: 23, hour: 9, minute: 5, second: 0 }, sender: "municipality", author: "Gemeente Voorbeeld", text: "Dag!" },
@@ -68,11 +74,13 @@ export const standard: Handler = (cmd, args) => {
   if (cmd === "app_info") return info;
   if (cmd === "list_conversations") {
     const all = [summary(1, "Anna Voorbeeld"), summary(2, "Bram Testman")];
-    const q = String(args.query).toLowerCase();
+    const q = String((args.query as { text: string }).text).toLowerCase();
     return all.filter((s) => s.chatName.toLowerCase().includes(q));
   }
   if (cmd === "open_conversation") return view(Number(args.id), args.id === 1 ? "Anna Voorbeeld" : "Bram Testman");
   if (cmd === "page_events") return null;
+  if (cmd === "case_catalogue") return { labels: [{ name: "afval", colour: "groen", removed: false }], referencePattern: null, replies: 0 };
+  if (cmd === "handovers") return [];
   if (cmd === "inbox") return { dir: "/home/kcc/Kluis-inbox", quarantineDir: "/home/kcc/Kluis-quarantine", quarantined: [] };
   throw new Error(`unexpected command ${cmd}`);
 };

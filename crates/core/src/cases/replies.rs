@@ -182,6 +182,15 @@ pub fn rank<'r>(
     ranked.into_iter().map(|(_, r)| r).collect()
 }
 
+/// How long a reply copied for WhatsApp stays on the clipboard.
+pub const CLIPBOARD_SECONDS: i64 = 30;
+
+/// Whether a reply copied at `copied_at` must leave the clipboard at `now`
+/// (UTC). A clock set back does not keep it there longer.
+pub fn clipboard_due(copied_at: i64, now: i64) -> bool {
+    now >= copied_at + CLIPBOARD_SECONDS || now < copied_at
+}
+
 /// A canned reply as the reply box offers it: filled from the case.
 #[derive(Clone, Debug)]
 pub struct Suggestion {

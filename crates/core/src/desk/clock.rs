@@ -59,6 +59,11 @@ pub fn utc_of_dutch(local_seconds: i64) -> i64 {
     found.map_or(local_seconds - 3600, |t| t.timestamp())
 }
 
+/// The Dutch local time of a UTC time.
+pub fn dutch_local(utc: i64) -> crate::LocalDateTime {
+    dutch(utc).local()
+}
+
 /// A UTC reading with the Netherlands' offset at that moment.
 pub(crate) fn dutch(utc: i64) -> Now {
     let offset = chrono::DateTime::from_timestamp(utc, 0).map_or(3600, |at| {

@@ -29,7 +29,7 @@ use crate::lock::{
 };
 use crate::time::{LocalDate, LocalDateTime};
 
-pub use clock::SystemClock;
+pub use clock::{SystemClock, dutch_local};
 pub use error::DeskError;
 pub use inbox::InboxNews;
 pub use kluis_vault::store::Hit as SearchHit;

@@ -31,7 +31,7 @@ describe("the conversations", () => {
     const messages = screen.getAllByTestId("message");
     expect(messages).toHaveLength(2);
     expect(messages[0]?.textContent).toContain("Hallo\ntweede regel");
-    expect(screen.getByText("Wacht op inwoner")).toBeTruthy();
+    expect(screen.getByTestId("pane-state").textContent).toBe("Wacht op burger");
     expect(calls).toContainEqual({ cmd: "open_conversation", args: { id: 2 } });
   });
 
@@ -41,13 +41,14 @@ describe("the conversations", () => {
     await screen.findByText("2 gesprekken");
     await fireEvent.input(screen.getByTestId("search"), { target: { value: "bram" } });
     expect(await screen.findByText("1 gesprek")).toBeTruthy();
-    expect(calls.filter((c) => c.cmd === "list_conversations").map((c) => c.args.query)).toEqual(["", "bram"]);
+    const asked = calls.filter((c) => c.cmd === "list_conversations").map((c) => (c.args.query as { text: string }).text);
+    expect(asked).toEqual(["", "bram"]);
   });
 
   it("shows only the answer to the latest query when answers arrive out of order", async () => {
     let releaseSlow: (v: ConversationSummary[]) => void = () => {};
     withIpc((cmd, args) => {
-      if (cmd === "list_conversations" && args.query === "a") {
+      if (cmd === "list_conversations" && (args.query as { text: string }).text === "a") {
         return new Promise<ConversationSummary[]>((resolve) => (releaseSlow = resolve));
       }
       return standard(cmd, args);

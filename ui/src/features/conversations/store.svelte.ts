@@ -1,29 +1,72 @@
-// The conversations on screen: the list as the search box asks for it, and
-// the one open. Citizen data: forgotten on lock.
-import type { ConversationSummary, ConversationView } from "../../lib/api/bindings";
+// The conversations on screen: the list as the search box and filters ask
+// for it, the one open, and the rows chosen for a bulk change. Citizen
+// data: forgotten on lock. The filters are remembered per operator.
+import type { ConversationSummary, ConversationView, ListQueryDto } from "../../lib/api/bindings";
 import { listConversations, openConversation } from "../../lib/api/commands";
 import { registerForget } from "../../lib/forget";
 
+const EMPTY: ListQueryDto = { text: "", state: null, label: null, handover: false, today: false, order: "longestWaiting" };
+
 export const conversations = $state({
-  query: "",
+  query: { ...EMPTY } as ListQueryDto,
   summaries: [] as ConversationSummary[],
   selected: null as ConversationView | null,
+  /** Rows ticked for a bulk change. */
+  chosen: [] as number[],
+  /** Whose filters these are (the key they are remembered under). */
+  owner: null as string | null,
 });
+
+const storageKey = (owner: string) => `kluis.list.${owner}`;
+
+/** The filters `owner` left last time (not the search text). */
+export function restoreFilters(owner: string): void {
+  conversations.owner = owner;
+  try {
+    const saved = JSON.parse(localStorage.getItem(storageKey(owner)) ?? "null");
+    if (saved && typeof saved === "object") {
+      conversations.query = { ...EMPTY, ...saved, text: "" };
+    }
+  } catch {
+    conversations.query = { ...EMPTY };
+  }
+}
+
+/** Keeps the filters for this operator (no citizen data: states, a label, an order). */
+export function saveFilters(): void {
+  const { owner, query } = conversations;
+  if (!owner) return;
+  const { text: _text, ...filters } = query;
+  try {
+    localStorage.setItem(storageKey(owner), JSON.stringify(filters));
+  } catch {
+    // A full or refused storage only loses the preference.
+  }
+}
 
 // Answers can come back out of order while the operator types; only the
 // answer to the latest query is kept.
 let listRequest = 0;
 
-/** Asks for the list that matches the search box. */
+/** Asks for the list that matches the search box and filters. */
 export async function refreshList(): Promise<void> {
   const request = ++listRequest;
-  const result = await listConversations(conversations.query);
-  if (request === listRequest) conversations.summaries = result;
+  const result = await listConversations({ ...conversations.query });
+  if (request !== listRequest) return;
+  conversations.summaries = result;
+  const shown = new Set(result.map((s) => s.id));
+  conversations.chosen = conversations.chosen.filter((id) => shown.has(id));
 }
 
 /** Opens conversation `id` in the reading pane. */
 export async function select(id: number): Promise<void> {
   conversations.selected = await openConversation(id);
+}
+
+/** Reads the open conversation again (after a change to its case). */
+export async function reloadSelected(): Promise<void> {
+  const open = conversations.selected;
+  if (open) conversations.selected = await openConversation(open.id);
 }
 
 /** The conversation `delta` rows below (or above) the open one. */
@@ -35,9 +78,24 @@ export function neighbour(delta: number): number | null {
   return summaries[next]?.id ?? null;
 }
 
+/** The next conversation that still waits for an answer after `id`, if any. */
+export function nextWaiting(id: number): number | null {
+  const { summaries } = conversations;
+  const at = summaries.findIndex((s) => s.id === id);
+  const after = [...summaries.slice(at + 1), ...summaries.slice(0, Math.max(at, 0))];
+  const todo = after.find((s) => s.id !== id && (s.state.kind === "new" || s.state.kind === "open"));
+  return todo?.id ?? null;
+}
+
+export function toggleChosen(id: number): void {
+  const { chosen } = conversations;
+  conversations.chosen = chosen.includes(id) ? chosen.filter((c) => c !== id) : [...chosen, id];
+}
+
 registerForget("conversations", () => {
   listRequest++;
-  conversations.query = "";
+  conversations.query = { ...conversations.query, text: "" };
   conversations.summaries = [];
   conversations.selected = null;
+  conversations.chosen = [];
 });

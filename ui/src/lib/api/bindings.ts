@@ -35,7 +35,73 @@ reasonNeeded: boolean, } | { "state": "open", who: UnlockAs, closingAt: ClockTim
 
 export type UnlockAs = { "kind": "operator", "name": string } | { "kind": "admin" } | { "kind": "recovery" };
 
-export type CaseStatusDto = "open" | "waitingOnCitizen" | "resolved";
+export type CaseStateDto = { "kind": "new" } | { "kind": "open", reopened: ReopenedDto | null, } | { "kind": "waitingOnCitizen" } | { "kind": "snoozed", until: Stamp | null, } | { "kind": "resolved" };
+
+export type ReopenedDto = { "why": "citizenWrote", at: Stamp, } | { "why": "snoozeEnded", at: Stamp, };
+
+export type StateKindDto = "new" | "open" | "waitingOnCitizen" | "snoozed" | "resolved";
+
+export type OrderDto = "longestWaiting" | "newest" | "name";
+
+export type ListQueryDto = { text: string, state: StateKindDto | null, label: string | null, handover: boolean, today: boolean, order: OrderDto, };
+
+export type StatusDto = "open" | "waitingOnCitizen" | "resolved";
+
+export type HandEntryDto = "call" | "visit" | "channel";
+
+export type LocalStampDto = { year: number, month: number, day: number, hour: number, minute: number, };
+
+export type CaseChangeDto = { "kind": "status", status: StatusDto, } | { "kind": "snooze", until: LocalStampDto | null, } | { "kind": "label", name: string, on: boolean, } | { "kind": "reference", reference: string | null, } | { "kind": "note", text: string, } | { "kind": "handover", text: string, } | { "kind": "entry", entry: HandEntryDto, at: LocalStampDto | null, text: string, };
+
+export type CaseProblem = { "kind": "empty" } | { "kind": "tooLong", max: number, } | { "kind": "controlCharacter" } | { "kind": "referenceMismatch", pattern: string, } | { "kind": "referenceTaken" } | { "kind": "snoozeInPast" } | { "kind": "entryInFuture" } | { "kind": "unknownLabel" } | { "kind": "removedLabel" } | { "kind": "unknownPlaceholder", name: string, } | { "kind": "unfilled", name: string, } | { "kind": "alreadySent" } | { "kind": "noneChosen" } | { "kind": "oneReferenceOneConversation" } | { "kind": "other" };
+
+export type LabelView = { name: string, 
+/**
+ * A colour of the palette (blauw, groen, …).
+ */
+colour: string, 
+/**
+ * No longer offered; cases that have it keep it.
+ */
+removed: boolean, };
+
+export type CatalogueView = { labels: Array<LabelView>, 
+/**
+ * The pattern a reference must match, shown as a hint.
+ */
+referencePattern: string | null, 
+/**
+ * How many canned replies there are.
+ */
+replies: number, };
+
+export type SuggestionView = { shortcode: string, title: string, text: string, 
+/**
+ * Placeholders still to fill (`zaaknummer`, …).
+ */
+missing: Array<string>, };
+
+export type EntryView = { id: number, 
+/**
+ * note, call, visit, channel or reply.
+ */
+kind: string, at: Stamp, operator: string, text: string, 
+/**
+ * A reply seen in an export: when it was sent.
+ */
+sentAt: Stamp | null, 
+/**
+ * A reply marked as not sent.
+ */
+withdrawn: boolean, };
+
+export type HandoverView = { text: string, by: string, at: Stamp, };
+
+export type ConversationRef = { id: number, chatName: string, 
+/**
+ * How many (replies not seen); 0 where nothing is counted.
+ */
+count: number, };
 
 export type SenderDto = "citizen" | "municipality" | "system";
 
@@ -51,7 +117,7 @@ chatName: string,
 /**
  * Where the case stands.
  */
-status: CaseStatusDto, 
+state: CaseStateDto, 
 /**
  * The case reference, if any.
  */
@@ -75,6 +141,22 @@ preview: string,
  */
 messageCount: number, 
 /**
+ * The citizen's first unanswered message, while the case is to do.
+ */
+waitingSince: Stamp | null, 
+/**
+ * Messages new since this operator last opened it.
+ */
+unseen: number, 
+/**
+ * A handover note is there.
+ */
+handover: boolean, 
+/**
+ * Replies set out that no export showed yet.
+ */
+pendingReplies: number, 
+/**
  * The conversation's id.
  */
 id: number, 
@@ -85,7 +167,7 @@ chatName: string,
 /**
  * Where the case stands.
  */
-status: CaseStatusDto, 
+state: CaseStateDto, 
 /**
  * The case reference, if any.
  */
@@ -101,6 +183,10 @@ export type ConversationView = {
  */
 messages: Array<MessageView>, 
 /**
+ * The operator's entries, in time order.
+ */
+entries: Array<EntryView>, handover: HandoverView | null, 
+/**
  * The conversation's id.
  */
 id: number, 
@@ -111,7 +197,7 @@ chatName: string,
 /**
  * Where the case stands.
  */
-status: CaseStatusDto, 
+state: CaseStateDto, 
 /**
  * The case reference, if any.
  */
@@ -139,7 +225,7 @@ author: string | null,
  */
 text: string, };
 
-export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "outsideShift" } | { "kind": "reasonNeeded" } | { "kind": "dayClosed", day: DateDto, } | { "kind": "adminNeeded", failures: number, } | { "kind": "notPermitted" } | { "kind": "notSetUp", setting: string, } | { "kind": "noTarget" } | { "kind": "seal", detail: string, } | { "kind": "vault", detail: string, };
+export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "outsideShift" } | { "kind": "reasonNeeded" } | { "kind": "dayClosed", day: DateDto, } | { "kind": "adminNeeded", failures: number, } | { "kind": "notPermitted" } | { "kind": "notSetUp", setting: string, } | { "kind": "noTarget" } | { "kind": "seal", detail: string, } | { "kind": "case", problem: CaseProblem, } | { "kind": "clipboard" } | { "kind": "vault", detail: string, };
 
 export type PageEvent = { "kind": "dropHover", over: boolean, } | { "kind": "imported" } & ImportBatch | { "kind": "inboxProblem", problem: InboxProblem, } | { "kind": "locked", why: LockReason, } | { "kind": "closingSoon", closingAt: ClockTime, } | { "kind": "clockSetBack", minutes: number, } | { "kind": "lockScreenChanged" };
 
@@ -179,9 +265,17 @@ export type ClosingOverview = {
  */
 inboxWaiting: number, 
 /**
- * Conversations whose case is open (or that have none yet).
+ * Conversations still to do: new, or open.
  */
 openConversations: number, 
+/**
+ * Of those, the ones without a handover note.
+ */
+withoutHandover: Array<ConversationRef>, 
+/**
+ * Conversations with replies set out that no export showed yet.
+ */
+repliesNotSeen: Array<ConversationRef>, 
 /**
  * Where the package goes (`archive.out`), if IT set it.
  */

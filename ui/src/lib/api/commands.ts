@@ -2,7 +2,7 @@
 // The only module that calls invoke. A command fails with a CommandError.
 // Regenerate: UPDATE_BINDINGS=1 cargo test -p kluis-app --test bindings
 import { invoke, type Channel } from "@tauri-apps/api/core";
-import type { AppInfo, ClosingOverview, ConversationSummary, ConversationView, InboxView, PageEvent, SealedDay, UnlockAs } from "./bindings";
+import type { AppInfo, CaseChangeDto, CatalogueView, ClosingOverview, ConversationSummary, ConversationView, InboxView, ListQueryDto, PageEvent, SealedDay, SuggestionView, UnlockAs } from "./bindings";
 
 /** About the running app. */
 export const appInfo = (): Promise<AppInfo> =>
@@ -32,13 +32,37 @@ export const closingOverview = (): Promise<ClosingOverview> =>
 export const sealDay = (): Promise<SealedDay> =>
   invoke("seal_day");
 
-/** The conversation list, filtered by `query` (empty: all), most recent first. */
-export const listConversations = (query: string): Promise<ConversationSummary[]> =>
+/** The conversation list as `query` asks for it (search box, filters, order). */
+export const listConversations = (query: ListQueryDto): Promise<ConversationSummary[]> =>
   invoke("list_conversations", { query });
 
 /** One conversation with all its messages. */
 export const openConversation = (id: number): Promise<ConversationView> =>
   invoke("open_conversation", { id });
+
+/** One change to the cases of the chosen conversations (one, or a selection); returns how many changed. */
+export const changeCase = (ids: number[], change: CaseChangeDto): Promise<number> =>
+  invoke("change_case", { ids, change });
+
+/** The admin's labels and reference pattern, for the case panel. */
+export const caseCatalogue = (): Promise<CatalogueView> =>
+  invoke("case_catalogue");
+
+/** The canned replies for a conversation, ranked for what was typed. */
+export const suggestReplies = (id: number, typed: string): Promise<SuggestionView[]> =>
+  invoke("suggest_replies", { id, typed });
+
+/** Records the reply as set out ("antwoord klaargezet") and puts it on the clipboard, which is cleared 30 seconds later and at the lock. */
+export const copyReply = (id: number, text: string): Promise<number> =>
+  invoke("copy_reply", { id, text });
+
+/** A reply set out and not sent after all. */
+export const withdrawReply = (id: number, entry: number): Promise<void> =>
+  invoke("withdraw_reply", { id, entry });
+
+/** The conversations with a handover note, for whoever unlocks next. */
+export const handovers = (): Promise<ConversationSummary[]> =>
+  invoke("handovers");
 
 /** The inbox folder and the files its quarantine holds. */
 export const inbox = (): Promise<InboxView> =>

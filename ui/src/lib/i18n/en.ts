@@ -70,6 +70,7 @@ export const en: Messages = {
       `Kluis is not fully set up yet (the setting ${setting} is missing): ask the administrator. Nothing was recorded.`,
     seal: (detail) => `Sealing failed; the day is still open and nothing was recorded (${detail}).`,
     vault: (detail) => `The vault could not do it (${detail}).`,
+    clipboard: "The clipboard did not take the reply; nothing was copied.",
   },
   console: {
     imports: "Imports",
@@ -85,18 +86,169 @@ export const en: Messages = {
     listLabel: "Conversations",
     paneLabel: "Conversation",
     messages: "Messages",
-    search: "Search conversations (Alt+S)",
+    search: "Search conversations (/ or Ctrl+K)",
     count: (n) => plural(n, "conversation", "conversations"),
     none: "No conversations found.",
     choose: "Choose a conversation on the left.",
-    keys: "Alt+J / Alt+K: next / previous conversation · Alt+S: search",
+    keys: "Alt+J / Alt+K: next / previous conversation · / or Ctrl+K: search · ?: all shortcuts",
     reference: "Case number",
     today: "Today",
-    status: {
+    state: {
+      new: "New",
       open: "Open",
       waitingOnCitizen: "Waiting on the citizen",
+      snoozed: "Snoozed",
       resolved: "Resolved",
     },
+    snoozedUntil: (at) => `Snoozed until ${at}`,
+    snoozedForReply: "Snoozed until the citizen writes",
+    reopenedCitizen: "Reopened: the citizen wrote again",
+    reopenedSnooze: "Reopened: the snooze ended",
+    waiting: (minutes) =>
+      minutes < 60
+        ? `waiting ${minutes} min`
+        : minutes < 24 * 60
+          ? `waiting ${Math.floor(minutes / 60)} h ${minutes % 60} min`
+          : `waiting ${plural(Math.floor(minutes / (24 * 60)), "day", "days")}`,
+    unseen: (n) => `${n} new`,
+    handoverMark: "Handover",
+    pendingReplies: (n) => `${plural(n, "reply", "replies")} not seen yet`,
+    filters: "Filters and order",
+    stateFilter: "Status",
+    allStates: "All statuses",
+    labelFilter: "Label",
+    allLabels: "All labels",
+    handoverOnly: "Handover",
+    todayOnly: "In today",
+    orderLabel: "Order",
+    order: {
+      longestWaiting: "Longest waiting first",
+      newest: "Newest first",
+      name: "By name",
+    },
+    chooseRow: (name) => `Choose ${name} for a bulk change`,
+    chosen: (n) => `${n} chosen`,
+    bulkStatus: "Status of the chosen",
+    bulkLabel: "Label for the chosen",
+    bulkApply: "Apply",
+    bulkClear: "Clear the choice",
+    bulkDone: (n) => `${plural(n, "conversation", "conversations")} changed.`,
+  },
+  case: {
+    title: "Case",
+    setStatus: "Status",
+    open: "Open (Alt+U)",
+    waiting: "Waiting on the citizen (Alt+W)",
+    resolveNext: "Resolved, next (Alt+E)",
+    snooze: "Snooze until (Alt+S)",
+    snoozeAt: "Snooze",
+    snoozeReply: "Until the citizen writes",
+    labels: "Labels (Alt+L)",
+    addLabel: "Add a label",
+    removeLabel: (name) => `Remove the label ${name}`,
+    labelRemoved: "no longer on the list",
+    reference: "Case number",
+    referenceHint: (pattern) => `Form: ${pattern}`,
+    save: "Save",
+    handover: "Handover note (Alt+O)",
+    handoverHint: "For the next shift; they see it first after unlocking.",
+    handoverBy: (by, at) => `Written by ${by}, ${at}`,
+    handoverSave: "Save the handover",
+    note: "Internal note (Alt+N)",
+    noteHint: "Never part of a reply to the citizen.",
+    noteAdd: "Add the note",
+    entry: "Record by hand",
+    entryKind: "What",
+    entryKinds: {
+      call: "Phone call",
+      visit: "Visit at the desk",
+      channel: "Reply by another channel",
+    },
+    entryAt: "Time",
+    entryText: "What was said or done",
+    entryAdd: "Record",
+    saved: "Saved.",
+    problem: (p) => {
+      switch (p.kind) {
+        case "empty":
+          return "Fill something in first.";
+        case "tooLong":
+          return `This is too long: at most ${p.max} characters.`;
+        case "controlCharacter":
+          return "There is an invisible control character in this; remove it.";
+        case "referenceMismatch":
+          return `This case number does not have the form the administrator set (${p.pattern}).`;
+        case "referenceTaken":
+          return "Another conversation has this case number already.";
+        case "snoozeInPast":
+          return "That time has passed: choose a moment in the future.";
+        case "entryInFuture":
+          return "That time is in the future.";
+        case "unknownLabel":
+          return "This label is not on the administrator's list.";
+        case "removedLabel":
+          return "The administrator took this label off the list.";
+        case "unknownPlaceholder":
+          return `Unknown placeholder {${p.name}}.`;
+        case "unfilled":
+          return `Fill in {${p.name}} first.`;
+        case "alreadySent":
+          return "This reply is in an export as sent already.";
+        case "noneChosen":
+          return "Choose one or more conversations first.";
+        case "oneReferenceOneConversation":
+          return "A case number belongs to one conversation.";
+        case "other":
+          return "This could not be saved; nothing changed.";
+      }
+    },
+  },
+  reply: {
+    title: "Reply (Alt+R)",
+    placeholder: "Type / and a few letters for a canned reply",
+    suggestions: "Canned replies",
+    noSuggestions: "No canned reply found.",
+    missing: (names) => `Still to fill in: ${names.map((n) => `{${n}}`).join(", ")}`,
+    copy: "Copy for WhatsApp",
+    copied: "Set out. Paste it into WhatsApp on the phone; the clipboard is cleared in 30 seconds.",
+  },
+  timeline: {
+    kinds: {
+      note: "Internal note",
+      call: "Phone call",
+      visit: "Visit at the desk",
+      channel: "Reply by another channel",
+      reply: "Reply set out",
+    },
+    by: (operator) => `recorded by ${operator}, not from an export`,
+    sentAt: (at) => `sent at ${at} (by the export)`,
+    notSeen: "not seen in any export yet",
+    withdrawn: "not sent",
+    withdraw: "Not sent",
+  },
+  keys: {
+    title: "Keyboard shortcuts",
+    close: "Close",
+    open: "Shortcuts (?)",
+    list: [
+      ["Alt+J / Alt+K", "Next / previous conversation"],
+      ["Alt+E", "Resolved, and on to the next waiting conversation"],
+      ["Alt+U / Alt+W", "Open / waiting on the citizen"],
+      ["Alt+S", "Snooze"],
+      ["Alt+L", "Labels"],
+      ["Alt+N", "Internal note"],
+      ["Alt+O", "Handover note"],
+      ["Alt+R", "Write a reply"],
+      ["/ or Ctrl+K", "Search"],
+      ["? or Ctrl+/", "This list"],
+      ["Esc", "Close"],
+    ],
+  },
+  handovers: {
+    title: "Handover from the previous shift",
+    intro: "These notes were left for you:",
+    open: "Open",
+    close: "Read",
   },
   imports: {
     title: "Imports",
@@ -209,7 +361,11 @@ export const en: Messages = {
     inboxEmpty: "The inbox is empty: every export is imported.",
     inboxWaiting: (n) => `${plural(n, "export is", "exports are")} still waiting in the inbox.`,
     noneOpen: "No open conversations.",
-    open: (n) => `${plural(n, "conversation is", "conversations are")} still open: check the handover notes.`,
+    open: (n) => `${plural(n, "conversation is", "conversations are")} still open.`,
+    withoutHandover: "Without a handover note:",
+    repliesNotSeen: (n) => `${plural(n, "reply", "replies")} not seen yet: export these conversations again.`,
+    allSeen: "Every reply set out is in an export.",
+    openOne: (name) => `Open ${name}`,
     noTarget: "No folder is set for the package: ask the administrator.",
     targetReady: "The package goes to",
     insertStick: "Insert the USB stick:",

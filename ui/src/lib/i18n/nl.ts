@@ -1,6 +1,7 @@
 // Every sentence the window says, in Dutch (the default). The English
 // catalogue must have the same shape: a missing key fails `npm run check`.
 import type {
+  CaseProblem,
   DateOrderDto,
   ImportProblem,
   InboxProblem,
@@ -77,6 +78,7 @@ export const nl = {
       `Kluis is nog niet helemaal ingericht (de instelling ${setting} ontbreekt): vraag het de beheerder. Er is niets vastgelegd.`,
     seal: (detail: string) => `Verzegelen is mislukt; de dag is nog open en er is niets vastgelegd (${detail}).`,
     vault: (detail: string) => `De kluis kon het niet doen (${detail}).`,
+    clipboard: "Het klembord nam het antwoord niet aan; er is niets gekopieerd.",
   },
   console: {
     imports: "Inlezen",
@@ -92,18 +94,169 @@ export const nl = {
     listLabel: "Gesprekken",
     paneLabel: "Gesprek",
     messages: "Berichten",
-    search: "Zoek in gesprekken (Alt+S)",
+    search: "Zoek in gesprekken (/ of Ctrl+K)",
     count: (n: number) => plural(n, "gesprek", "gesprekken"),
     none: "Geen gesprekken gevonden.",
     choose: "Kies links een gesprek.",
-    keys: "Alt+J / Alt+K: volgend / vorig gesprek · Alt+S: zoeken",
+    keys: "Alt+J / Alt+K: volgend / vorig gesprek · / of Ctrl+K: zoeken · ?: alle sneltoetsen",
     reference: "Zaaknummer",
     today: "Vandaag",
-    status: {
+    state: {
+      new: "Nieuw",
       open: "Open",
-      waitingOnCitizen: "Wacht op inwoner",
+      waitingOnCitizen: "Wacht op burger",
+      snoozed: "Gesnoozed",
       resolved: "Afgehandeld",
     },
+    snoozedUntil: (at: string) => `Gesnoozed tot ${at}`,
+    snoozedForReply: "Gesnoozed tot de burger schrijft",
+    reopenedCitizen: "Heropend: de burger schreef opnieuw",
+    reopenedSnooze: "Heropend: de snooze is verlopen",
+    waiting: (minutes: number) =>
+      minutes < 60
+        ? `wacht ${minutes} min`
+        : minutes < 24 * 60
+          ? `wacht ${Math.floor(minutes / 60)} u ${minutes % 60} min`
+          : `wacht ${plural(Math.floor(minutes / (24 * 60)), "dag", "dagen")}`,
+    unseen: (n: number) => `${n} nieuw`,
+    handoverMark: "Overdracht",
+    pendingReplies: (n: number) => `${plural(n, "antwoord", "antwoorden")} nog niet teruggezien`,
+    filters: "Filters en volgorde",
+    stateFilter: "Status",
+    allStates: "Alle statussen",
+    labelFilter: "Label",
+    allLabels: "Alle labels",
+    handoverOnly: "Overdracht",
+    todayOnly: "Vandaag binnen",
+    orderLabel: "Volgorde",
+    order: {
+      longestWaiting: "Langst wachtend eerst",
+      newest: "Nieuwste eerst",
+      name: "Op naam",
+    },
+    chooseRow: (name: string) => `${name} kiezen voor een bulkwijziging`,
+    chosen: (n: number) => `${n} gekozen`,
+    bulkStatus: "Status van de keuze",
+    bulkLabel: "Label voor de keuze",
+    bulkApply: "Toepassen",
+    bulkClear: "Keuze wissen",
+    bulkDone: (n: number) => `${plural(n, "gesprek", "gesprekken")} gewijzigd.`,
+  },
+  case: {
+    title: "Zaak",
+    setStatus: "Status",
+    open: "Open (Alt+U)",
+    waiting: "Wacht op burger (Alt+W)",
+    resolveNext: "Afgehandeld, volgende (Alt+E)",
+    snooze: "Snoozen tot (Alt+S)",
+    snoozeAt: "Snooze",
+    snoozeReply: "Tot de burger schrijft",
+    labels: "Labels (Alt+L)",
+    addLabel: "Label toevoegen",
+    removeLabel: (name: string) => `Label ${name} verwijderen`,
+    labelRemoved: "niet meer in de lijst",
+    reference: "Zaaknummer",
+    referenceHint: (pattern: string) => `Vorm: ${pattern}`,
+    save: "Opslaan",
+    handover: "Overdrachtsnotitie (Alt+O)",
+    handoverHint: "Voor de volgende dienst; die ziet hem als eerste na het ontgrendelen.",
+    handoverBy: (by: string, at: string) => `Geschreven door ${by}, ${at}`,
+    handoverSave: "Overdracht opslaan",
+    note: "Interne notitie (Alt+N)",
+    noteHint: "Nooit deel van een antwoord aan de burger.",
+    noteAdd: "Notitie toevoegen",
+    entry: "Handmatig vastleggen",
+    entryKind: "Wat",
+    entryKinds: {
+      call: "Telefoongesprek",
+      visit: "Bezoek aan de balie",
+      channel: "Antwoord via ander kanaal",
+    },
+    entryAt: "Tijdstip",
+    entryText: "Wat er is gezegd of gedaan",
+    entryAdd: "Vastleggen",
+    saved: "Opgeslagen.",
+    problem: (p: CaseProblem): string => {
+      switch (p.kind) {
+        case "empty":
+          return "Vul eerst iets in.";
+        case "tooLong":
+          return `Dit is te lang: hoogstens ${p.max} tekens.`;
+        case "controlCharacter":
+          return "Hier staat een onzichtbaar stuurteken in; haal het weg.";
+        case "referenceMismatch":
+          return `Dit zaaknummer heeft niet de vorm die de beheerder heeft ingesteld (${p.pattern}).`;
+        case "referenceTaken":
+          return "Een ander gesprek heeft dit zaaknummer al.";
+        case "snoozeInPast":
+          return "Dat tijdstip is al voorbij: kies een moment in de toekomst.";
+        case "entryInFuture":
+          return "Dat tijdstip ligt in de toekomst.";
+        case "unknownLabel":
+          return "Dit label staat niet in de lijst van de beheerder.";
+        case "removedLabel":
+          return "De beheerder heeft dit label uit de lijst gehaald.";
+        case "unknownPlaceholder":
+          return `Onbekend invulveld {${p.name}}.`;
+        case "unfilled":
+          return `Vul {${p.name}} eerst in.`;
+        case "alreadySent":
+          return "Dit antwoord staat al in een export als verzonden.";
+        case "noneChosen":
+          return "Kies eerst een of meer gesprekken.";
+        case "oneReferenceOneConversation":
+          return "Een zaaknummer hoort bij één gesprek.";
+        case "other":
+          return "Dit kon niet worden opgeslagen; er is niets veranderd.";
+      }
+    },
+  },
+  reply: {
+    title: "Antwoord (Alt+R)",
+    placeholder: "Typ / en een paar letters voor een standaardantwoord",
+    suggestions: "Standaardantwoorden",
+    noSuggestions: "Geen standaardantwoord gevonden.",
+    missing: (names: string[]) => `Nog in te vullen: ${names.map((n) => `{${n}}`).join(", ")}`,
+    copy: "Kopiëren voor WhatsApp",
+    copied: "Klaargezet. Plak het in WhatsApp op de telefoon; het klembord wordt over 30 seconden gewist.",
+  },
+  timeline: {
+    kinds: {
+      note: "Interne notitie",
+      call: "Telefoongesprek",
+      visit: "Bezoek aan de balie",
+      channel: "Antwoord via ander kanaal",
+      reply: "Antwoord klaargezet",
+    } as Record<string, string>,
+    by: (operator: string) => `vastgelegd door ${operator}, niet uit een export`,
+    sentAt: (at: string) => `verzonden om ${at} (volgens de export)`,
+    notSeen: "nog in geen export teruggezien",
+    withdrawn: "niet verzonden",
+    withdraw: "Niet verzonden",
+  },
+  keys: {
+    title: "Sneltoetsen",
+    close: "Sluiten",
+    open: "Sneltoetsen (?)",
+    list: [
+      ["Alt+J / Alt+K", "Volgend / vorig gesprek"],
+      ["Alt+E", "Afgehandeld, en naar het volgende wachtende gesprek"],
+      ["Alt+U / Alt+W", "Open / wacht op burger"],
+      ["Alt+S", "Snoozen"],
+      ["Alt+L", "Labels"],
+      ["Alt+N", "Interne notitie"],
+      ["Alt+O", "Overdrachtsnotitie"],
+      ["Alt+R", "Antwoord schrijven"],
+      ["/ of Ctrl+K", "Zoeken"],
+      ["? of Ctrl+/", "Deze lijst"],
+      ["Esc", "Sluiten"],
+    ] as [string, string][],
+  },
+  handovers: {
+    title: "Overdracht van de vorige dienst",
+    intro: "Deze notities zijn voor u achtergelaten:",
+    open: "Openen",
+    close: "Gelezen",
   },
   imports: {
     title: "Inlezen",
@@ -218,8 +371,12 @@ export const nl = {
     inboxWaiting: (n: number) =>
       `Er ${n === 1 ? "wacht nog 1 export" : `wachten nog ${n} exports`} in de inbox.`,
     noneOpen: "Geen open gesprekken.",
-    open: (n: number) =>
-      `${n} ${n === 1 ? "gesprek staat" : "gesprekken staan"} nog open: controleer de overdrachtsnotities.`,
+    open: (n: number) => `${n} ${n === 1 ? "gesprek staat" : "gesprekken staan"} nog open.`,
+    withoutHandover: "Zonder overdrachtsnotitie:",
+    repliesNotSeen: (n: number) =>
+      `${plural(n, "antwoord", "antwoorden")} nog niet teruggezien: exporteer deze gesprekken opnieuw.`,
+    allSeen: "Alle klaargezette antwoorden staan in een export.",
+    openOne: (name: string) => `${name} openen`,
     noTarget: "Er is geen doelmap voor het pakket ingesteld: vraag het de beheerder.",
     targetReady: "Het pakket gaat naar",
     insertStick: "Steek de USB-stick in:",

@@ -1,0 +1,30 @@
+// Times the case work shows: how long a citizen has waited, and a stamp
+// written out. The rules' times come from Rust; this only says them.
+import type { Stamp } from "./api/bindings";
+import { intlLocale } from "./i18n";
+
+const asDate = (s: Stamp) => new Date(s.year, s.month - 1, s.day, s.hour, s.minute, s.second);
+
+/** Whole minutes from `since` to `now` (the page's clock), never negative. */
+export function minutesSince(since: Stamp, now: Date = new Date()): number {
+  return Math.max(0, Math.floor((now.getTime() - asDate(since).getTime()) / 60_000));
+}
+
+/** `4 dec, 10:02`, in the window's language. */
+export function stampText(at: Stamp, locale = intlLocale): string {
+  return new Intl.DateTimeFormat(locale, {
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(asDate(at));
+}
+
+/** The value of a `datetime-local` input as the parts Rust takes. */
+export function fromInput(value: string): { year: number; month: number; day: number; hour: number; minute: number } | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour, minute] = m.slice(1).map(Number) as [number, number, number, number, number];
+  return { year, month, day, hour, minute };
+}
