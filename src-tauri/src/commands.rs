@@ -14,7 +14,7 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
 
-use kluis_core::cases::CaseChange;
+use kluis_core::cases::{CaseChange, CaseError};
 
 use crate::dto::{
     AppInfo, CaseChangeDto, CaseProblem, CatalogueView, ClosingOverview, ConsoleState,
@@ -342,15 +342,23 @@ pub fn suggest_replies(
 /// clipboard, which is cleared 30 seconds later and at the lock.
 #[tauri::command]
 pub fn copy_reply(state: State<'_, AppState>, id: i64, text: String) -> Result<i64, CommandError> {
-    let (entry, now) = state
+    let entry = state
         .with_reading_desk(|desk| {
-            desk.set_out_reply(ConversationId(id), &text)
-                .map(|entry| (entry, desk.now().utc))
+            let now = desk.now().utc;
+            desk.set_out_reply(ConversationId(id), &text, |text| {
+                state.clipboard.put(text, now)
+            })
         })
-        .ok_or(CommandError::Locked)??;
-    state.clipboard.put(&text, now).map_err(|detail| {
-        tracing::error!(error = %detail, "the clipboard refused the reply");
-        CommandError::Clipboard
+        .ok_or(CommandError::Locked)?;
+    let entry = entry.map_err(|e| {
+        if let DeskError::Case(CaseError::NotDelivered(detail)) = &e {
+            tracing::error!(command = "copy_reply", error = %detail, "the clipboard refused the reply");
+            return CommandError::Clipboard;
+        }
+        // What reached the clipboard before a refusal leaves it.
+        state.clipboard.clear();
+        tracing::info!(command = "copy_reply", "refused");
+        e.into()
     })?;
     tracing::info!(command = "copy_reply", entry, chars = text.chars().count());
     Ok(entry)

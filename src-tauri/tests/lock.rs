@@ -85,7 +85,7 @@ fn idle_locks_and_activity_keeps_it_open() {
     tick(&app);
     assert_eq!(console_state(&app)["state"], "locked");
     assert_eq!(
-        app.invoke("list_conversations", json!({ "query": "" }))
+        app.invoke("list_conversations", json!({ "query": {} }))
             .unwrap_err(),
         json!({ "kind": "locked" })
     );

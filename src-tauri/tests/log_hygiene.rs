@@ -41,10 +41,10 @@ fn no_citizen_data_reaches_the_log_at_any_level() {
     let app = demo_app(some_day());
     let canary = "Zeynep Kanarie +31 6 9876 5432";
     app.invoke("app_info", json!({})).unwrap();
-    app.invoke("list_conversations", json!({ "query": canary }))
+    app.invoke("list_conversations", json!({ "query": { "text": canary } }))
         .unwrap();
     let all = app
-        .invoke("list_conversations", json!({ "query": "" }))
+        .invoke("list_conversations", json!({ "query": {} }))
         .unwrap();
     let mut citizen_strings = vec![canary.to_owned()];
     for summary in all.as_array().unwrap() {
@@ -58,10 +58,29 @@ fn no_citizen_data_reaches_the_log_at_any_level() {
     }
     app.invoke("open_conversation", json!({ "id": 4242 }))
         .unwrap_err();
+    // The case's words: a note, a handover note, an entry, a reply set out
+    // (the clipboard may refuse here, with no display: the entry is kept).
+    for change in [
+        json!({ "kind": "note", "text": canary }),
+        json!({ "kind": "handover", "text": canary }),
+        json!({ "kind": "entry", "entry": "call", "at": null, "text": canary }),
+        json!({ "kind": "reference", "reference": canary }),
+    ] {
+        let _ = app.invoke("change_case", json!({ "ids": [1], "change": change }));
+    }
+    let _ = app.invoke("copy_reply", json!({ "id": 1, "text": canary }));
+    app.invoke("suggest_replies", json!({ "id": 1, "typed": "/" }))
+        .unwrap();
 
     let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
     // The log is not empty: the commands were traced...
-    for command in ["app_info", "list_conversations", "open_conversation"] {
+    for command in [
+        "app_info",
+        "list_conversations",
+        "open_conversation",
+        "change_case",
+        "copy_reply",
+    ] {
         assert!(text.contains(command), "{command} left no trace:\n{text}");
     }
     assert!(

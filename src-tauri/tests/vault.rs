@@ -46,7 +46,7 @@ fn locked_the_console_shows_nothing_and_a_wrong_passphrase_is_counted() {
     );
     assert_eq!(info["municipality"], Value::Null);
     for (cmd, args) in [
-        ("list_conversations", json!({ "query": "" })),
+        ("list_conversations", json!({ "query": {} })),
         ("open_conversation", json!({ "id": 1 })),
         ("inbox", json!({})),
     ] {
@@ -126,11 +126,11 @@ fn a_drop_imports_in_place_and_the_list_shows_it_until_locked() {
     assert_eq!(again["exports"][0]["outcome"]["already"], new);
 
     let list = app
-        .invoke("list_conversations", json!({ "query": "" }))
+        .invoke("list_conversations", json!({ "query": {} }))
         .unwrap();
     assert_eq!(names(&list), ["Test export"]);
     assert_eq!(list[0]["messageCount"], new);
-    assert_eq!(list[0]["status"], "open");
+    assert_eq!(list[0]["state"], json!({ "kind": "new" }));
     // Search: a name, a word still being typed, a word in no message.
     for (query, expect) in [
         ("test exp", 1),
@@ -139,7 +139,7 @@ fn a_drop_imports_in_place_and_the_list_shows_it_until_locked() {
         ("zwembad", 0),
     ] {
         let found = app
-            .invoke("list_conversations", json!({ "query": query }))
+            .invoke("list_conversations", json!({ "query": { "text": query } }))
             .unwrap();
         assert_eq!(found.as_array().unwrap().len(), expect, "{query}");
     }
@@ -162,7 +162,7 @@ fn a_drop_imports_in_place_and_the_list_shows_it_until_locked() {
 
     app.invoke("lock", json!({})).unwrap();
     assert_eq!(
-        app.invoke("list_conversations", json!({ "query": "" }))
+        app.invoke("list_conversations", json!({ "query": {} }))
             .unwrap_err(),
         json!({ "kind": "locked" })
     );
@@ -196,7 +196,7 @@ fn unlocked_the_inbox_is_watched_and_refused_files_show_in_the_quarantine() {
     )
     .unwrap();
     wait_for("the export to be imported and the plaintext wiped", || {
-        app.invoke("list_conversations", json!({ "query": "" }))
+        app.invoke("list_conversations", json!({ "query": {} }))
             .is_ok_and(|list| names(&list) == ["Test export"])
             && !inbox.join("WhatsApp-chat met Test export.txt").exists()
     });

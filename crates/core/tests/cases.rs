@@ -380,7 +380,9 @@ fn replies_set_out_are_seen_in_a_later_export_and_the_closing_counts_the_rest() 
     );
     assert!(w.desk.suggest_replies(bram, "/gr").unwrap().is_empty());
     // A placeholder left in is refused; filled, the reply is set out.
-    let unfilled = w.desk.set_out_reply(eva, offered[0].text.expose());
+    let unfilled = w
+        .desk
+        .set_out_reply(eva, offered[0].text.expose(), |_| Ok(()));
     assert!(
         matches!(
             unfilled,
@@ -389,12 +391,18 @@ fn replies_set_out_are_seen_in_a_later_export_and_the_closing_counts_the_rest() 
         "{unfilled:?}"
     );
     let sent_text = "Beste Eva, uw grofvuil wordt dinsdag opgehaald. Groet, Sanne";
-    let first = w.desk.set_out_reply(eva, sent_text).unwrap();
-    let twice = w.desk.set_out_reply(eva, "Graag gedaan.").unwrap();
-    let _again = w.desk.set_out_reply(eva, "Graag gedaan.").unwrap();
+    let first = w.desk.set_out_reply(eva, sent_text, |_| Ok(())).unwrap();
+    let twice = w
+        .desk
+        .set_out_reply(eva, "Graag gedaan.", |_| Ok(()))
+        .unwrap();
+    let _again = w
+        .desk
+        .set_out_reply(eva, "Graag gedaan.", |_| Ok(()))
+        .unwrap();
     let edited = w
         .desk
-        .set_out_reply(bram, "U kunt morgen langskomen.")
+        .set_out_reply(bram, "U kunt morgen langskomen.", |_| Ok(()))
         .unwrap();
     let overview = w.desk.closing_overview().unwrap();
     assert_eq!(

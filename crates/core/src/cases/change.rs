@@ -118,6 +118,9 @@ pub enum CaseError {
     UnknownPlaceholder(String),
     #[error("fill in {{{0}}} first")]
     Unfilled(&'static str),
+    /// The clipboard (or whatever takes a reply) refused it; nothing recorded.
+    #[error("the reply could not be handed over: {0}")]
+    NotDelivered(String),
     #[error("no such canned reply")]
     NoSuchReply,
     #[error("no such reply set out in this conversation")]

@@ -244,12 +244,15 @@ pub(crate) fn suggest(
 }
 
 /// Records a reply set out: an entry "antwoord klaargezet" with its text,
-/// audited without it. A placeholder still in it must be filled first.
+/// audited without it, committed only once `deliver` (the clipboard) took
+/// the text, so a reply is recorded exactly when it was handed over. A
+/// placeholder still in it must be filled first.
 pub(crate) fn set_out(
     session: &mut Session,
     conversation: ConversationId,
     text: &str,
     now: Now,
+    deliver: impl FnOnce(&str) -> Result<(), String>,
 ) -> Result<i64, CaseError> {
     let text = super::change::plain(text, super::change::TEXT_MAX)?;
     if let Some(p) = unfilled(&text).first() {
@@ -282,6 +285,7 @@ pub(crate) fn set_out(
             text.chars().count()
         ),
     })?;
+    deliver(&text).map_err(CaseError::NotDelivered)?;
     tx.commit()?;
     Ok(id.0)
 }

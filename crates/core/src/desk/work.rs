@@ -353,16 +353,24 @@ impl Desk {
     }
 
     /// Records a reply the operator copies to paste into WhatsApp ("antwoord
-    /// klaargezet"), audited without its words; a later export shows
-    /// whether it was sent. Returns the entry's id.
+    /// klaargezet"), audited without its words, once `deliver` (the
+    /// clipboard) took it; a later export shows whether it was sent.
+    /// Returns the entry's id.
     pub fn set_out_reply(
         &self,
         conversation: ConversationId,
         text: &str,
+        deliver: impl FnOnce(&str) -> Result<(), String>,
     ) -> Result<i64, DeskError> {
         let now = self.now();
         self.with_session(Action::WorkCase, |s| {
-            Ok(crate::cases::replies::set_out(s, conversation, text, now)?)
+            Ok(crate::cases::replies::set_out(
+                s,
+                conversation,
+                text,
+                now,
+                deliver,
+            )?)
         })
     }
 
