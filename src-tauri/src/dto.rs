@@ -517,6 +517,8 @@ pub struct ConversationSummary {
     pub message_count: u32,
     /// The citizen's first unanswered message, while the case is to do.
     pub waiting_since: Option<Stamp>,
+    /// How long since then, in minutes, by Kluis's clock (not the page's).
+    pub waiting_minutes: Option<u32>,
     /// Messages new since this operator last opened it.
     pub unseen: u32,
     /// A handover note is there.
@@ -1068,6 +1070,9 @@ impl From<&Summary> for ConversationSummary {
                 .unwrap_or_default(),
             message_count: count(c.message_count),
             waiting_since: c.waiting_since.map(Into::into),
+            waiting_minutes: c
+                .waiting_minutes
+                .map(|m| u32::try_from(m).unwrap_or(u32::MAX)),
             unseen: count(c.unseen),
             handover: c.handover,
             pending_replies: count(c.pending_replies),

@@ -85,6 +85,7 @@ pub fn list(
         *pending.entry(entry.conversation).or_default() += 1;
     }
     let today = viewer.now.local().date();
+    let local_now = viewer.now.utc + i64::from(viewer.now.offset);
     let mut found = Vec::new();
     for row in store.conversations()? {
         let case = cases.get(&row.id);
@@ -138,6 +139,10 @@ pub fn list(
             latest,
             message_count: count,
             waiting_since: turn.waiting_since.filter(|_| state.is_open_work()),
+            waiting_minutes: turn
+                .waiting_since
+                .filter(|_| state.is_open_work())
+                .map(|since| ((local_now - since.local_seconds()) / 60).max(0)),
             unseen: count.saturating_sub(seen),
             handover,
             pending_replies: pending.get(&row.id).copied().unwrap_or(0),

@@ -98,6 +98,8 @@ pub struct Summary {
     /// the case is work to do: how long they have waited, by the export's
     /// own times.
     pub waiting_since: Option<LocalDateTime>,
+    /// Minutes from `waiting_since` to now, by the desk's clock.
+    pub waiting_minutes: Option<i64>,
     /// Messages that came in since this operator last opened it (all, if
     /// they never did).
     pub unseen: usize,

@@ -568,6 +568,17 @@ fn the_list_orders_and_filters_as_asked() {
         .len(),
         3
     );
+    // Waiting, by the desk's clock: Eva since 08:00, at 10:00; Carla was answered.
+    let waited = |id| {
+        w.desk
+            .list(&ListQuery::default())
+            .unwrap()
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap()
+            .waiting_minutes
+    };
+    assert_eq!((waited(eva), waited(carla)), (Some(120), None));
     // New since the last look: Eva's one message, until she is opened.
     let unseen = |id| {
         w.desk

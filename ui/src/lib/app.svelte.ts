@@ -8,7 +8,7 @@ import { describeError } from "./errors";
 import { forgetAll } from "./forget";
 import { clockTime } from "./format";
 import { t } from "./i18n";
-import { conversations, refreshList, restoreFilters, select } from "../features/conversations/store.svelte";
+import { conversations, refreshList, select } from "../features/conversations/store.svelte";
 import { imports, refreshInbox, shown } from "../features/imports/store.svelte";
 
 export const app = $state({
@@ -64,8 +64,6 @@ export async function unlocked(): Promise<void> {
   app.lockWhy = null;
   app.sealedNote = null;
   await refreshInfo();
-  const c = app.info?.console;
-  if (c?.state === "open") restoreFilters(c.who.kind === "operator" ? c.who.name : c.who.kind);
   await Promise.all([attempt(refreshList), refreshInbox()]);
 }
 

@@ -1,14 +1,9 @@
-// Times the case work shows: how long a citizen has waited, and a stamp
-// written out. The rules' times come from Rust; this only says them.
+// Times the case work shows: a stamp written out, and a form's time in
+// the parts Rust takes. The rules' times come from Rust; this only says them.
 import type { Stamp } from "./api/bindings";
 import { intlLocale } from "./i18n";
 
 const asDate = (s: Stamp) => new Date(s.year, s.month - 1, s.day, s.hour, s.minute, s.second);
-
-/** Whole minutes from `since` to `now` (the page's clock), never negative. */
-export function minutesSince(since: Stamp, now: Date = new Date()): number {
-  return Math.max(0, Math.floor((now.getTime() - asDate(since).getTime()) / 60_000));
-}
 
 /** `4 dec, 10:02`, in the window's language. */
 export function stampText(at: Stamp, locale = intlLocale): string {

@@ -8,6 +8,15 @@ import type { AppInfo, ConversationSummary, ConversationView } from "../lib/api/
 import { app } from "../lib/app.svelte";
 import { forgetAll } from "../lib/forget";
 
+// jsdom has no modal dialogs; the real window (WebKitGTK) does.
+HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+  this.open = true;
+};
+HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+  this.open = false;
+  this.dispatchEvent(new Event("close"));
+};
+
 export const info: AppInfo = { version: "0.1.0", console: { state: "demo" }, municipality: "Gemeente Voorbeeld" };
 export const openInfo: AppInfo = {
   version: "0.1.0",
@@ -39,6 +48,7 @@ export const summary = (id: number, chatName: string): ConversationSummary => ({
   preview: `bericht van ${chatName}`,
   messageCount: 1,
   waitingSince: null,
+  waitingMinutes: null,
   unseen: 0,
   handover: false,
   pendingReplies: 0,

@@ -145,6 +145,10 @@ messageCount: number,
  */
 waitingSince: Stamp | null, 
 /**
+ * How long since then, in minutes, by Kluis's clock (not the page's).
+ */
+waitingMinutes: number | null, 
+/**
  * Messages new since this operator last opened it.
  */
 unseen: number, 
