@@ -92,6 +92,12 @@ async function openRow(name) {
   await waitFor(`${name} open`, async () => (await text("conversation-title")) === name);
 }
 
+/** Closes the side panel an import opened, for a screenshot of the work itself. */
+async function closeImports() {
+  if (await (await $("import-panel")).isExisting()) await (await $("toggle-imports")).click();
+  await waitFor("the panel closed", async () => !(await (await $("import-panel")).isExisting()));
+}
+
 before(async () => {
   setClock("2026-11-23T08:50");
   mkdirSync(stick, { recursive: true });
@@ -171,6 +177,7 @@ describe("the employee's working day", () => {
     await (await $("note-add")).click();
     await waitFor("the note in the timeline", async () => (await texts("entry")).some((e) => e.includes("Container staat achter het huis.")));
     assert.equal(await text("pane-state"), "Open");
+    await closeImports();
     await screenshot("cases-case-panel.png");
   });
 

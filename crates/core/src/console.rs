@@ -175,7 +175,7 @@ fn message_matches(
 fn sort(found: &mut [Summary], order: Order) {
     let latest = |s: &Summary| s.latest.as_ref().map(|m| m.at);
     match order {
-        Order::Newest => found.sort_by(|a, b| latest(b).cmp(&latest(a))),
+        Order::Newest => found.sort_by_key(|s| std::cmp::Reverse(latest(s))),
         Order::Name => found.sort_by_cached_key(|s| s.chat_name.expose().to_lowercase()),
         Order::LongestWaiting => found.sort_by(|a, b| match (a.waiting_since, b.waiting_since) {
             (Some(x), Some(y)) => x.cmp(&y),

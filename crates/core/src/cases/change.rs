@@ -258,13 +258,12 @@ pub fn apply(
         };
         cases.push((c, case));
     }
-    if let Checked::Reference(Some(r)) = &checked {
-        if store
+    if let Checked::Reference(Some(r)) = &checked
+        && store
             .case_with_reference(r)?
             .is_some_and(|found| cases[0].1.as_ref().is_none_or(|own| own.id != found))
-        {
-            return Err(CaseError::ReferenceTaken);
-        }
+    {
+        return Err(CaseError::ReferenceTaken);
     }
     let who = session.who().to_string();
     let person = super::person(session.who());
@@ -417,7 +416,7 @@ mod tests {
             let found = check_reference(typed, pattern).map_err(|e| format!("{e:?}"));
             assert_eq!(
                 found.as_deref().map_err(String::as_str),
-                expect.map_err(|e| e),
+                expect,
                 "{typed:?} {pattern:?}"
             );
         };
