@@ -5,6 +5,7 @@
 
 use std::sync::Mutex;
 
+use arboard::SetExtLinux;
 use sha2::{Digest, Sha256};
 
 /// What was put on the clipboard: its hash (never the text) and when.
@@ -26,6 +27,13 @@ impl std::fmt::Debug for Clipboard {
     }
 }
 
+impl Drop for Clipboard {
+    /// An app that ends leaves no reply behind on the clipboard.
+    fn drop(&mut self) {
+        self.clear();
+    }
+}
+
 fn digest(text: &str) -> [u8; 32] {
     Sha256::digest(text.as_bytes()).into()
 }
@@ -40,9 +48,16 @@ impl Clipboard {
         if inner.is_none() {
             *inner = Some(arboard::Clipboard::new().map_err(|e| e.to_string())?);
         }
-        let clipboard = inner.as_mut().expect("made above");
+        let Some(clipboard) = inner.as_mut() else {
+            return Err("no clipboard".into());
+        };
+        // Marked for the desktop's clipboard managers (Klipper, GNOME's,
+        // xfce's) as not to be kept in their history, which lies on disk,
+        // nor handed over to them when Kluis lets go of the clipboard.
         clipboard
-            .set_text(text.to_owned())
+            .set()
+            .exclude_from_history()
+            .text(text.to_owned())
             .map_err(|e| e.to_string())?;
         *self
             .held

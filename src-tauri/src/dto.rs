@@ -373,6 +373,9 @@ pub enum CaseProblem {
     ReferenceTaken,
     SnoozeInPast,
     EntryInFuture,
+    EntryTooOld {
+        days: u32,
+    },
     UnknownLabel,
     RemovedLabel,
     UnknownPlaceholder {
@@ -402,6 +405,9 @@ impl From<&CaseError> for CaseProblem {
             CaseError::ReferenceTaken => Self::ReferenceTaken,
             CaseError::SnoozeInPast => Self::SnoozeInPast,
             CaseError::EntryInFuture => Self::EntryInFuture,
+            CaseError::EntryTooOld { days } => Self::EntryTooOld {
+                days: u32::try_from(*days).unwrap_or(u32::MAX),
+            },
             CaseError::UnknownLabel => Self::UnknownLabel,
             CaseError::RemovedLabel => Self::RemovedLabel,
             CaseError::UnknownPlaceholder(name) => Self::UnknownPlaceholder { name: name.clone() },

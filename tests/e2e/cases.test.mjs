@@ -190,6 +190,7 @@ describe("the employee's working day", () => {
     assert.equal(filled, SENT);
     await (await $("reply-copy")).click();
     await waitFor("the copy", async () => (await text("reply-copied")).includes("Klaargezet"));
+    assert.equal(await browser.execute(() => document.activeElement?.id ?? ""), "reply", "the focus is lost after copying");
     assert.equal(clipboard(), SENT);
     assert.ok((await texts("entry")).some((e) => e.includes("Antwoord klaargezet") && e.includes("nog in geen export teruggezien")));
     setClock("2026-11-23T09:00:31");

@@ -70,16 +70,18 @@ pub struct CaseArgs {
     /// The reference number (checked against case.reference_pattern).
     #[arg(long)]
     reference: Option<String>,
-    /// Add an internal note.
+    /// Add an internal note, read from standard input (never from the
+    /// command line, which the shell's history and `ps` keep).
+    #[arg(long, conflicts_with = "handover")]
+    note: bool,
+    /// The handover note for the next shift, read from standard input
+    /// (empty clears it).
     #[arg(long)]
-    note: Option<String>,
-    /// The handover note for the next shift ("" clears it).
-    #[arg(long)]
-    handover: Option<String>,
+    handover: bool,
 }
 
 impl CaseArgs {
-    fn changes(&self) -> Vec<CaseChange> {
+    fn changes(&self, stdin: &str) -> Vec<CaseChange> {
         let mut changes = Vec::new();
         for name in &self.label {
             changes.push(CaseChange::Label {
@@ -98,11 +100,11 @@ impl CaseArgs {
                 Some(r.clone()).filter(|r| !r.trim().is_empty()),
             ));
         }
-        if let Some(n) = &self.note {
-            changes.push(CaseChange::Note(n.clone()));
+        if self.note {
+            changes.push(CaseChange::Note(stdin.to_owned()));
         }
-        if let Some(h) = &self.handover {
-            changes.push(CaseChange::Handover(h.clone()));
+        if self.handover {
+            changes.push(CaseChange::Handover(stdin.to_owned()));
         }
         if let Some(s) = self.status {
             changes.push(CaseChange::Status(match s {
@@ -183,25 +185,35 @@ pub fn reply(dir: &Path, target: &Target, command: &ReplyCommand) -> anyhow::Res
 }
 
 /// Each change in turn, each its own transaction and audit entry, as the
-/// window's keys would make them; the first refusal stops the rest.
+/// window's keys would make them; the first refusal stops the rest, and
+/// what was made before it is said.
 pub fn case(dir: &Path, target: &Target, args: &CaseArgs) -> anyhow::Result<ExitCode> {
-    let changes = args.changes();
+    let mut stdin = String::new();
+    if args.note || args.handover {
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut stdin)?;
+    }
+    let changes = args.changes(&stdin);
     anyhow::ensure!(
         !changes.is_empty(),
         "what should change? see kluis case --help"
     );
     let desk = open_desk(dir, target)?;
     let id = [ConversationId(args.conversation)];
-    let mut changed = 0;
+    let mut made = 0;
     let result = changes.iter().try_for_each(|change| {
-        changed += desk.change_case(&id, change)?;
+        made += desk.change_case(&id, change)?;
         Ok::<_, kluis_core::desk::DeskError>(())
     });
     done(&desk);
-    result?;
+    if let Err(e) = result {
+        if made > 0 {
+            eprintln!("kluis: {made} change(s) were made before this one was refused");
+        }
+        return Err(e.into());
+    }
     writeln!(
         out(),
-        "Conversation {}: {changed} change(s) made.",
+        "Conversation {}: {made} change(s) made.",
         args.conversation
     )?;
     Ok(ExitCode::SUCCESS)

@@ -300,6 +300,10 @@ fn the_role_table_holds_on_the_command_line() {
         (vec!["reply", "list"], [true, true, true]),
         (vec!["reply", "remove", "dank"], [false, true, true]),
         (vec!["label", "remove", "afval"], [false, true, true]),
+        (
+            vec!["case", "1", "--status", "resolved"],
+            [true, true, true],
+        ),
         (vec!["confirm", "receipt.txt"], [false, true, true]),
         (vec!["purge"], [false, true, true]),
         (vec!["recovery-key", "renew"], [false, true, true]),

@@ -328,3 +328,70 @@ fn status_full_reads_every_file_and_names_the_damaged_one() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_case_from_the_command_line_takes_notes_from_stdin_and_says_what_was_made() {
+    let dir = fresh("case");
+    let vault = dir.join("vault");
+    let lorem = fixture("whatstk/lorem.txt");
+    check(
+        &kluis(&vault, &["import", "--count", lorem.to_str().unwrap()]),
+        0,
+        "500",
+        "",
+    );
+    check(
+        &kluis(&vault, &["set", "case.reference_pattern", r"Z-\d{4}-\d{6}"]),
+        0,
+        "",
+        "",
+    );
+    check(
+        &kluis(&vault, &["label", "add", "afval", "--colour", "groen"]),
+        0,
+        "Kept label afval.",
+        "",
+    );
+    // The note comes from standard input, never from the command line.
+    let mut note = Command::new(env!("CARGO_BIN_EXE_kluis"))
+        .arg("--vault")
+        .arg(&vault)
+        .args(["case", "1", "--note"])
+        .env("KLUIS_PASSPHRASE", PASSPHRASE)
+        .env("KLUIS_TEST_CLOCK", common::monday())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        note.stdin.as_mut().unwrap(),
+        b"Container staat achter het huis\n",
+    )
+    .unwrap();
+    drop(note.stdin.take());
+    check(
+        &note.wait_with_output().unwrap(),
+        0,
+        "Conversation 1: 1 change(s) made.",
+        "",
+    );
+    // A refusal after a change that was made says both.
+    check(
+        &kluis(
+            &vault,
+            &["case", "1", "--label", "afval", "--reference", "Z-26"],
+        ),
+        2,
+        "",
+        "1 change(s) were made before this one was refused",
+    );
+    let status = kluis(&vault, &["case", "1", "--label", "bestaat-niet"]);
+    check(
+        &status,
+        2,
+        "",
+        "kluis: refused: there is no such label in the admin's list\n",
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

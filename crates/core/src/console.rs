@@ -330,6 +330,11 @@ impl<'a> Sides<'a> {
         }
     }
 
+    /// Whether the municipality's author is known in this chat.
+    pub(crate) fn knows_municipality(&self) -> bool {
+        self.municipality.is_some_and(|m| m != self.chat_name)
+    }
+
     pub(crate) fn sender(&self, kind: MessageKind, author: Option<&str>) -> Sender {
         match author {
             _ if kind == MessageKind::System => Sender::System,

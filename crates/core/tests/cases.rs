@@ -132,6 +132,27 @@ impl World {
     }
 }
 
+impl World {
+    /// Imports `lines` of (dd-mm-yyyy hh:mm, author, text) as an export of `chat`.
+    fn import_raw(&self, chat: &str, lines: &[(&str, &str, &str)]) -> ConversationId {
+        let mut text = String::new();
+        for (when, who, line) in lines {
+            text.push_str(&format!("{when} - {who}: {line}\n"));
+        }
+        let path = self.root.join(format!("WhatsApp-chat met {chat}.txt"));
+        std::fs::write(&path, text).unwrap();
+        let results = self.desk.import_paths(&[path], |_, _| {}).unwrap();
+        results.into_iter().next().unwrap().1.unwrap().conversation
+    }
+
+    fn as_admin(&self) {
+        self.desk.lock_now();
+        self.desk
+            .unlock(&SlotOwner::Admin, &secret(ADMIN), None)
+            .unwrap();
+    }
+}
+
 fn local(day: u8, hour: u8, minute: u8) -> kluis_core::LocalDateTime {
     LocalDate::new(2026, 12, day)
         .unwrap()
@@ -620,4 +641,135 @@ fn the_list_orders_and_filters_as_asked() {
         "{edits:?}"
     );
     let _ = Path::new("");
+}
+
+#[test]
+fn an_older_export_reopens_nothing_and_is_no_reply() {
+    let w = World::new("older");
+    let eva = w.import(
+        "Eva",
+        &[("10:00", true, "Vraag"), ("10:05", false, "Antwoord")],
+    );
+    let reply = w
+        .desk
+        .set_out_reply(eva, "Dank u wel!", |_| Ok(()))
+        .unwrap();
+    w.change(eva, CaseChange::Status(CaseStatus::Resolved))
+        .unwrap();
+    w.clock.advance(30);
+    // The phone held last week's history: it goes in front of what is stored.
+    w.import_raw(
+        "Eva",
+        &[
+            ("27-11-2026 14:00", "Eva", "Oude vraag van vorige week"),
+            ("04-12-2026 09:52", "Gemeente", "Dank u wel!"),
+            ("04-12-2026 10:00", "Eva", "Vraag"),
+            ("04-12-2026 10:05", "Gemeente", "Antwoord"),
+        ],
+    );
+    let open = w.desk.conversation(eva).unwrap().unwrap();
+    assert_eq!(open.messages.len(), 4, "the old messages went in front");
+    assert_eq!(
+        open.state,
+        CaseState::Resolved,
+        "reopened by a week-old message"
+    );
+    let entry = open.entries.iter().find(|e| e.id == reply).unwrap();
+    assert_eq!(
+        entry.sent_at, None,
+        "matched to a message sent before the reply was set out"
+    );
+    w.edits();
+}
+
+#[test]
+fn without_the_municipalitys_name_a_group_reopens_nothing() {
+    let w = World::new("group");
+    w.as_admin();
+    w.desk.set("municipality.account", "KCC").unwrap();
+    let lines = [
+        ("04-12-2026 09:00", "Eva", "Lantaarnpaal kapot"),
+        ("04-12-2026 09:01", "Bram", "Ja, al een week"),
+        ("04-12-2026 09:05", "Gemeente", "We kijken ernaar"),
+    ];
+    let group = w.import_raw("Buurt", &lines);
+    w.change(group, CaseChange::Status(CaseStatus::Resolved))
+        .unwrap();
+    w.clock.advance(10);
+    let mut more = lines.to_vec();
+    more.push(("04-12-2026 10:05", "Gemeente", "Hij is gerepareerd."));
+    w.import_raw("Buurt", &more);
+    // Who is the municipality here cannot be told: no reopening on a guess.
+    assert_eq!(w.state(group), CaseState::Resolved);
+    w.edits();
+}
+
+#[test]
+fn a_merge_joins_the_two_cases() {
+    let w = World::new("merge");
+    let eva = w.import("Eva", &[("09:00", true, "Vraag")]);
+    let eva2 = w.import("Eva2", &[("09:10", true, "Nog een vraag")]);
+    w.change(eva, CaseChange::Handover("Eerst bellen".into()))
+        .unwrap();
+    w.change(eva2, CaseChange::Reference(Some("Z-2026-000001".into())))
+        .unwrap();
+    w.change(eva2, CaseChange::Handover("Bel Eva terug".into()))
+        .unwrap();
+    w.change(
+        eva2,
+        CaseChange::Label {
+            name: "afval".into(),
+            on: true,
+        },
+    )
+    .unwrap();
+    w.change(eva2, CaseChange::Note("Over de container".into()))
+        .unwrap();
+    w.as_admin();
+    w.desk.merge(eva, eva2).unwrap();
+    let merged = w.desk.conversation(eva).unwrap().unwrap();
+    assert_eq!(merged.reference.as_deref(), Some("Z-2026-000001"));
+    assert_eq!(merged.labels, ["afval"]);
+    assert_eq!(
+        merged.handover.unwrap().text.expose(),
+        "Eerst bellen\n\nBel Eva terug"
+    );
+    assert_eq!(merged.entries.len(), 1);
+    // The reference is this conversation's, not an orphan's.
+    assert_eq!(
+        w.change(eva, CaseChange::Reference(Some("Z-2026-000001".into())))
+            .unwrap(),
+        1
+    );
+    w.edits();
+}
+
+#[test]
+fn an_entry_dated_long_ago_or_a_doubled_choice_is_handled() {
+    let w = World::new("bounds");
+    let eva = w.import("Eva", &[("09:00", true, "Vraag")]);
+    let long_ago = LocalDate::new(26, 12, 4).unwrap().at(9, 0, 0).unwrap();
+    let refused = w.change(
+        eva,
+        CaseChange::Entry {
+            kind: EntryKindChoice::Call,
+            at: Some(long_ago),
+            text: "belde".into(),
+        },
+    );
+    assert!(
+        matches!(
+            refused,
+            Err(DeskError::Case(CaseError::EntryTooOld { days: 366 }))
+        ),
+        "{refused:?}"
+    );
+    // The same conversation chosen twice is one case, changed once.
+    let twice = w.desk.change_case(
+        &[eva, eva],
+        &CaseChange::Status(CaseStatus::WaitingOnCitizen),
+    );
+    assert_eq!(twice.unwrap(), 1);
+    assert_eq!(w.state(eva), CaseState::WaitingOnCitizen);
+    w.edits();
 }

@@ -64,12 +64,20 @@ pub(crate) fn arrived(
             .filter_map(|(_, m)| m.author),
     );
     let sides = Sides::of_authors(authors, &before.chat_name, before.account.as_deref());
-    let sender = |m: &NewMessage<'_>| sides.sender(m.kind, m.author);
     let mut arrivals = Arrivals::default();
+    let sender = |m: &NewMessage<'_>| sides.sender(m.kind, m.author);
+    // The chat's own name is the citizen for certain. Anyone else is, only
+    // when the municipality's side is known: in a group without a matching
+    // `municipality.account`, its own messages would read as the citizen's,
+    // and nothing is reopened on a guess.
+    let from_citizen = |m: &NewMessage<'_>| {
+        m.author == Some(before.chat_name.as_str())
+            || (sides.knows_municipality() && sender(m) == Sender::Citizen)
+    };
     let state = CaseState::of(before.case.as_ref(), now);
-    let citizen_wrote = new.iter().any(|(_, m)| {
-        sender(m) == Sender::Citizen && matches!(m.kind, MessageKind::Text | MessageKind::Media)
-    });
+    let citizen_wrote = new
+        .iter()
+        .any(|(_, m)| from_citizen(m) && matches!(m.kind, MessageKind::Text | MessageKind::Media));
     if let (Some(case), true) = (
         &before.case,
         citizen_wrote && state.reopens_when_citizen_writes(),

@@ -21,16 +21,8 @@ pub const LABEL_MAX: usize = 40;
 /// A label's name as it is kept: trimmed, printable, at most
 /// [`LABEL_MAX`] characters, and not another label's name in other capitals.
 pub fn label_name(name: &str, existing: &[&str]) -> Result<String, CaseError> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(CaseError::Empty);
-    }
-    if name.chars().count() > LABEL_MAX {
-        return Err(CaseError::TooLong { max: LABEL_MAX });
-    }
-    if name.chars().any(char::is_control) {
-        return Err(CaseError::ControlCharacter);
-    }
+    let name = super::change::one_line(name, LABEL_MAX)?;
+    let name = name.as_str();
     if let Some(other) = existing
         .iter()
         .find(|e| **e != name && e.to_lowercase() == name.to_lowercase())
@@ -71,7 +63,7 @@ pub fn canned_reply(
     {
         return Err(CaseError::BadShortcode);
     }
-    let title = super::change::plain(title, 80)?;
+    let title = super::change::one_line(title, 80)?;
     let text = super::change::plain(text, REPLY_MAX)?;
     replies::check(&text)?;
     let label = match label.map(str::trim).filter(|l| !l.is_empty()) {

@@ -16,6 +16,10 @@ use crate::time::LocalDateTime;
 /// The setting with the admin's pattern for reference numbers.
 pub const REFERENCE_PATTERN_SETTING: &str = "case.reference_pattern";
 
+/// How far back a hand-written entry may be dated: a year typed wrong
+/// would otherwise open the part's period decades early.
+pub const ENTRY_DAYS_BACK: i64 = 366;
+
 /// The longest note, entry or handover note.
 pub const TEXT_MAX: usize = 4_000;
 
@@ -104,6 +108,8 @@ pub enum CaseError {
     SnoozeInPast,
     #[error("an entry cannot be later than now")]
     EntryInFuture,
+    #[error("an entry cannot be dated more than {days} days back")]
+    EntryTooOld { days: i64 },
     #[error("there is no such label in the admin's list")]
     UnknownLabel,
     #[error("the admin removed this label from the list")]
@@ -157,9 +163,22 @@ pub(crate) fn plain(text: &str, max: usize) -> Result<String, CaseError> {
     Ok(text.to_owned())
 }
 
+/// A text of one line as kept (a reference, a label, a title): [`plain`],
+/// and no line break, tab or mark that reorders or hides what follows.
+pub(crate) fn one_line(text: &str, max: usize) -> Result<String, CaseError> {
+    let text = plain(text, max)?;
+    if text
+        .chars()
+        .any(|c| c.is_control() || crate::personal::reorders_or_hides(c))
+    {
+        return Err(CaseError::ControlCharacter);
+    }
+    Ok(text)
+}
+
 /// The reference as kept, if the admin's pattern (if any) matches it whole.
 pub fn check_reference(reference: &str, pattern: Option<&str>) -> Result<String, CaseError> {
-    let reference = plain(reference, 60)?;
+    let reference = one_line(reference, 60)?;
     if let Some(pattern) = pattern.filter(|p| !p.trim().is_empty()) {
         let whole = regex::Regex::new(&format!("^(?:{pattern})$"));
         if !whole.is_ok_and(|re| re.is_match(&reference)) {
@@ -225,6 +244,11 @@ fn checked(store: &Store, change: &CaseChange, now: Now) -> Result<Checked, Case
             if at > local_now + 60 {
                 return Err(CaseError::EntryInFuture);
             }
+            if at < local_now - ENTRY_DAYS_BACK * 86_400 {
+                return Err(CaseError::EntryTooOld {
+                    days: ENTRY_DAYS_BACK,
+                });
+            }
             Checked::Entry(kind.stored(), at, plain(text, TEXT_MAX)?)
         }
     })
@@ -247,8 +271,11 @@ pub fn apply(
     }
     let store = session.store();
     let checked = checked(store, change, now)?;
-    let mut cases = Vec::with_capacity(conversations.len());
-    for &c in conversations {
+    let mut chosen = conversations.to_vec();
+    chosen.sort_unstable();
+    chosen.dedup();
+    let mut cases = Vec::with_capacity(chosen.len());
+    for c in chosen {
         if store.chat_name(c)?.is_none() {
             return Err(CaseError::NoSuchConversation(c.0));
         }
@@ -447,6 +474,10 @@ mod tests {
         check("b", Some("a|b"), Ok("b"));
         check("vrij 12", None, Ok("vrij 12"));
         check("  ", pattern, Err("Empty"));
+        // One line, nothing that reorders the transcript's heading.
+        check("Z-1\nStatus: closed", None, Err("ControlCharacter"));
+        check("Z-1\t2", None, Err("ControlCharacter"));
+        check("Z-\u{202e}1", None, Err("ControlCharacter"));
         assert!(check_pattern(r"Z-\d{4}-\d{6}").is_ok());
         assert!(check_pattern(r"Z-(\d{4}").is_err());
         assert!(check_pattern(r"\w{1000}{1000}").is_err());

@@ -32,7 +32,7 @@ pub enum DeskError {
     #[error("{0}; nothing was changed")]
     WeakPassphrase(#[from] crate::passphrase::Weakness),
     /// A change to a case, a reply or the admin's lists was refused.
-    #[error("{0}; nothing was changed")]
+    #[error("refused")]
     Case(#[from] crate::cases::CaseError),
     #[error(transparent)]
     Vault(#[from] VaultError),

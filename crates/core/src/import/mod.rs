@@ -428,8 +428,12 @@ pub fn import_file(
         .chain(placement.after.clone().zip(after_ids))
         .collect();
     if let Some(before) = &case_before {
+        // Only what came after the stored messages is news for the case: an
+        // older export's messages, placed in front, were written before
+        // anything the case was put aside for or any reply set out.
         let new: Vec<(MessageId, &NewMessage<'_>)> = ids
             .iter()
+            .filter(|(index, _)| placement.after.contains(index))
             .map(|&(index, id)| (id, &messages[index]))
             .collect();
         report.case = crate::cases::arrived(&mut tx, before, conversation, &new, &who, now)?;

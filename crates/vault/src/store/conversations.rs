@@ -162,16 +162,66 @@ impl Writer<'_> {
                 params![into.0, from.0],
             )?;
         }
-        if cases[0].is_none() && cases[1].is_some() {
-            self.tx.execute(
-                "UPDATE conversations SET case_id = ?2 WHERE id = ?1",
-                params![into.0, cases[1]],
-            )?;
+        match cases {
+            [None, Some(theirs)] => {
+                self.tx.execute(
+                    "UPDATE conversations SET case_id = ?2 WHERE id = ?1",
+                    params![into.0, theirs],
+                )?;
+            }
+            [Some(ours), Some(theirs)] if ours != theirs => self.merge_cases(ours, theirs)?,
+            _ => {}
         }
         self.tx
             .execute("DELETE FROM conversations WHERE id = ?1", [from.0])?;
+        if let [Some(ours), Some(theirs)] = cases
+            && ours != theirs
+        {
+            self.tx.execute(
+                "DELETE FROM cases WHERE id = ?1
+                 AND NOT EXISTS (SELECT 1 FROM conversations WHERE case_id = ?1)",
+                [theirs],
+            )?;
+        }
         self.next_seq.remove(&into);
         self.next_seq.remove(&from);
+        Ok(())
+    }
+
+    /// Case `theirs` joins case `ours`: its labels, its reference where
+    /// ours has none, its notes and handover note after ours. The joined
+    /// case goes into the next package; `theirs` keeps nothing that a
+    /// reference or a note could still be found by.
+    fn merge_cases(&mut self, ours: i64, theirs: i64) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT OR IGNORE INTO case_labels (case_id, label)
+             SELECT ?1, label FROM case_labels WHERE case_id = ?2",
+            params![ours, theirs],
+        )?;
+        let (reference, notes, handover, by, at): (Option<String>, String, String, Option<String>, Option<i64>) =
+            self.tx.query_row(
+                "SELECT reference, notes, handover_note, handover_by, handover_at FROM cases WHERE id = ?1",
+                [theirs],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
+            )?;
+        self.tx.execute(
+            "UPDATE cases SET reference = NULL, notes = '', handover_note = '' WHERE id = ?1",
+            [theirs],
+        )?;
+        self.tx.execute(
+            "UPDATE cases SET
+                reference = coalesce(reference, ?2),
+                notes = CASE WHEN notes = '' THEN ?3 WHEN ?3 = '' THEN notes
+                        ELSE notes || char(10) || char(10) || ?3 END,
+                handover_note = CASE WHEN handover_note = '' THEN ?4 WHEN ?4 = '' THEN handover_note
+                        ELSE handover_note || char(10) || char(10) || ?4 END,
+                handover_by = coalesce(handover_by, ?5),
+                handover_at = CASE WHEN ?6 IS NULL THEN handover_at WHEN handover_at IS NULL THEN ?6
+                        ELSE max(handover_at, ?6) END,
+                package = NULL
+             WHERE id = ?1",
+            params![ours, reference, notes, handover, by, at],
+        )?;
         Ok(())
     }
 

@@ -356,11 +356,34 @@ impl Writer<'_> {
             [seq],
         )? as u64;
         for conversation in empty_before {
-            purged.conversations += self.tx.execute(
+            // A conversation goes only with every record it holds: no
+            // message left, no entry of another package or of none yet, and
+            // a case no later change left unsealed. Its case goes with it.
+            let case: Option<i64> = self
+                .tx
+                .query_row(
+                    "SELECT case_id FROM conversations WHERE id = ?1",
+                    [conversation],
+                    |row| row.get(0),
+                )
+                .optional()?
+                .flatten();
+            let gone = self.tx.execute(
                 "DELETE FROM conversations WHERE id = ?1
-                 AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = ?1)",
+                 AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = ?1)
+                 AND NOT EXISTS (SELECT 1 FROM entries WHERE conversation_id = ?1)
+                 AND NOT EXISTS (SELECT 1 FROM cases WHERE cases.id = conversations.case_id
+                                 AND cases.package IS NULL)",
                 [conversation],
             )? as u64;
+            if let (1, Some(case)) = (gone, case) {
+                self.tx.execute(
+                    "DELETE FROM cases WHERE id = ?1
+                     AND NOT EXISTS (SELECT 1 FROM conversations WHERE case_id = ?1)",
+                    [case],
+                )?;
+            }
+            purged.conversations += gone;
         }
         self.tx.execute(
             "UPDATE packages SET purged_at = ?2 WHERE seq = ?1",

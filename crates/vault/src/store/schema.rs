@@ -145,7 +145,7 @@ const MIGRATIONS: &[&str] = &[
     // 5: the case worked in the window. A snooze (until a time, or until
     // the citizen writes), why a case reopened by itself, who wrote the
     // handover note and when, and whether the case changed since the last
-    // seal (package NULL). The operator's entries in the timeline (notes,
+    // seal (package NULL: every case once, the first time). The operator's entries in the timeline (notes,
     // calls, visits, other channels, replies set out); the labels and
     // canned replies the admin keeps; what each operator last looked at.
     r#"
@@ -155,8 +155,9 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE cases ADD COLUMN reopened_at INTEGER;
     ALTER TABLE cases ADD COLUMN handover_at INTEGER;
     ALTER TABLE cases ADD COLUMN handover_by TEXT;
+    -- Every case goes into the next package once, as it stands: a change
+    -- since the last seal cannot be told apart from an older one.
     ALTER TABLE cases ADD COLUMN package INTEGER REFERENCES packages(seq);
-    UPDATE cases SET package = (SELECT max(seq) FROM packages);
 
     -- at_local is local seconds (as a message's time key / 65536), so an
     -- entry sorts among the messages; written_at is UTC. sent_as is the

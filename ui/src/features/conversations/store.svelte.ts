@@ -58,15 +58,21 @@ export async function refreshList(): Promise<void> {
   conversations.chosen = conversations.chosen.filter((id) => shown.has(id));
 }
 
+// An answer that arrives after the lock (or after another conversation
+// was opened) is dropped, never shown.
+let openRequest = 0;
+
 /** Opens conversation `id` in the reading pane. */
 export async function select(id: number): Promise<void> {
-  conversations.selected = await openConversation(id);
+  const request = ++openRequest;
+  const found = await openConversation(id);
+  if (request === openRequest) conversations.selected = found;
 }
 
 /** Reads the open conversation again (after a change to its case). */
 export async function reloadSelected(): Promise<void> {
   const open = conversations.selected;
-  if (open) conversations.selected = await openConversation(open.id);
+  if (open) await select(open.id);
 }
 
 /** The conversation `delta` rows below (or above) the open one. */
@@ -94,6 +100,7 @@ export function toggleChosen(id: number): void {
 
 registerForget("conversations", () => {
   listRequest++;
+  openRequest++;
   conversations.query = { ...conversations.query, text: "" };
   conversations.summaries = [];
   conversations.selected = null;

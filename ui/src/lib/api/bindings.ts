@@ -53,7 +53,7 @@ export type LocalStampDto = { year: number, month: number, day: number, hour: nu
 
 export type CaseChangeDto = { "kind": "status", status: StatusDto, } | { "kind": "snooze", until: LocalStampDto | null, } | { "kind": "label", name: string, on: boolean, } | { "kind": "reference", reference: string | null, } | { "kind": "note", text: string, } | { "kind": "handover", text: string, } | { "kind": "entry", entry: HandEntryDto, at: LocalStampDto | null, text: string, };
 
-export type CaseProblem = { "kind": "empty" } | { "kind": "tooLong", max: number, } | { "kind": "controlCharacter" } | { "kind": "referenceMismatch", pattern: string, } | { "kind": "referenceTaken" } | { "kind": "snoozeInPast" } | { "kind": "entryInFuture" } | { "kind": "unknownLabel" } | { "kind": "removedLabel" } | { "kind": "unknownPlaceholder", name: string, } | { "kind": "unfilled", name: string, } | { "kind": "alreadySent" } | { "kind": "noneChosen" } | { "kind": "oneReferenceOneConversation" } | { "kind": "other" };
+export type CaseProblem = { "kind": "empty" } | { "kind": "tooLong", max: number, } | { "kind": "controlCharacter" } | { "kind": "referenceMismatch", pattern: string, } | { "kind": "referenceTaken" } | { "kind": "snoozeInPast" } | { "kind": "entryInFuture" } | { "kind": "entryTooOld", days: number, } | { "kind": "unknownLabel" } | { "kind": "removedLabel" } | { "kind": "unknownPlaceholder", name: string, } | { "kind": "unfilled", name: string, } | { "kind": "alreadySent" } | { "kind": "noneChosen" } | { "kind": "oneReferenceOneConversation" } | { "kind": "other" };
 
 export type LabelView = { name: string, 
 /**

@@ -184,6 +184,8 @@ export const en: Messages = {
           return "That time has passed: choose a moment in the future.";
         case "entryInFuture":
           return "That time is in the future.";
+        case "entryTooOld":
+          return `A hand-written entry can be dated at most ${p.days} days back.`;
         case "unknownLabel":
           return "This label is not on the administrator's list.";
         case "removedLabel":

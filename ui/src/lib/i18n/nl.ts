@@ -192,6 +192,8 @@ export const nl = {
           return "Dat tijdstip is al voorbij: kies een moment in de toekomst.";
         case "entryInFuture":
           return "Dat tijdstip ligt in de toekomst.";
+        case "entryTooOld":
+          return `Een handmatige aantekening kan hoogstens ${p.days} dagen terug worden gedateerd.`;
         case "unknownLabel":
           return "Dit label staat niet in de lijst van de beheerder.";
         case "removedLabel":
