@@ -18,9 +18,9 @@ use kluis_core::cases::{CaseChange, CaseError};
 
 use crate::dto::{
     AppInfo, CaseChangeDto, CaseProblem, CatalogueView, ClosingOverview, ConsoleState,
-    ConversationRef, ConversationSummary, ConversationView, DateDto, ImportProblem, InboxView,
-    LabelView, ListQueryDto, PageEvent, QuarantinedFile, SealedDay, SuggestionView, Unavailable,
-    UnlockAs,
+    ConversationRef, ConversationSummary, ConversationView, DateDto, HandoverNoteView,
+    ImportProblem, InboxView, LabelView, ListQueryDto, PageEvent, QuarantinedFile, SealedDay,
+    SuggestionView, Unavailable, UnlockAs,
 };
 use crate::state::{AppState, Console};
 use crate::{imports, locking};
@@ -374,13 +374,21 @@ pub fn withdraw_reply(state: State<'_, AppState>, id: i64, entry: i64) -> Result
     Ok(())
 }
 
-/// The conversations with a handover note, for whoever unlocks next.
+/// The handover notes, for whoever unlocks next.
 #[tauri::command]
-pub fn handovers(state: State<'_, AppState>) -> Result<Vec<ConversationSummary>, CommandError> {
+pub fn handovers(state: State<'_, AppState>) -> Result<Vec<HandoverNoteView>, CommandError> {
     let found = state
         .with_reading_desk(|desk| desk.handovers())
         .ok_or(CommandError::Locked)??;
-    Ok(found.iter().map(ConversationSummary::from).collect())
+    tracing::debug!(command = "handovers", notes = found.len());
+    Ok(found
+        .iter()
+        .map(|h| HandoverNoteView {
+            id: h.id.0,
+            chat_name: h.chat_name.expose().to_owned(),
+            note: (&h.note).into(),
+        })
+        .collect())
 }
 
 /// One conversation with all its messages.

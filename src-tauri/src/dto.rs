@@ -478,6 +478,26 @@ pub struct HandoverView {
     pub at: Stamp,
 }
 
+impl From<&kluis_core::conversations::Handover> for HandoverView {
+    fn from(h: &kluis_core::conversations::Handover) -> Self {
+        Self {
+            text: h.text.expose().to_owned(),
+            by: h.by.clone(),
+            at: kluis_core::desk::dutch_local(h.at).into(),
+        }
+    }
+}
+
+/// A handover note with its conversation, as the next shift first sees it.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HandoverNoteView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub chat_name: String,
+    pub note: HandoverView,
+}
+
 /// See [`Sender`].
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -1057,17 +1077,29 @@ impl From<Sender> for SenderDto {
     }
 }
 
+impl ConversationHeader {
+    fn of(
+        id: kluis_core::ConversationId,
+        chat_name: &kluis_core::Personal,
+        state: CaseState,
+        reference: &Option<String>,
+        labels: &[String],
+    ) -> Self {
+        Self {
+            id: id.0,
+            chat_name: chat_name.expose().to_owned(),
+            state: state.into(),
+            reference: reference.clone(),
+            labels: labels.to_vec(),
+        }
+    }
+}
+
 impl From<&Summary> for ConversationSummary {
     fn from(c: &Summary) -> Self {
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         Self {
-            header: ConversationHeader {
-                id: c.id.0,
-                chat_name: c.chat_name.expose().to_owned(),
-                state: c.state.into(),
-                reference: c.reference.clone(),
-                labels: c.labels.clone(),
-            },
+            header: ConversationHeader::of(c.id, &c.chat_name, c.state, &c.reference, &c.labels),
             last_activity: c.latest.as_ref().map(|m| m.at.into()),
             preview: c
                 .latest
@@ -1089,13 +1121,7 @@ impl From<&Summary> for ConversationSummary {
 impl From<&Conversation> for ConversationView {
     fn from(c: &Conversation) -> Self {
         Self {
-            header: ConversationHeader {
-                id: c.id.0,
-                chat_name: c.chat_name.expose().to_owned(),
-                state: c.state.into(),
-                reference: c.reference.clone(),
-                labels: c.labels.clone(),
-            },
+            header: ConversationHeader::of(c.id, &c.chat_name, c.state, &c.reference, &c.labels),
             messages: c.messages.iter().map(MessageView::from).collect(),
             entries: c
                 .entries
@@ -1110,11 +1136,7 @@ impl From<&Conversation> for ConversationView {
                     withdrawn: e.withdrawn,
                 })
                 .collect(),
-            handover: c.handover.as_ref().map(|h| HandoverView {
-                text: h.text.expose().to_owned(),
-                by: h.by.clone(),
-                at: kluis_core::desk::dutch_local(h.at).into(),
-            }),
+            handover: c.handover.as_ref().map(HandoverView::from),
         }
     }
 }

@@ -10,10 +10,10 @@ use kluis_app::commands::CommandError;
 use kluis_app::dto::{
     AppInfo, CaseChangeDto, CaseProblem, CaseStateDto, CatalogueView, ClosingOverview,
     ConsoleState, ConversationHeader, ConversationRef, ConversationSummary, ConversationView,
-    EntryView, ExportOutcome, ExportResult, HandEntryDto, HandoverView, ImportBatch, ImportVia,
-    InboxView, LabelView, ListQueryDto, LocalStampDto, MessageView, OrderDto, PageEvent,
-    QuarantinedFile, ReopenedDto, SealedDay, SenderDto, StateKindDto, StatusDto, SuggestionView,
-    UnlockAs,
+    EntryView, ExportOutcome, ExportResult, HandEntryDto, HandoverNoteView, HandoverView,
+    ImportBatch, ImportVia, InboxView, LabelView, ListQueryDto, LocalStampDto, MessageView,
+    OrderDto, PageEvent, QuarantinedFile, ReopenedDto, SealedDay, SenderDto, StateKindDto,
+    StatusDto, SuggestionView, UnlockAs,
 };
 use kluis_app::dto::{
     ClockTime, DateDto, DateOrderDto, ImportProblem, InboxProblem, LeftBehind, LockReason, Stamp,
@@ -42,6 +42,7 @@ fn generated() -> String {
         SuggestionView::decl(&cfg),
         EntryView::decl(&cfg),
         HandoverView::decl(&cfg),
+        HandoverNoteView::decl(&cfg),
         ConversationRef::decl(&cfg),
         SenderDto::decl(&cfg),
         ConversationHeader::decl(&cfg),

@@ -247,6 +247,7 @@ describe("the employee's working day", () => {
     await (await $("lock")).click();
     await unlock();
     await waitFor("the handover sheet", async () => (await text("handover-sheet")).includes("Carla Smit"));
+    assert.match(await text("handover-note"), /Bel mevrouw Smit terug over de paal\.[\s\S]*Geschreven door Sanne|Geschreven door Sanne[\s\S]*Bel mevrouw Smit terug over de paal\./);
     await screenshot("cases-handover.png");
     await (await $("handover-close")).click();
   });

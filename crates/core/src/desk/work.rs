@@ -62,6 +62,14 @@ pub struct FullCheck {
     pub damaged_files: Vec<(String, Option<String>, String)>,
 }
 
+/// A handover note left on a conversation.
+#[derive(Debug)]
+pub struct HandoverNote {
+    pub id: ConversationId,
+    pub chat_name: crate::Personal,
+    pub note: crate::conversations::Handover,
+}
+
 /// What the admin keeps for the day's work, as the window offers it.
 #[derive(Debug)]
 pub struct Catalogue {
@@ -140,12 +148,35 @@ impl Desk {
         })
     }
 
-    /// The conversations with a handover note, for whoever unlocks next.
-    pub fn handovers(&self) -> Result<Vec<Summary>, DeskError> {
-        self.list(&ListQuery {
+    /// The handover notes, newest conversation first, for whoever unlocks next.
+    pub fn handovers(&self) -> Result<Vec<HandoverNote>, DeskError> {
+        let listed = self.list(&ListQuery {
             handover: true,
             order: console::Order::Newest,
             ..ListQuery::default()
+        })?;
+        self.with_session(Action::Read, |s| {
+            let mut notes = Vec::with_capacity(listed.len());
+            for summary in listed {
+                let case = match s.store().case_of(summary.id)? {
+                    Some(id) => s.store().case(id)?,
+                    None => None,
+                };
+                let Some(case) = case.filter(|c| !c.handover_note.is_empty()) else {
+                    continue;
+                };
+                let (at, by) = case.handover.unwrap_or_default();
+                notes.push(HandoverNote {
+                    id: summary.id,
+                    chat_name: summary.chat_name,
+                    note: crate::conversations::Handover {
+                        text: crate::Personal::new(case.handover_note),
+                        by,
+                        at,
+                    },
+                });
+            }
+            Ok(notes)
         })
     }
 

@@ -97,6 +97,8 @@ withdrawn: boolean, };
 
 export type HandoverView = { text: string, by: string, at: Stamp, };
 
+export type HandoverNoteView = { id: number, chatName: string, note: HandoverView, };
+
 export type ConversationRef = { id: number, chatName: string, 
 /**
  * How many (replies not seen); 0 where nothing is counted.

@@ -2,7 +2,7 @@
 // The only module that calls invoke. A command fails with a CommandError.
 // Regenerate: UPDATE_BINDINGS=1 cargo test -p kluis-app --test bindings
 import { invoke, type Channel } from "@tauri-apps/api/core";
-import type { AppInfo, CaseChangeDto, CatalogueView, ClosingOverview, ConversationSummary, ConversationView, InboxView, ListQueryDto, PageEvent, SealedDay, SuggestionView, UnlockAs } from "./bindings";
+import type { AppInfo, CaseChangeDto, CatalogueView, ClosingOverview, ConversationSummary, ConversationView, HandoverNoteView, InboxView, ListQueryDto, PageEvent, SealedDay, SuggestionView, UnlockAs } from "./bindings";
 
 /** About the running app. */
 export const appInfo = (): Promise<AppInfo> =>
@@ -60,8 +60,8 @@ export const copyReply = (id: number, text: string): Promise<number> =>
 export const withdrawReply = (id: number, entry: number): Promise<void> =>
   invoke("withdraw_reply", { id, entry });
 
-/** The conversations with a handover note, for whoever unlocks next. */
-export const handovers = (): Promise<ConversationSummary[]> =>
+/** The handover notes, for whoever unlocks next. */
+export const handovers = (): Promise<HandoverNoteView[]> =>
   invoke("handovers");
 
 /** The inbox folder and the files its quarantine holds. */
