@@ -14,7 +14,8 @@ APT_BUILD := libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev lib
 APT_RUN := fonts-noto-color-emoji
 # The real app under a virtual display, driven over WebDriver; the
 # archivist's own tools, which must accept Kluis's packages; faketime.
-APT_TEST := xvfb xauth webkit2gtk-driver dbus age minisign libxml2-utils python3-venv faketime xclip
+APT_TEST := xvfb xauth webkit2gtk-driver dbus age minisign libxml2-utils python3-venv faketime xclip \
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 LOGS := target/test-logs
 
 .PHONY: help run test bench fuzz deps deps-test ui app app-e2e lint test-rust test-ui test-e2e clean

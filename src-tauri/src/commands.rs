@@ -10,7 +10,7 @@ use kluis_core::desk::{DeskError, SlotOwner, VaultError};
 use kluis_core::lock::{Event, Refusal};
 use secrecy::SecretString;
 use serde::Serialize;
-use tauri::ipc::Channel;
+use tauri::ipc::{Channel, Response};
 use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
 
@@ -19,8 +19,8 @@ use kluis_core::cases::{CaseChange, CaseError};
 use crate::dto::{
     AppInfo, CaseChangeDto, CaseProblem, CatalogueView, ClosingOverview, ConsoleState,
     ConversationRef, ConversationSummary, ConversationView, DateDto, HandoverNoteView,
-    ImportProblem, InboxView, LabelView, ListQueryDto, PageEvent, QuarantinedFile, SealedDay,
-    SuggestionView, Unavailable, UnlockAs,
+    ImportProblem, InboxView, LabelView, ListQueryDto, MediaProblem, PageEvent, QuarantinedFile,
+    SealedDay, SuggestionView, Unavailable, UnlockAs,
 };
 use crate::state::{AppState, Console};
 use crate::{imports, locking};
@@ -84,6 +84,9 @@ pub enum CommandError {
     /// A change to a case was refused: the sentence beside the field.
     #[error("the case change was refused")]
     Case { problem: CaseProblem },
+    /// A file was not handed to the page.
+    #[error("the file was not handed out")]
+    Media { problem: MediaProblem },
     /// The clipboard could not take the reply (no display server).
     #[error("the clipboard refused")]
     Clipboard,
@@ -136,6 +139,9 @@ impl From<DeskError> for CommandError {
             DeskError::Refused { refusal, .. } => refusal.into(),
             DeskError::NotPermitted { .. } => Self::NotPermitted,
             DeskError::Case(e) => Self::Case {
+                problem: (&e).into(),
+            },
+            DeskError::Media(e) => Self::Media {
                 problem: (&e).into(),
             },
             DeskError::Vault(e) => e.into(),
@@ -403,6 +409,20 @@ pub fn open_conversation(
         .map(|c| ConversationView::from(&c));
     tracing::debug!(command = "open_conversation", id, found = found.is_some());
     found.ok_or(CommandError::ConversationNotFound { id })
+}
+
+/// The bytes of a file of the open conversation, from memory: the page
+/// makes an object URL of them and revokes it at the lock. Nothing is
+/// written to disk on the way; refused while locked and for any other
+/// conversation.
+#[tauri::command]
+pub fn media(state: State<'_, AppState>, id: i64, media: i64) -> Result<Response, CommandError> {
+    let mut found = state
+        .with_reading_desk(|desk| desk.media(ConversationId(id), media))
+        .ok_or(CommandError::Locked)??;
+    tracing::debug!(command = "media", media, bytes = found.bytes.len());
+    // The webview takes the bytes from here; the vault's copy is wiped.
+    Ok(Response::new(std::mem::take(&mut *found.bytes)))
 }
 
 /// The inbox folder and the files its quarantine holds.

@@ -13,6 +13,7 @@ use kluis_core::console::{ListQuery, Order};
 use kluis_core::desk::SlotOwner;
 use kluis_core::import::inbox::{Outcome, Reason, Remains, STRAY};
 use kluis_core::import::{DateOrder, ImportError, ImportReport, NotAnExport, Warning};
+use kluis_core::media::MediaKind;
 use kluis_core::{CaseStatus, Conversation, LocalDateTime, Message, Sender, Summary};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -578,8 +579,60 @@ pub struct MessageView {
     pub sender: SenderDto,
     /// The author as shown in the export.
     pub author: Option<String>,
-    /// The text.
+    /// The text (a file's caption).
     pub text: String,
+    /// The file it carries.
+    pub media: Option<MediaView>,
+}
+
+/// What a file is, for how the page shows it.
+#[derive(Clone, Copy, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum MediaKindDto {
+    Image,
+    Sticker,
+    Audio,
+    Video,
+    Document,
+}
+
+/// A file a message carries; its bytes come from the `media` command.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MediaView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub file_name: String,
+    pub kind: MediaKindDto,
+    pub mime: String,
+    #[ts(type = "number | null")]
+    pub size: Option<u64>,
+    /// The export contained it.
+    pub present: bool,
+}
+
+/// Why a file was not handed to the page.
+#[derive(Debug, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum MediaProblem {
+    NotOpen,
+    NoSuchFile,
+    Missing,
+    TooLarge,
+    Unreadable,
+}
+
+impl From<&kluis_core::media::MediaError> for MediaProblem {
+    fn from(e: &kluis_core::media::MediaError) -> Self {
+        use kluis_core::media::MediaError as E;
+        match e {
+            E::NotOpen => Self::NotOpen,
+            E::NoSuchFile => Self::NoSuchFile,
+            E::Missing => Self::Missing,
+            E::TooLarge { .. } => Self::TooLarge,
+            E::Unreadable(_) | E::Store(_) => Self::Unreadable,
+        }
+    }
 }
 
 /// What the page hears of imports, as they happen.
@@ -1148,6 +1201,20 @@ impl From<&Message> for MessageView {
             sender: m.sender.into(),
             author: m.author.as_ref().map(|a| a.expose().to_owned()),
             text: m.text.expose().to_owned(),
+            media: m.media.as_ref().map(|f| MediaView {
+                id: f.id,
+                file_name: f.file_name.expose().to_owned(),
+                kind: match f.kind {
+                    MediaKind::Image => MediaKindDto::Image,
+                    MediaKind::Sticker => MediaKindDto::Sticker,
+                    MediaKind::Audio => MediaKindDto::Audio,
+                    MediaKind::Video => MediaKindDto::Video,
+                    MediaKind::Document => MediaKindDto::Document,
+                },
+                mime: f.mime.to_owned(),
+                size: f.size,
+                present: f.present,
+            }),
         }
     }
 }

@@ -33,6 +33,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::seal_day,
         commands::list_conversations,
         commands::open_conversation,
+        commands::media,
         commands::change_case,
         commands::case_catalogue,
         commands::suggest_replies,

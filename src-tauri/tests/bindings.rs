@@ -11,9 +11,9 @@ use kluis_app::dto::{
     AppInfo, CaseChangeDto, CaseProblem, CaseStateDto, CatalogueView, ClosingOverview,
     ConsoleState, ConversationHeader, ConversationRef, ConversationSummary, ConversationView,
     EntryView, ExportOutcome, ExportResult, HandEntryDto, HandoverNoteView, HandoverView,
-    ImportBatch, ImportVia, InboxView, LabelView, ListQueryDto, LocalStampDto, MessageView,
-    OrderDto, PageEvent, QuarantinedFile, ReopenedDto, SealedDay, SenderDto, StateKindDto,
-    StatusDto, SuggestionView, UnlockAs,
+    ImportBatch, ImportVia, InboxView, LabelView, ListQueryDto, LocalStampDto, MediaKindDto,
+    MediaProblem, MediaView, MessageView, OrderDto, PageEvent, QuarantinedFile, ReopenedDto,
+    SealedDay, SenderDto, StateKindDto, StatusDto, SuggestionView, UnlockAs,
 };
 use kluis_app::dto::{
     ClockTime, DateDto, DateOrderDto, ImportProblem, InboxProblem, LeftBehind, LockReason, Stamp,
@@ -44,6 +44,9 @@ fn generated() -> String {
         HandoverView::decl(&cfg),
         HandoverNoteView::decl(&cfg),
         ConversationRef::decl(&cfg),
+        MediaKindDto::decl(&cfg),
+        MediaView::decl(&cfg),
+        MediaProblem::decl(&cfg),
         SenderDto::decl(&cfg),
         ConversationHeader::decl(&cfg),
         ConversationSummary::decl(&cfg),
@@ -111,6 +114,8 @@ fn ts(ty: &syn::Type, imports: &mut BTreeSet<String>) -> Option<String> {
         "Vec" => format!("{}[]", inner(imports)),
         "Result" => inner(imports),
         "Channel" => format!("Channel<{}>", inner(imports)),
+        // A raw response: the bytes as they are.
+        "Response" => "ArrayBuffer".into(),
         dto => {
             imports.insert(dto.to_owned());
             dto.to_owned()

@@ -14,7 +14,9 @@ done
 
 cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
 rm -rf "$out"
-mkdir -p "$out/home" "$out/logs"
+mkdir -p "$out/home" "$out/logs" "$out/tmp"
+# The app's temporary folder, searched by the tests for decrypted media.
+export TMPDIR="$out/tmp"
 export HOME="$out/home"
 export XDG_DATA_HOME="$out/home/.local/share" XDG_CONFIG_HOME="$out/home/.config" \
        XDG_CACHE_HOME="$out/home/.cache" XDG_STATE_HOME="$out/home/.local/state"

@@ -12,7 +12,7 @@ use kluis_vault::store::{self, MessageKind, SearchQuery, Store, StoreError, Stor
 
 use crate::cases::{CaseState, StateKind};
 use crate::conversations::{
-    Conversation, ConversationId, Handover, Message, Sender, Summary, TimelineEntry,
+    Conversation, ConversationId, Handover, MediaRef, Message, Sender, Summary, TimelineEntry,
 };
 use crate::lock::Now;
 use crate::personal::Personal;
@@ -249,7 +249,33 @@ pub fn open(
     let stored = store.messages(id, i64::MIN, usize::MAX)?;
     let account = store.setting(ACCOUNT_SETTING)?;
     let sides = Sides::of(&stored, &name, account.as_deref());
-    let messages = stored.iter().map(|m| message(m, &sides)).collect();
+    let mut files: std::collections::HashMap<store::MessageId, MediaRef> = store
+        .media_rows(id)?
+        .into_iter()
+        .map(|row| {
+            let (kind, mime) = crate::media::kind_of(&row.file_name);
+            let media = MediaRef {
+                id: row.id,
+                kind,
+                mime,
+                size: row.size,
+                present: row.blob.is_some(),
+                file_name: Personal::new(row.file_name),
+            };
+            (row.message, media)
+        })
+        .collect();
+    let messages = stored
+        .iter()
+        .map(|m| match files.remove(&m.id) {
+            Some(media) => Message {
+                media: Some(media),
+                text: Personal::new(m.text.clone()),
+                ..message(m, &sides)
+            },
+            None => message(m, &sides),
+        })
+        .collect();
     let mut entries = Vec::new();
     for e in store.entries(id)? {
         let sent_at = e.sent_as.map(|m| local_date_time(m.time()));
@@ -358,6 +384,7 @@ fn message(stored: &StoredMessage, sides: &Sides<'_>) -> Message {
         sender: sides.sender(stored.kind, stored.author.as_deref()),
         author: stored.author.as_deref().map(Personal::new),
         text: Personal::new(text),
+        media: None,
     }
 }
 

@@ -33,8 +33,24 @@ pub struct Message {
     pub sender: Sender,
     /// The author's name or number as shown in the export; `None` for WhatsApp's notices.
     pub author: Option<Personal>,
-    /// The text, continuation lines joined with `\n`.
+    /// The text, continuation lines joined with `\n` (a file's caption).
     pub text: Personal,
+    /// The file it carries, if any.
+    pub media: Option<MediaRef>,
+}
+
+/// A file a message carries, as the reading pane lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MediaRef {
+    /// The file's row, for `Desk::media`.
+    pub id: i64,
+    /// As the export names it (a document's name may name a citizen).
+    pub file_name: Personal,
+    pub kind: crate::media::MediaKind,
+    pub mime: &'static str,
+    pub size: Option<u64>,
+    /// The export contained it.
+    pub present: bool,
 }
 
 /// An entry the operator wrote in the timeline: a note, a call, a visit,

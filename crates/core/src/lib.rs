@@ -18,6 +18,7 @@ pub mod desk;
 pub mod hardening;
 pub mod import;
 pub mod lock;
+pub mod media;
 pub mod merge;
 pub mod passphrase;
 pub mod personal;

@@ -39,5 +39,7 @@ export function describeError(e: unknown, messages: Messages = t): string {
       return messages.case.problem(err.problem);
     case "clipboard":
       return m.clipboard;
+    case "media":
+      return m.media;
   }
 }

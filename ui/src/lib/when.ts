@@ -23,3 +23,16 @@ export function fromInput(value: string): { year: number; month: number; day: nu
   const [year, month, day, hour, minute] = m.slice(1).map(Number) as [number, number, number, number, number];
   return { year, month, day, hour, minute };
 }
+
+/** A file's size in the window's language: `1,4 kB`, `3,2 MB`. */
+export function fileSize(bytes: number, locale = intlLocale): string {
+  const units = ["B", "kB", "MB", "GB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const digits = unit === 0 ? 0 : 1;
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value)} ${units[unit]}`;
+}

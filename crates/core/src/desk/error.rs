@@ -34,6 +34,9 @@ pub enum DeskError {
     /// A change to a case, a reply or the admin's lists was refused.
     #[error("refused")]
     Case(#[from] crate::cases::CaseError),
+    /// A file was not handed to the window.
+    #[error(transparent)]
+    Media(#[from] crate::media::MediaError),
     #[error(transparent)]
     Vault(#[from] VaultError),
     #[error(transparent)]

@@ -86,6 +86,9 @@ pub struct Desk {
     /// Counts unlocks and locks, so that work begun for one session ends
     /// with it, even if another begins meanwhile.
     generation: AtomicU64,
+    /// The conversation this session has open (with the generation it was
+    /// opened in): the only one whose files are handed out.
+    opened: Mutex<Option<(u64, crate::ConversationId)>>,
 }
 
 impl std::fmt::Debug for Desk {
@@ -132,6 +135,7 @@ impl Desk {
             session: Mutex::new(None),
             lock: Mutex::new(lock),
             generation: AtomicU64::new(0),
+            opened: Mutex::new(None),
         })
     }
 

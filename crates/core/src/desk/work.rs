@@ -144,8 +144,31 @@ impl Desk {
             let mut tx = s.store_mut().write()?;
             tx.record_look(id, &who, found.messages.len() as i64, now.utc)?;
             tx.commit()?;
+            *self.opened_slot() = Some((self.generation(), id));
             Ok(Some(found))
         })
+    }
+
+    /// The bytes of file `media` of `conversation`, in memory: only while
+    /// unlocked, and only for the conversation this session opened last.
+    pub fn media(
+        &self,
+        conversation: ConversationId,
+        media: i64,
+    ) -> Result<crate::media::MediaBytes, DeskError> {
+        self.with_session(Action::Read, |s| {
+            let open = *self.opened_slot() == Some((self.generation(), conversation));
+            if !open {
+                return Err(crate::media::MediaError::NotOpen.into());
+            }
+            Ok(crate::media::read(s, conversation, media)?)
+        })
+    }
+
+    fn opened_slot(&self) -> std::sync::MutexGuard<'_, Option<(u64, ConversationId)>> {
+        self.opened
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The handover notes, newest conversation first, for whoever unlocks next.

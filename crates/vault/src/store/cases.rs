@@ -111,6 +111,27 @@ fn with_status(case: Case, status: &str) -> Result<Case, StoreError> {
     })
 }
 
+/// A file a message refers to.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MediaRow {
+    pub id: i64,
+    pub message: MessageId,
+    /// As the export names it (a document's name may name a citizen).
+    pub file_name: String,
+    /// `None`: the export did not contain the file.
+    pub blob: Option<crate::blob::BlobId>,
+    pub size: Option<u64>,
+}
+
+impl fmt::Debug for MediaRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MediaRow")
+            .field("id", &self.id)
+            .field("present", &self.blob.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Writer<'_> {
     /// A new open case, optionally with the municipality's reference number.
     pub fn open_case(&mut self, reference: Option<&str>, at: i64) -> Result<CaseId, StoreError> {
@@ -419,6 +440,68 @@ impl Store {
                 )?),
             };
             Ok((message, name, blob))
+        })
+        .collect()
+    }
+
+    /// A conversation's files as rows: (row id, message, file name, blob
+    /// if the export had it, size), in message order.
+    pub fn media_rows(&self, conversation: ConversationId) -> Result<Vec<MediaRow>, StoreError> {
+        self.media_where(
+            "messages.conversation_id = ?1 ORDER BY messages.seq, media.id",
+            conversation.0,
+        )
+    }
+
+    /// One file's row, with the conversation its message is in.
+    pub fn media_row(&self, id: i64) -> Result<Option<(ConversationId, MediaRow)>, StoreError> {
+        let conversation: Option<i64> = self
+            .connection()
+            .prepare_cached(
+                "SELECT messages.conversation_id FROM media
+                 JOIN messages ON messages.id = media.message_id WHERE media.id = ?1",
+            )?
+            .query_row([id], |row| row.get(0))
+            .optional()?;
+        let Some(conversation) = conversation else {
+            return Ok(None);
+        };
+        Ok(self
+            .media_where("media.id = ?1", id)?
+            .pop()
+            .map(|row| (ConversationId(conversation), row)))
+    }
+
+    fn media_where(&self, condition: &str, value: i64) -> Result<Vec<MediaRow>, StoreError> {
+        let mut stmt = self.connection().prepare_cached(&format!(
+            "SELECT media.id, media.message_id, media.file_name, media.blob, media.size FROM media
+             JOIN messages ON messages.id = media.message_id WHERE {condition}"
+        ))?;
+        let rows = stmt.query_map([value], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                MessageId(row.get(1)?),
+                row.get::<_, String>(2)?,
+                row.get::<_, Option<String>>(3)?,
+                row.get::<_, Option<i64>>(4)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, message, file_name, blob, size) = row?;
+            let blob = match blob {
+                None => None,
+                Some(text) => Some(
+                    crate::blob::BlobId::parse(&text)
+                        .ok_or(StoreError::DamagedRow { table: "media", id })?,
+                ),
+            };
+            Ok(MediaRow {
+                id,
+                message,
+                file_name,
+                blob,
+                size: size.and_then(|s| u64::try_from(s).ok()),
+            })
         })
         .collect()
     }

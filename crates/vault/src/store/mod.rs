@@ -25,7 +25,7 @@ use crate::head::HeadFile;
 use crate::keys::DataKey;
 use crate::local_time::LocalTime;
 
-pub use cases::{Case, CaseId, CaseStatus};
+pub use cases::{Case, CaseId, CaseStatus, MediaRow};
 pub use catalogue::{CannedReply, Label};
 pub use entries::{Entry, EntryId, EntryKind, NewTimelineEntry};
 pub use packages::{MediaFile, PackageRecord, PackageStatus, Purged};

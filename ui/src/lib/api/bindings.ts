@@ -105,6 +105,16 @@ export type ConversationRef = { id: number, chatName: string,
  */
 count: number, };
 
+export type MediaKindDto = "image" | "sticker" | "audio" | "video" | "document";
+
+export type MediaView = { id: number, fileName: string, kind: MediaKindDto, mime: string, size: number | null, 
+/**
+ * The export contained it.
+ */
+present: boolean, };
+
+export type MediaProblem = { "kind": "notOpen" } | { "kind": "noSuchFile" } | { "kind": "missing" } | { "kind": "tooLarge" } | { "kind": "unreadable" };
+
 export type SenderDto = "citizen" | "municipality" | "system";
 
 export type ConversationHeader = { 
@@ -227,11 +237,15 @@ sender: SenderDto,
  */
 author: string | null, 
 /**
- * The text.
+ * The text (a file's caption).
  */
-text: string, };
+text: string, 
+/**
+ * The file it carries.
+ */
+media: MediaView | null, };
 
-export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "outsideShift" } | { "kind": "reasonNeeded" } | { "kind": "dayClosed", day: DateDto, } | { "kind": "adminNeeded", failures: number, } | { "kind": "notPermitted" } | { "kind": "notSetUp", setting: string, } | { "kind": "noTarget" } | { "kind": "seal", detail: string, } | { "kind": "case", problem: CaseProblem, } | { "kind": "clipboard" } | { "kind": "vault", detail: string, };
+export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "outsideShift" } | { "kind": "reasonNeeded" } | { "kind": "dayClosed", day: DateDto, } | { "kind": "adminNeeded", failures: number, } | { "kind": "notPermitted" } | { "kind": "notSetUp", setting: string, } | { "kind": "noTarget" } | { "kind": "seal", detail: string, } | { "kind": "case", problem: CaseProblem, } | { "kind": "media", problem: MediaProblem, } | { "kind": "clipboard" } | { "kind": "vault", detail: string, };
 
 export type PageEvent = { "kind": "dropHover", over: boolean, } | { "kind": "imported" } & ImportBatch | { "kind": "inboxProblem", problem: InboxProblem, } | { "kind": "locked", why: LockReason, } | { "kind": "closingSoon", closingAt: ClockTime, } | { "kind": "clockSetBack", minutes: number, } | { "kind": "lockScreenChanged" };
 

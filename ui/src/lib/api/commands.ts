@@ -40,6 +40,10 @@ export const listConversations = (query: ListQueryDto): Promise<ConversationSumm
 export const openConversation = (id: number): Promise<ConversationView> =>
   invoke("open_conversation", { id });
 
+/** The bytes of a file of the open conversation, from memory: the page makes an object URL of them and revokes it at the lock. Nothing is written to disk on the way; refused while locked and for any other conversation. */
+export const media = (id: number, media: number): Promise<ArrayBuffer> =>
+  invoke("media", { id, media });
+
 /** One change to the cases of the chosen conversations (one, or a selection); returns how many changed. */
 export const changeCase = (ids: number[], change: CaseChangeDto): Promise<number> =>
   invoke("change_case", { ids, change });

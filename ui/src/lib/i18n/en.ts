@@ -71,6 +71,7 @@ export const en: Messages = {
     seal: (detail) => `Sealing failed; the day is still open and nothing was recorded (${detail}).`,
     vault: (detail) => `The vault could not do it (${detail}).`,
     clipboard: "The clipboard did not take the reply; nothing was copied.",
+    media: "This file cannot be shown now.",
   },
   console: {
     imports: "Imports",
@@ -213,6 +214,21 @@ export const en: Messages = {
     missing: (names) => `Still to fill in: ${names.map((n) => `{${n}}`).join(", ")}`,
     copy: "Copy for WhatsApp",
     copied: "Set out. Paste it into WhatsApp on the phone; the clipboard is cleared in 30 seconds.",
+  },
+  media: {
+    missing: (name) => `${name} was not in the export.`,
+    failed: (name) => `${name} cannot be shown.`,
+    loading: "Loading…",
+    document: (mime, size) => (size ? `${mime}, ${size}` : mime),
+    enlarge: (name) => `View ${name} large`,
+    listen: (name) => `Listen to the voice note ${name}`,
+    watch: (name) => `Watch the video ${name}`,
+    viewer: "Photo, large",
+    zoomIn: "Zoom in",
+    zoomOut: "Zoom out",
+    zoom: (percent) => `${percent}%`,
+    keys: "+ / − / 0: zoom · Esc: close",
+    close: "Close",
   },
   timeline: {
     kinds: {

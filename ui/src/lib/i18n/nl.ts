@@ -79,6 +79,7 @@ export const nl = {
     seal: (detail: string) => `Verzegelen is mislukt; de dag is nog open en er is niets vastgelegd (${detail}).`,
     vault: (detail: string) => `De kluis kon het niet doen (${detail}).`,
     clipboard: "Het klembord nam het antwoord niet aan; er is niets gekopieerd.",
+    media: "Dit bestand kan nu niet worden getoond.",
   },
   console: {
     imports: "Inlezen",
@@ -221,6 +222,21 @@ export const nl = {
     missing: (names: string[]) => `Nog in te vullen: ${names.map((n) => `{${n}}`).join(", ")}`,
     copy: "Kopiëren voor WhatsApp",
     copied: "Klaargezet. Plak het in WhatsApp op de telefoon; het klembord wordt over 30 seconden gewist.",
+  },
+  media: {
+    missing: (name: string) => `${name} zat niet in de export.`,
+    failed: (name: string) => `${name} kan niet worden getoond.`,
+    loading: "Bezig met laden…",
+    document: (mime: string, size: string) => (size ? `${mime}, ${size}` : mime),
+    enlarge: (name: string) => `${name} groot bekijken`,
+    listen: (name: string) => `Spraakbericht ${name} beluisteren`,
+    watch: (name: string) => `Video ${name} bekijken`,
+    viewer: "Foto, groot",
+    zoomIn: "Inzoomen",
+    zoomOut: "Uitzoomen",
+    zoom: (percent: number) => `${percent}%`,
+    keys: "+ / − / 0: zoomen · Esc: sluiten",
+    close: "Sluiten",
   },
   timeline: {
     kinds: {

@@ -1,0 +1,176 @@
+// End-to-end, a conversation with media in the real window over a real
+// vault: the photo shown (and large, zoomed by key), the voice note
+// playable (the <audio> element reports its duration), the document
+// listed, the missing video said so; after the lock no object URL
+// answers any more; and no decrypted byte of the photo or the voice note
+// is anywhere on disk: not in the vault, the temporary folder, or the
+// webview's cache and data.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { remote } from "webdriverio";
+import { lookAt } from "./screen.mjs";
+
+const app = process.env.KLUIS_E2E_APP;
+const cli = process.env.KLUIS_E2E_CLI;
+const base = process.env.KLUIS_E2E_OUT;
+const clockFile = process.env.KLUIS_TEST_CLOCK;
+assert.ok(app && cli && base && clockFile, "run through tests/e2e/run.sh");
+
+const out = path.join(base, "media");
+const vault = path.join(out, "vault");
+const inbox = path.join(out, "inbox");
+const ZIP = "tests/fixtures/whatsapp/kluis/WhatsApp-chat met Eva Jansen.zip";
+const ADMIN = "beheerder wachtwoord";
+const SANNE = "sanne wachtwoord";
+
+function setClock(local) {
+  const utc = Date.parse(`${local}:00+01:00`) / 1000;
+  writeFileSync(`${clockFile}.new`, `${utc} 3600\n`);
+  renameSync(`${clockFile}.new`, clockFile);
+}
+
+/** A file's bytes from the fixture zip, as Python's zipfile reads them. */
+function fromZip(name) {
+  const script = "import sys,zipfile;sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))";
+  return execFileSync("python3", ["-c", script, ZIP, name], { maxBuffer: 1 << 24 });
+}
+
+/** Every regular file under `dir` whose bytes contain `needle`. */
+function holding(dir, needle) {
+  const found = [];
+  const walk = (d) => {
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && statSync(p).size < 200 * 1024 * 1024 && readFileSync(p).includes(needle)) found.push(p);
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+/** @type {import("webdriverio").Browser} */
+let browser;
+const $ = (testid) => browser.$(`[data-testid="${testid}"]`);
+const text = async (testid) => ((await (await $(testid)).getProperty("textContent")) ?? "").trim();
+const screenshot = (name) => lookAt(browser, base, name);
+
+async function waitFor(what, check, timeout = 20_000) {
+  let seen;
+  await browser
+    .waitUntil(async () => (seen = await check().catch((e) => `${e}`)), { timeout, interval: 200 })
+    .catch(() => assert.fail(`waited in vain for ${what} (last seen: ${JSON.stringify(seen)})`));
+}
+
+before(async () => {
+  setClock("2026-11-23T10:00");
+  mkdirSync(inbox, { recursive: true });
+  const kdf = ["--kdf-memory", "64", "--kdf-passes", "3"];
+  const run = (args, env = { KLUIS_PASSPHRASE: ADMIN }) =>
+    execFileSync(cli, ["--vault", vault, ...args], { env: { ...process.env, ...env }, stdio: "pipe" });
+  run(["init", ...kdf], { KLUIS_NEW_PASSPHRASE: ADMIN });
+  run(["operator", "add", "Sanne", ...kdf], { KLUIS_PASSPHRASE: ADMIN, KLUIS_NEW_PASSPHRASE: SANNE });
+  run(["set", "inbox.dir", inbox]);
+  run(["set", "municipality.account", "Gemeente Voorbeeld"]);
+  browser = await remote({
+    hostname: "127.0.0.1",
+    port: 4444,
+    logLevel: "warn",
+    capabilities: {
+      "wdio:enforceWebDriverClassic": true,
+      "tauri:options": { application: app, args: ["--vault", vault] },
+    },
+  });
+});
+
+after(async () => {
+  await browser?.deleteSession();
+});
+
+describe("a conversation with photos and voice notes", () => {
+  let photoUrl = "";
+
+  it("shows the photo, plays the voice note, lists the document and says what is missing", async () => {
+    await waitFor("the lock screen", async () => (await $("unlock-screen")).isExisting());
+    const box = await $("unlock-passphrase");
+    await box.click();
+    await box.setValue(SANNE);
+    await (await $("unlock-submit")).click();
+    await waitFor("the console", async () => (await $("conversation-count")).isExisting());
+    copyFileSync(ZIP, path.join(inbox, path.basename(ZIP)));
+    await waitFor("the conversation", async () => (await text("conversation-count")) === "1 gesprek");
+    await (await $("conversation-row")).click();
+    await waitFor("the photo", async () =>
+      browser.execute(() => {
+        const img = document.querySelector('[data-testid="attachment-image"]');
+        return img instanceof HTMLImageElement && img.complete && img.naturalWidth === 120;
+      }),
+    );
+    photoUrl = await (await $("attachment-image")).getAttribute("src");
+    assert.match(photoUrl, /^blob:/);
+    assert.equal(await (await $("attachment-image")).getAttribute("alt"), "Hier is een foto");
+    let heard = "";
+    await waitFor("the voice note's duration", async () => {
+      heard = await browser.execute(() => {
+        const audio = document.querySelector('[data-testid="attachment-audio"]');
+        if (!(audio instanceof HTMLAudioElement)) return "no audio element yet";
+        if (audio.readyState === 0 && audio.networkState !== 2) audio.load();
+        // GStreamer learns an Ogg file's length from its last page, which it
+        // does not always read before playing: played (muted), it knows.
+        const known = audio.duration > 1.5 && audio.duration < 2.5;
+        if (!known && audio.readyState >= 2 && audio.paused && !audio.ended) {
+          audio.muted = true;
+          void audio.play().catch(() => {});
+        }
+        return `readyState ${audio.readyState}, error ${audio.error?.code ?? "none"}, played ${audio.currentTime.toFixed(2)} s, duration ${audio.duration}`;
+      });
+      const duration = Number(heard.split("duration ")[1]);
+      const played = Number(heard.split("played ")[1]?.split(" ")[0]);
+      return (duration > 1.5 && duration < 2.5) || played > 1;
+    }).catch((e) => assert.fail(`${e.message}; the audio element said: ${heard}`));
+    assert.match(await text("attachment-document"), /melding\.pdf\s*application\/pdf, 193 B/);
+    assert.equal(await text("attachment-missing"), "VID-20261123-WA0003.mp4 zat niet in de export.");
+    if (await (await $("import-panel")).isExisting()) await (await $("toggle-imports")).click();
+    await waitFor("the panel closed", async () => !(await (await $("import-panel")).isExisting()));
+    await screenshot("media-conversation.png");
+  });
+
+  it("shows the photo large, zoomed by key", async () => {
+    await (await $("attachment-open")).click();
+    await waitFor("the viewer", async () => (await $("image-viewer")).isDisplayed());
+    await browser.keys("+");
+    await waitFor("the zoom", async () => (await text("image-viewer")).includes("125%"));
+    await screenshot("media-viewer.png");
+    await browser.keys("Escape");
+    await waitFor("the viewer closed", async () => !(await (await $("image-viewer")).isExisting()));
+  });
+
+  it("after the lock, the page holds no object URL and nothing of the files is on disk", async () => {
+    await (await $("lock")).click();
+    await waitFor("the lock screen", async () => (await $("unlock-screen")).isExisting());
+    const answered = await browser.executeAsync((url, done) => {
+      fetch(url).then(
+        () => done("answered"),
+        () => done("refused"),
+      );
+    }, photoUrl);
+    assert.equal(answered, "refused", "the photo's object URL still answers after the lock");
+    assert.equal(await browser.execute(() => document.querySelectorAll('[src^="blob:"]').length), 0);
+    for (const name of ["IMG-20261123-WA0002.jpg", "PTT-20261123-WA0001.opus"]) {
+      const bytes = fromZip(name);
+      const needle = bytes.subarray(Math.floor(bytes.length / 3), Math.floor(bytes.length / 3) + 64);
+      for (const dir of [vault, inbox, process.env.TMPDIR, process.env.HOME]) {
+        assert.deepEqual(holding(dir, needle), [], `decrypted ${name} found under ${dir}`);
+      }
+    }
+  });
+});
