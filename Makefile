@@ -11,11 +11,13 @@ APT_BUILD := libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev lib
              libayatana-appindicator3-dev librsvg2-dev pkg-config xdg-utils
 # What the app needs at run time beyond WebKit: colour emoji (citizens use
 # them in about one message in ten; without the font they show as boxes).
-APT_RUN := fonts-noto-color-emoji
+# GStreamer's base and good plugins play the voice notes (Ogg Opus) and
+# other audio and video in the reading pane.
+APT_RUN := fonts-noto-color-emoji gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 # The real app under a virtual display, driven over WebDriver; the
 # archivist's own tools, which must accept Kluis's packages; faketime.
-APT_TEST := xvfb xauth webkit2gtk-driver dbus age minisign libxml2-utils python3-venv faketime xclip \
-  gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+# xclip reads the clipboard as another program would.
+APT_TEST := xvfb xauth webkit2gtk-driver dbus age minisign libxml2-utils python3-venv faketime xclip
 LOGS := target/test-logs
 
 .PHONY: help run test bench fuzz deps deps-test ui app app-e2e lint test-rust test-ui test-e2e clean
