@@ -415,13 +415,15 @@ pub fn open_conversation(
 /// makes an object URL of them and revokes it at the lock. Nothing is
 /// written to disk on the way; refused while locked and for any other
 /// conversation.
-#[tauri::command]
+/// Off the main thread: a large file takes a moment to decrypt.
+#[tauri::command(async)]
 pub fn media(state: State<'_, AppState>, id: i64, media: i64) -> Result<Response, CommandError> {
     let mut found = state
         .with_reading_desk(|desk| desk.media(ConversationId(id), media))
         .ok_or(CommandError::Locked)??;
     tracing::debug!(command = "media", media, bytes = found.bytes.len());
-    // The webview takes the bytes from here; the vault's copy is wiped.
+    // Handed to the webview as they are (no copy): from here they are the
+    // page's, which drops them at the lock; they cannot be wiped there.
     Ok(Response::new(std::mem::take(&mut *found.bytes)))
 }
 

@@ -573,6 +573,9 @@ pub struct ConversationView {
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageView {
+    /// The store's id: stable, for the page's keys.
+    #[ts(type = "number")]
+    pub id: i64,
     /// Local time as written in the export.
     pub at: Stamp,
     /// Who wrote it.
@@ -1197,6 +1200,7 @@ impl From<&Conversation> for ConversationView {
 impl From<&Message> for MessageView {
     fn from(m: &Message) -> Self {
         Self {
+            id: m.id,
             at: m.at.into(),
             sender: m.sender.into(),
             author: m.author.as_ref().map(|a| a.expose().to_owned()),

@@ -248,3 +248,48 @@ fn unlocked_the_inbox_is_watched_and_refused_files_show_in_the_quarantine() {
     std::thread::sleep(Duration::from_secs(4));
     assert!(later.is_file(), "imported while locked");
 }
+
+#[test]
+fn a_file_comes_as_raw_bytes_only_for_the_open_conversation() {
+    let root = world("media");
+    let (app, _) = vault_app(&root, TestClock::monday_morning());
+    let state = app.app.state::<AppState>();
+    unlock_as_sanne(&app);
+    let zip = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/whatsapp/kluis/WhatsApp-chat met Eva Jansen.zip");
+    import_dropped(&state, &[zip]);
+    let list = app
+        .invoke("list_conversations", json!({ "query": {} }))
+        .unwrap();
+    let id = list[0]["id"].as_i64().unwrap();
+    // Not opened yet: refused, with its reason.
+    let refused = app
+        .invoke_raw("media", json!({ "id": id, "media": 1 }))
+        .unwrap_err();
+    assert_eq!(
+        refused,
+        json!({ "kind": "media", "problem": { "kind": "notOpen" } })
+    );
+    let view = app
+        .invoke("open_conversation", json!({ "id": id }))
+        .unwrap();
+    let photo = view["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|m| m["media"].as_object().filter(|f| f["kind"] == "image"))
+        .unwrap()
+        .clone();
+    assert_eq!(photo["mime"], "image/jpeg");
+    let bytes = app
+        .invoke_raw("media", json!({ "id": id, "media": photo["id"] }))
+        .unwrap();
+    assert_eq!(&bytes[..3], &[0xff, 0xd8, 0xff], "a JPEG, as raw bytes");
+    app.invoke("lock", json!({})).unwrap();
+    let locked = app
+        .invoke_raw("media", json!({ "id": id, "media": photo["id"] }))
+        .unwrap_err();
+    assert_eq!(locked, json!({ "kind": "locked" }));
+    drop(app);
+    let _ = fs::remove_dir_all(root);
+}

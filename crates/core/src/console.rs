@@ -380,6 +380,7 @@ fn message(stored: &StoredMessage, sides: &Sides<'_>) -> Message {
         (None, _) => stored.text.clone(),
     };
     Message {
+        id: stored.id.0,
         at: local_date_time(stored.id.time()),
         sender: sides.sender(stored.kind, stored.author.as_deref()),
         author: stored.author.as_deref().map(Personal::new),

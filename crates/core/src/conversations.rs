@@ -27,6 +27,8 @@ pub enum Sender {
 /// One message of a conversation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Message {
+    /// The store's id (its time key): stable, so the page keys by it.
+    pub id: i64,
     /// Local time as written in the export.
     pub at: LocalDateTime,
     /// Who wrote it.

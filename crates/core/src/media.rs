@@ -1,6 +1,8 @@
 //! The files citizens send, as the reading pane shows them: what kind a
 //! file is (by its name, as WhatsApp names them), and its bytes read from
-//! the vault into memory for the window, never to disk. They are handed
+//! the vault into memory for the window, never to disk. (Once handed to
+//! the webview the bytes are its own: the page's copies cannot be wiped,
+//! only dropped, which the page does at the lock.) They are handed
 //! out only while the vault is unlocked and only for the conversation the
 //! session has open (`desk::Desk::media`).
 
@@ -120,6 +122,12 @@ pub(crate) fn read(
         .take(MEDIA_MAX + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| unreadable(&e))?;
+    // The row's size is what import wrote; the blob decides.
+    if bytes.len() as u64 > MEDIA_MAX {
+        return Err(MediaError::TooLarge {
+            size: bytes.len() as u64,
+        });
+    }
     Ok(MediaBytes {
         mime: kind_of(&row.file_name).1,
         bytes,

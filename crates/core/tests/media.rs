@@ -52,7 +52,9 @@ fn files_come_from_memory_only_for_the_open_conversation() {
     desk.set("municipality.account", "Gemeente Voorbeeld")
         .unwrap();
     let zip = fixture("WhatsApp-chat met Eva Jansen.zip");
-    let reports = desk.import_paths(&[zip.clone()], |_, _| {}).unwrap();
+    let reports = desk
+        .import_paths(std::slice::from_ref(&zip), |_, _| {})
+        .unwrap();
     let eva = reports[0].1.as_ref().unwrap().conversation;
     let other = root.join("WhatsApp-chat met Bram.txt");
     std::fs::write(&other, "23-11-2026 09:00 - Bram: Hallo\n").unwrap();

@@ -50,6 +50,23 @@ impl TestApp {
         get_ipc_response(&self.window, request)
             .map(|body| body.deserialize::<Value>().expect("responses are JSON"))
     }
+
+    /// A command that answers with raw bytes (`tauri::ipc::Response`).
+    pub fn invoke_raw(&self, cmd: &str, args: Value) -> Result<Vec<u8>, Value> {
+        let request = tauri::webview::InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().expect("static URL"),
+            body: tauri::ipc::InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.window, request).map(|body| match body {
+            tauri::ipc::InvokeResponseBody::Raw(bytes) => bytes,
+            tauri::ipc::InvokeResponseBody::Json(text) => text.into_bytes(),
+        })
+    }
 }
 
 pub fn some_day() -> LocalDate {

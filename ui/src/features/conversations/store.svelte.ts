@@ -4,6 +4,7 @@
 import type { ConversationSummary, ConversationView, ListQueryDto } from "../../lib/api/bindings";
 import { listConversations, openConversation } from "../../lib/api/commands";
 import { registerForget } from "../../lib/forget";
+import { showing } from "../media/store.svelte";
 
 const EMPTY: ListQueryDto = { text: "", state: null, label: null, handover: false, today: false, order: "longestWaiting" };
 
@@ -66,7 +67,9 @@ let openRequest = 0;
 export async function select(id: number): Promise<void> {
   const request = ++openRequest;
   const found = await openConversation(id);
-  if (request === openRequest) conversations.selected = found;
+  if (request !== openRequest) return;
+  showing(found.id);
+  conversations.selected = found;
 }
 
 /** Reads the open conversation again (after a change to its case). */

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import App from "../../App.svelte";
 import type { ConversationView } from "../../lib/api/bindings";
-import { freshPageEachTest, openInfo, standard, view, withChannel } from "../../test/ipc";
+import { freshPageEachTest, lockedInfo, openInfo, standard, view, withChannel } from "../../test/ipc";
 import { heldUrls } from "./store.svelte";
 
 freshPageEachTest();
@@ -62,5 +62,56 @@ describe("a conversation's files", () => {
     await waitFor(() => expect(revoked).toEqual(["blob:test/0"]));
     expect(heldUrls()).toBe(0);
     expect(document.querySelector('[src^="blob:"]')).toBeNull();
+  });
+
+  it("never shows one conversation's photo in another's, and lets it go when another opens", async () => {
+    const asked: number[] = [];
+    withChannel((cmd, args) => {
+      if (cmd === "app_info") return openInfo;
+      if (cmd === "open_conversation") {
+        const v = withPhoto(Number(args.id), args.id === 1 ? "Anna Voorbeeld" : "Bram Testman");
+        // Two conversations with a file at the same place: Anna's is file 7, Bram's 9.
+        return { ...v, messages: v.messages.map((m) => (m.media ? { ...m, media: { ...m.media, id: args.id === 1 ? 7 : 9 } } : m)) };
+      }
+      if (cmd === "media") {
+        asked.push(Number(args.media));
+        return new Uint8Array([1, 2, 3]).buffer;
+      }
+      return standard(cmd, args);
+    });
+    render(App);
+    await fireEvent.click(await screen.findByText("Anna Voorbeeld"));
+    await waitFor(() => expect(screen.getByTestId("attachment-image").getAttribute("src")).toBe("blob:test/0"));
+    await fireEvent.click(screen.getByText("Bram Testman"));
+    await waitFor(() => expect(screen.getByTestId("attachment-image").getAttribute("src")).toBe("blob:test/1"));
+    expect(asked).toEqual([7, 9]);
+    expect(revoked).toEqual(["blob:test/0"]);
+    expect(heldUrls()).toBe(1);
+  });
+
+  it("an answer still in flight when the conversation is left and reopened leaves no URL behind", async () => {
+    const pending: (() => void)[] = [];
+    let locked = false;
+    const channel = withChannel((cmd, args) => {
+      if (cmd === "app_info") return locked ? lockedInfo : openInfo;
+      if (cmd === "open_conversation") return args.id === 1 ? withPhoto(1, "Anna Voorbeeld") : view(2, "Bram Testman");
+      if (cmd === "media") return new Promise((resolve) => pending.push(() => resolve(new Uint8Array([1, 2, 3]).buffer)));
+      return standard(cmd, args);
+    });
+    render(App);
+    await fireEvent.click(await screen.findByText("Anna Voorbeeld"));
+    await waitFor(() => expect(pending.length).toBe(1));
+    await fireEvent.click(screen.getByText("Bram Testman"));
+    await waitFor(() => expect(screen.getByTestId("conversation-title").textContent).toBe("Bram Testman"));
+    await fireEvent.click(screen.getByText("Anna Voorbeeld"));
+    await waitFor(() => expect(pending.length).toBe(2));
+    pending.forEach((answer) => answer());
+    await waitFor(() => expect(screen.getByTestId("attachment-image")).toBeTruthy());
+    // The first answer came for a page that had moved on: no URL for it.
+    expect(made).toHaveLength(1);
+    locked = true;
+    channel().onmessage({ kind: "locked", why: "idle" });
+    await waitFor(() => expect(heldUrls()).toBe(0));
+    expect(revoked).toEqual(made);
   });
 });

@@ -225,6 +225,10 @@ labels: Array<string>, };
 
 export type MessageView = { 
 /**
+ * The store's id: stable, for the page's keys.
+ */
+id: number, 
+/**
  * Local time as written in the export.
  */
 at: Stamp, 

@@ -40,7 +40,7 @@ export const listConversations = (query: ListQueryDto): Promise<ConversationSumm
 export const openConversation = (id: number): Promise<ConversationView> =>
   invoke("open_conversation", { id });
 
-/** The bytes of a file of the open conversation, from memory: the page makes an object URL of them and revokes it at the lock. Nothing is written to disk on the way; refused while locked and for any other conversation. */
+/** The bytes of a file of the open conversation, from memory: the page makes an object URL of them and revokes it at the lock. Nothing is written to disk on the way; refused while locked and for any other conversation. Off the main thread: a large file takes a moment to decrypt. */
 export const media = (id: number, media: number): Promise<ArrayBuffer> =>
   invoke("media", { id, media });
 

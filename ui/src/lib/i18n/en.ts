@@ -221,7 +221,7 @@ export const en: Messages = {
     loading: "Loading…",
     document: (mime, size) => (size ? `${mime}, ${size}` : mime),
     enlarge: (name) => `View ${name} large`,
-    listen: (name) => `Listen to the voice note ${name}`,
+    listen: (name) => `Listen to ${name}`,
     watch: (name) => `Watch the video ${name}`,
     viewer: "Photo, large",
     zoomIn: "Zoom in",

@@ -229,7 +229,7 @@ export const nl = {
     loading: "Bezig met laden…",
     document: (mime: string, size: string) => (size ? `${mime}, ${size}` : mime),
     enlarge: (name: string) => `${name} groot bekijken`,
-    listen: (name: string) => `Spraakbericht ${name} beluisteren`,
+    listen: (name: string) => `${name} beluisteren`,
     watch: (name: string) => `Video ${name} bekijken`,
     viewer: "Foto, groot",
     zoomIn: "Inzoomen",
