@@ -53,13 +53,18 @@ fn no_citizen_data_reaches_the_log_at_any_level() {
             .unwrap();
         citizen_strings.push(view["chatName"].as_str().unwrap().to_owned());
         for m in view["messages"].as_array().unwrap() {
+            // A file's message may have no caption: its file's name instead.
             citizen_strings.push(m["text"].as_str().unwrap().to_owned());
+            if let Some(name) = m["media"]["fileName"].as_str() {
+                citizen_strings.push(name.to_owned());
+            }
         }
+        citizen_strings.retain(|s| !s.is_empty());
     }
     app.invoke("open_conversation", json!({ "id": 4242 }))
         .unwrap_err();
     // The case's words: a note, a handover note, an entry, a reply set out
-    // (the clipboard may refuse here, with no display: the entry is kept).
+    // (with no display the clipboard refuses, and nothing is recorded).
     for change in [
         json!({ "kind": "note", "text": canary }),
         json!({ "kind": "handover", "text": canary }),
