@@ -586,6 +586,12 @@ pub struct MessageView {
     pub text: String,
     /// The file it carries.
     pub media: Option<MediaView>,
+    /// Deleted by its sender.
+    pub deleted: bool,
+    /// Messages may be missing right before it.
+    pub gap_before: bool,
+    /// The export file it came from.
+    pub source: Option<String>,
 }
 
 /// What a file is, for how the page shows it.
@@ -1219,6 +1225,9 @@ impl From<&Message> for MessageView {
                 size: f.size,
                 present: f.present,
             }),
+            deleted: m.deleted,
+            gap_before: m.gap_before,
+            source: m.source.as_ref().map(|s| s.expose().to_owned()),
         }
     }
 }

@@ -138,6 +138,9 @@ describe("a conversation with photos and voice notes", () => {
       }),
     );
     photoUrl = await (await $("attachment-image")).getAttribute("src");
+    // On hover, each message says which export it came from.
+    const sources = await browser.execute(() => [...document.querySelectorAll('[data-testid="message"]')].map((m) => m.getAttribute("title")));
+    assert.ok(sources.every((s) => s === "Uit de export WhatsApp-chat met Eva Jansen.zip"), JSON.stringify(sources));
     assert.match(photoUrl, /^blob:/);
     assert.equal(await (await $("attachment-image")).getAttribute("alt"), "Hier is een foto");
     let heard = "";

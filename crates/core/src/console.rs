@@ -265,15 +265,24 @@ pub fn open(
             (row.message, media)
         })
         .collect();
+    let gaps: HashSet<i64> = store.gaps(id)?.into_iter().collect();
+    let mut sources = store.sources(id)?;
     let messages = stored
         .iter()
-        .map(|m| match files.remove(&m.id) {
-            Some(media) => Message {
-                media: Some(media),
-                text: Personal::new(m.text.clone()),
-                ..message(m, &sides)
-            },
-            None => message(m, &sides),
+        .map(|m| {
+            let shown = match files.remove(&m.id) {
+                Some(media) => Message {
+                    media: Some(media),
+                    text: Personal::new(m.text.clone()),
+                    ..message(m, &sides)
+                },
+                None => message(m, &sides),
+            };
+            Message {
+                gap_before: gaps.contains(&m.seq),
+                source: sources.remove(&m.id).map(Personal::new),
+                ..shown
+            }
         })
         .collect();
     let mut entries = Vec::new();
@@ -386,6 +395,9 @@ fn message(stored: &StoredMessage, sides: &Sides<'_>) -> Message {
         author: stored.author.as_deref().map(Personal::new),
         text: Personal::new(text),
         media: None,
+        deleted: stored.kind == MessageKind::Deleted,
+        gap_before: false,
+        source: None,
     }
 }
 

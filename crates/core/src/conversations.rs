@@ -39,6 +39,13 @@ pub struct Message {
     pub text: Personal,
     /// The file it carries, if any.
     pub media: Option<MediaRef>,
+    /// Deleted by its sender (the text is WhatsApp's notice).
+    pub deleted: bool,
+    /// Messages may be missing right before this one: two exports that
+    /// did not meet.
+    pub gap_before: bool,
+    /// The export file it came from.
+    pub source: Option<Personal>,
 }
 
 /// A file a message carries, as the reading pane lists it.

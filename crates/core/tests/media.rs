@@ -160,5 +160,22 @@ fn files_come_from_memory_only_for_the_open_conversation() {
         Err(DeskError::Media(MediaError::NotOpen))
     ));
     drop(desk);
+    // Who read which conversation is in the audit log, with a count only.
+    let vault = kluis_vault::Vault::open(&root.join("vault")).unwrap();
+    let session = vault
+        .unlock(&SlotOwner::Admin, &secret, MONDAY.utc)
+        .unwrap();
+    let views: Vec<String> = kluis_vault::audit::after(session.store(), 0)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == kluis_vault::audit::AuditAction::ViewConversation)
+        .map(|e| format!("{} {}", e.subject, e.detail))
+        .collect();
+    assert_eq!(
+        views[0],
+        format!("conversation {} opened, 7 messages", eva.0)
+    );
+    assert_eq!(views.len(), 3);
+    drop(session);
     std::fs::remove_dir_all(root).unwrap();
 }

@@ -63,6 +63,7 @@ pub(super) fn write_part(
     let chat_name = store.chat_name(c.conversation)?.unwrap_or_default();
     let messages = store.unsealed_messages(c.conversation)?;
     let entries = store.unsealed_entries(c.conversation)?;
+    let gaps: std::collections::HashSet<i64> = store.gaps(c.conversation)?.into_iter().collect();
     let media = store.unsealed_media(c.conversation)?;
     let originals = store.unsealed_originals(c.conversation)?;
     let part = store.sealed_parts(c.conversation)? + 1;
@@ -212,6 +213,7 @@ pub(super) fn write_part(
             sender: sides.sender(m.kind, m.author.as_deref()),
             attachment_path: attachment_paths.get(&m.id).cloned(),
             attachment_damaged: damaged.contains(&m.id),
+            gap_before: gaps.contains(&m.seq),
         })
         .collect();
 

@@ -19,6 +19,28 @@ pub struct Line<'m> {
     pub attachment_path: Option<String>,
     /// The file is in the vault but damaged, so the package lacks it.
     pub attachment_damaged: bool,
+    /// Messages may be missing right before it (two exports that did not meet).
+    pub gap_before: bool,
+}
+
+/// The note where messages may be missing, between the day of the message
+/// before (if any) and this one's.
+fn gap_note(previous: Option<&StoredMessage>, this: &StoredMessage) -> String {
+    let day = |m: &StoredMessage| {
+        let (y, mo, d, ..) = m.id.time().parts();
+        format!("{y:04}-{mo:02}-{d:02}")
+    };
+    match previous {
+        Some(p) => format!(
+            "[hier kunnen berichten ontbreken: tussen {} en {} is niet geëxporteerd]",
+            day(p),
+            day(this)
+        ),
+        None => format!(
+            "[hier kunnen berichten ontbreken: wat vóór {} kwam, is niet geëxporteerd]",
+            day(this)
+        ),
+    }
 }
 
 /// An operator's entry as it goes into a transcript, among the messages
@@ -148,6 +170,7 @@ pub fn text(heading: &Heading<'_>, lines: &[Line<'_>], entries: &[EntryLine<'_>]
     if !entries.is_empty() {
         let _ = writeln!(out, "Vastgelegd door de gemeente: {}", entries.len());
     }
+    let mut previous: Option<&StoredMessage> = None;
     for item in interleave(lines, entries) {
         let line = match item {
             Item::Message(line) => line,
@@ -158,6 +181,11 @@ pub fn text(heading: &Heading<'_>, lines: &[Line<'_>], entries: &[EntryLine<'_>]
                 continue;
             }
         };
+        if line.gap_before {
+            let _ = writeln!(out);
+            let _ = writeln!(out, "{}", gap_note(previous, line.message));
+        }
+        previous = Some(line.message);
         let _ = writeln!(out);
         let author = line.message.author.as_deref().unwrap_or("WhatsApp");
         let _ = writeln!(
@@ -210,6 +238,7 @@ pub fn html(heading: &Heading<'_>, lines: &[Line<'_>], entries: &[EntryLine<'_>]
         out,
         "</dl>\n<p class=\"t\">Tijden: lokale tijd zoals in de WhatsApp-export.</p>"
     );
+    let mut previous: Option<&StoredMessage> = None;
     for item in interleave(lines, entries) {
         let line = match item {
             Item::Message(line) => line,
@@ -224,6 +253,14 @@ pub fn html(heading: &Heading<'_>, lines: &[Line<'_>], entries: &[EntryLine<'_>]
                 continue;
             }
         };
+        if line.gap_before {
+            let _ = writeln!(
+                out,
+                "<p class=\"t gat\">{}</p>",
+                escape(&gap_note(previous, line.message))
+            );
+        }
+        previous = Some(line.message);
         let class = direction(line.sender);
         let author = line.message.author.as_deref().unwrap_or("WhatsApp");
         let mut text = escape(&body(line));
@@ -270,6 +307,7 @@ mod tests {
                 sender: Sender::Citizen,
                 attachment_path: path.map(str::to_owned),
                 attachment_damaged: damaged,
+                gap_before: false,
             })
         };
         assert_eq!(
@@ -284,5 +322,39 @@ mod tests {
             line(None, true),
             "[bijlage IMG-1.jpg: beschadigd in de kluis, niet in dit pakket]"
         );
+    }
+
+    #[test]
+    fn a_gap_between_two_exports_is_said_where_it_is() {
+        let at = |day: i64, seq: i64| StoredMessage {
+            id: MessageId((1_795_420_800 + day * 86_400) << 16),
+            conversation: ConversationId(1),
+            seq,
+            author: Some("Jan".into()),
+            kind: MessageKind::Text,
+            text: format!("dag {day}"),
+            attachment: None,
+        };
+        let (first, later) = (at(0, 0), at(2, 1));
+        let line = |m, gap_before| Line {
+            message: m,
+            sender: Sender::Citizen,
+            attachment_path: None,
+            attachment_damaged: false,
+            gap_before,
+        };
+        let heading = Heading {
+            title: "t",
+            chat_name: "Jan",
+            municipality: "Gemeente",
+            package_id: "P",
+            part: 1,
+            case: Vec::new(),
+        };
+        let text = text(&heading, &[line(&first, true), line(&later, true)], &[]);
+        assert!(text.contains("[hier kunnen berichten ontbreken: wat vóór 2026-11-23 kwam, is niet geëxporteerd]\n\n2026-11-23"), "{text}");
+        assert!(text.contains("dag 0\n\n[hier kunnen berichten ontbreken: tussen 2026-11-23 en 2026-11-25 is niet geëxporteerd]"), "{text}");
+        let html = html(&heading, &[line(&first, false), line(&later, true)], &[]);
+        assert!(html.contains("<p class=\"t gat\">[hier kunnen berichten ontbreken: tussen 2026-11-23 en 2026-11-25"), "{html}");
     }
 }

@@ -143,6 +143,14 @@ impl Desk {
             let who = s.who().to_string();
             let mut tx = s.store_mut().write()?;
             tx.record_look(id, &who, found.messages.len() as i64, now.utc)?;
+            // Who read which conversation when: how many messages, never which.
+            tx.audit(&kluis_vault::audit::NewEntry {
+                at: now.utc,
+                operator: &who,
+                action: AuditAction::ViewConversation,
+                subject: &format!("conversation {}", id.0),
+                detail: &format!("opened, {} messages", found.messages.len()),
+            })?;
             tx.commit()?;
             *self.opened_slot() = Some((self.generation(), id));
             Ok(Some(found))

@@ -272,6 +272,23 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Which export each message of a conversation came from: (message,
+    /// the original's file name), for messages whose original is kept.
+    pub fn sources(
+        &self,
+        conversation: ConversationId,
+    ) -> Result<HashMap<MessageId, String>, StoreError> {
+        let mut stmt = self.connection().prepare_cached(
+            "SELECT messages.id, originals.file_name FROM messages
+             JOIN originals ON originals.id = messages.original_id
+             WHERE messages.conversation_id = ?1",
+        )?;
+        let rows = stmt.query_map([conversation.0], |row| {
+            Ok((MessageId(row.get(0)?), row.get(1)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The original export file with this SHA-256, if one was kept.
     pub fn original_with_sha256(
         &self,

@@ -32,6 +32,11 @@ describe("the conversations", () => {
     expect(messages).toHaveLength(2);
     expect(messages[0]?.textContent).toContain("Hallo\ntweede regel");
     expect(screen.getByTestId("pane-state").textContent).toBe("Wacht op burger");
+    // Where two exports did not meet, and which export a message came from.
+    expect(screen.getByTestId("gap").textContent).toBe(
+      "Hier kunnen berichten ontbreken: tussen 09:00 en 09:05 is niet geëxporteerd.",
+    );
+    expect(messages[0]?.getAttribute("title")).toBe("Uit de export WhatsApp-chat met Bram.txt");
     expect(calls).toContainEqual({ cmd: "open_conversation", args: { id: 2 } });
   });
 

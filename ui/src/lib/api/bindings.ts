@@ -247,7 +247,19 @@ text: string,
 /**
  * The file it carries.
  */
-media: MediaView | null, };
+media: MediaView | null, 
+/**
+ * Deleted by its sender.
+ */
+deleted: boolean, 
+/**
+ * Messages may be missing right before it.
+ */
+gapBefore: boolean, 
+/**
+ * The export file it came from.
+ */
+source: string | null, };
 
 export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "outsideShift" } | { "kind": "reasonNeeded" } | { "kind": "dayClosed", day: DateDto, } | { "kind": "adminNeeded", failures: number, } | { "kind": "notPermitted" } | { "kind": "notSetUp", setting: string, } | { "kind": "noTarget" } | { "kind": "seal", detail: string, } | { "kind": "case", problem: CaseProblem, } | { "kind": "media", problem: MediaProblem, } | { "kind": "clipboard" } | { "kind": "vault", detail: string, };
 

@@ -92,6 +92,9 @@ export const en: Messages = {
     none: "No conversations found.",
     choose: "Choose a conversation on the left.",
     keys: "Alt+J / Alt+K: next / previous conversation · / or Ctrl+K: search · ?: all shortcuts",
+    gap: (from, to) => `Messages may be missing here: nothing between ${from} and ${to} was exported.`,
+    gapBefore: (day) => `Messages may be missing here: what came before ${day} was not exported.`,
+    fromExport: (name) => `From the export ${name}`,
     reference: "Case number",
     today: "Today",
     state: {

@@ -100,6 +100,9 @@ export const nl = {
     none: "Geen gesprekken gevonden.",
     choose: "Kies links een gesprek.",
     keys: "Alt+J / Alt+K: volgend / vorig gesprek · / of Ctrl+K: zoeken · ?: alle sneltoetsen",
+    gap: (from: string, to: string) => `Hier kunnen berichten ontbreken: tussen ${from} en ${to} is niet geëxporteerd.`,
+    gapBefore: (day: string) => `Hier kunnen berichten ontbreken: wat vóór ${day} kwam, is niet geëxporteerd.`,
+    fromExport: (name: string) => `Uit de export ${name}`,
     reference: "Zaaknummer",
     today: "Vandaag",
     state: {
