@@ -552,6 +552,9 @@ pub struct ConversationSummary {
     pub handover: bool,
     /// Replies set out that no export showed yet.
     pub pending_replies: u32,
+    /// Still work to do (new or open), as core counts it: where
+    /// "resolved, next" goes.
+    pub to_do: bool,
 }
 
 /// A whole conversation, for the reading pane.
@@ -1176,6 +1179,7 @@ impl From<&Summary> for ConversationSummary {
             unseen: count(c.unseen),
             handover: c.handover,
             pending_replies: count(c.pending_replies),
+            to_do: c.state.is_open_work(),
         }
     }
 }

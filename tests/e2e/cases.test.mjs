@@ -10,14 +10,13 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { remote } from "webdriverio";
+import { openWindow, setClock, waiting } from "./harness.mjs";
 import { lookAt } from "./screen.mjs";
 
 const app = process.env.KLUIS_E2E_APP;
 const cli = process.env.KLUIS_E2E_CLI;
 const base = process.env.KLUIS_E2E_OUT;
-const clockFile = process.env.KLUIS_TEST_CLOCK;
-assert.ok(app && cli && base && clockFile, "run through tests/e2e/run.sh");
+assert.ok(app && cli && base, "run through tests/e2e/run.sh");
 
 const out = path.join(base, "cases");
 const vault = path.join(out, "vault");
@@ -28,12 +27,6 @@ const SANNE = "sanne wachtwoord";
 const REPLY = "Beste Eva Jansen, uw grofvuil wordt dinsdag opgehaald (zaak {zaaknummer}). Groet, {medewerker}";
 const SENT = "Beste Eva Jansen, uw grofvuil wordt dinsdag opgehaald (zaak Z-2026-000123). Groet, Sanne";
 
-/** Sets the app's clock to `local` (YYYY-MM-DDTHH:MM[:SS], Amsterdam winter time). */
-function setClock(local) {
-  const utc = Date.parse(`${local.length === 16 ? `${local}:00` : local}+01:00`) / 1000;
-  writeFileSync(`${clockFile}.new`, `${utc} 3600\n`);
-  renameSync(`${clockFile}.new`, clockFile);
-}
 
 /** An export of `chat` into the inbox: lines of [hh:mm, author, text] on 23 November 2026. */
 function exportChat(chat, lines) {
@@ -60,12 +53,7 @@ const texts = (testid) =>
   );
 const screenshot = (name) => lookAt(browser, base, name);
 
-async function waitFor(what, check, timeout = 20_000) {
-  let seen;
-  await browser
-    .waitUntil(async () => (seen = await check().catch((e) => `${e}`)), { timeout, interval: 200 })
-    .catch(() => assert.fail(`waited in vain for ${what} (last seen: ${JSON.stringify(seen)})`));
-}
+const waitFor = waiting(() => browser);
 
 async function fill(testid, value) {
   const box = await $(testid);
@@ -127,15 +115,7 @@ before(async () => {
   run(["reply", "add", "grofvuil", "--title", "Grofvuil ophalen", "--text", REPLY, "--label", "afval"]);
   run(["reply", "add", "bedankt", "--title", "Bedankt", "--text", "Dank voor uw bericht, {naam}."]);
 
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: 4444,
-    logLevel: "warn",
-    capabilities: {
-      "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: app, args: ["--vault", vault] },
-    },
-  });
+  browser = await openWindow(app, vault);
 });
 
 after(async () => {

@@ -8,16 +8,15 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import path from "node:path";
-import { remote } from "webdriverio";
+import { openWindow, setClock, waiting } from "./harness.mjs";
 import { lookAt } from "./screen.mjs";
 
 const app = process.env.KLUIS_E2E_APP;
 const cli = process.env.KLUIS_E2E_CLI;
 const base = process.env.KLUIS_E2E_OUT;
-const clockFile = process.env.KLUIS_TEST_CLOCK;
-assert.ok(app && cli && base && clockFile, "run through tests/e2e/run.sh");
+assert.ok(app && cli && base, "run through tests/e2e/run.sh");
 
 const out = path.join(base, "media");
 const vault = path.join(out, "vault");
@@ -26,11 +25,6 @@ const ZIP = "tests/fixtures/whatsapp/kluis/WhatsApp-chat met Eva Jansen.zip";
 const ADMIN = "beheerder wachtwoord";
 const SANNE = "sanne wachtwoord";
 
-function setClock(local) {
-  const utc = Date.parse(`${local}:00+01:00`) / 1000;
-  writeFileSync(`${clockFile}.new`, `${utc} 3600\n`);
-  renameSync(`${clockFile}.new`, clockFile);
-}
 
 /** A file's bytes from the fixture zip, as Python's zipfile reads them. */
 function fromZip(name) {
@@ -86,12 +80,7 @@ const $ = (testid) => browser.$(`[data-testid="${testid}"]`);
 const text = async (testid) => ((await (await $(testid)).getProperty("textContent")) ?? "").trim();
 const screenshot = (name) => lookAt(browser, base, name);
 
-async function waitFor(what, check, timeout = 20_000) {
-  let seen;
-  await browser
-    .waitUntil(async () => (seen = await check().catch((e) => `${e}`)), { timeout, interval: 200 })
-    .catch(() => assert.fail(`waited in vain for ${what} (last seen: ${JSON.stringify(seen)})`));
-}
+const waitFor = waiting(() => browser);
 
 before(async () => {
   setClock("2026-11-23T10:00");
@@ -103,15 +92,7 @@ before(async () => {
   run(["operator", "add", "Sanne", ...kdf], { KLUIS_PASSPHRASE: ADMIN, KLUIS_NEW_PASSPHRASE: SANNE });
   run(["set", "inbox.dir", inbox]);
   run(["set", "municipality.account", "Gemeente Voorbeeld"]);
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: 4444,
-    logLevel: "warn",
-    capabilities: {
-      "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: app, args: ["--vault", vault] },
-    },
-  });
+  browser = await openWindow(app, vault);
 });
 
 after(async () => {

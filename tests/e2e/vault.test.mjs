@@ -10,9 +10,9 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { remote } from "webdriverio";
+import { openWindow, setClock, waiting } from "./harness.mjs";
 import { lookAt } from "./screen.mjs";
 
 const app = process.env.KLUIS_E2E_APP;
@@ -24,16 +24,7 @@ assert.ok(app && cli && out && logDir && home, "run through tests/e2e/run.sh");
 
 const vault = path.join(out, "vault");
 const stick = path.join(out, "stick");
-const clockFile = process.env.KLUIS_TEST_CLOCK;
-assert.ok(clockFile, "run through tests/e2e/run.sh");
 
-/** Sets the app's clock to `local` (YYYY-MM-DDTHH:MM, Amsterdam winter time). */
-function setClock(local) {
-  const utc = Date.parse(`${local}:00+01:00`) / 1000;
-  // Written beside and renamed, so the app never reads a half-written file.
-  writeFileSync(`${clockFile}.new`, `${utc} 3600\n`);
-  renameSync(`${clockFile}.new`, clockFile);
-}
 const inbox = path.join(home, "Kluis-inbox");
 const ADMIN = "beheerder wachtwoord";
 const SANNE = "sanne wachtwoord";
@@ -56,12 +47,7 @@ const readLog = () => readFileSync(path.join(logDir, "kluis.log"), "utf8");
 /** A screenshot of the screen, which must pass the accessibility check. */
 const screenshot = (name) => lookAt(browser, out, name);
 
-async function waitFor(what, check, timeout = 20_000) {
-  let seen;
-  await browser
-    .waitUntil(async () => (seen = await check()), { timeout, interval: 200 })
-    .catch(() => assert.fail(`waited in vain for ${what} (last seen: ${JSON.stringify(seen)})`));
-}
+const waitFor = waiting(() => browser);
 
 async function typePassphrase(value) {
   const box = await browser.$('[data-testid="unlock-passphrase"]');
@@ -92,15 +78,7 @@ before(async () => {
   }
   mkdirSync(stick, { recursive: true });
 
-  browser = await remote({
-    hostname: "127.0.0.1",
-    port: 4444,
-    logLevel: "warn",
-    capabilities: {
-      "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: app, args: ["--vault", vault] },
-    },
-  });
+  browser = await openWindow(app, vault);
 });
 
 after(async () => {

@@ -9,16 +9,28 @@ use std::process::{Command, Output, Stdio};
 const PASSPHRASE: &str = "beheerder wachtwoord";
 
 fn kluis(vault: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kluis"))
+    kluis_fed(vault, args, b"")
+}
+
+/// `kluis` with `stdin` on its standard input.
+fn kluis_fed(vault: &Path, args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kluis"))
         .arg("--vault")
         .arg(vault)
         .args(args)
         .env("KLUIS_PASSPHRASE", PASSPHRASE)
         .env_remove("KLUIS_NEW_PASSPHRASE")
         .env("KLUIS_TEST_CLOCK", common::monday())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    // A command that reads nothing may be gone before the write.
+    let _ = std::io::Write::write_all(&mut input, stdin);
+    drop(input);
+    child.wait_with_output().unwrap()
 }
 
 #[track_caller]
@@ -353,25 +365,12 @@ fn a_case_from_the_command_line_takes_notes_from_stdin_and_says_what_was_made() 
         "",
     );
     // The note comes from standard input, never from the command line.
-    let mut note = Command::new(env!("CARGO_BIN_EXE_kluis"))
-        .arg("--vault")
-        .arg(&vault)
-        .args(["case", "1", "--note"])
-        .env("KLUIS_PASSPHRASE", PASSPHRASE)
-        .env("KLUIS_TEST_CLOCK", common::monday())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::io::Write::write_all(
-        note.stdin.as_mut().unwrap(),
-        b"Container staat achter het huis\n",
-    )
-    .unwrap();
-    drop(note.stdin.take());
     check(
-        &note.wait_with_output().unwrap(),
+        &kluis_fed(
+            &vault,
+            &["case", "1", "--note"],
+            b"Container staat achter het huis\n",
+        ),
         0,
         "Conversation 1: 1 change(s) made.",
         "",

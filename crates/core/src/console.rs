@@ -123,10 +123,12 @@ pub fn list(
             continue;
         }
         let latest = match row.last {
-            Some(last) => store.message(last)?.map(|m| message(&m, &sides)),
+            Some(last) => store.message(last)?.map(|m| message(&m, &sides, None)),
             None => None,
         };
         let count = usize::try_from(row.messages).unwrap_or(0);
+        // Only work still to do makes the citizen wait.
+        let waiting_since = turn.waiting_since.filter(|_| state.is_open_work());
         let seen = looks
             .get(&row.id)
             .map_or(0, |&n| usize::try_from(n).unwrap_or(0));
@@ -138,11 +140,9 @@ pub fn list(
             labels,
             latest,
             message_count: count,
-            waiting_since: turn.waiting_since.filter(|_| state.is_open_work()),
-            waiting_minutes: turn
-                .waiting_since
-                .filter(|_| state.is_open_work())
+            waiting_minutes: waiting_since
                 .map(|since| ((local_now - since.local_seconds()) / 60).max(0)),
+            waiting_since,
             unseen: count.saturating_sub(seen),
             handover,
             pending_replies: pending.get(&row.id).copied().unwrap_or(0),
@@ -269,20 +269,10 @@ pub fn open(
     let mut sources = store.sources(id)?;
     let messages = stored
         .iter()
-        .map(|m| {
-            let shown = match files.remove(&m.id) {
-                Some(media) => Message {
-                    media: Some(media),
-                    text: Personal::new(m.text.clone()),
-                    ..message(m, &sides)
-                },
-                None => message(m, &sides),
-            };
-            Message {
-                gap_before: gaps.contains(&m.seq),
-                source: sources.remove(&m.id).map(Personal::new),
-                ..shown
-            }
+        .map(|m| Message {
+            gap_before: gaps.contains(&m.seq),
+            source: sources.remove(&m.id).map(Personal::new),
+            ..message(m, &sides, files.remove(&m.id))
         })
         .collect();
     let mut entries = Vec::new();
@@ -382,8 +372,11 @@ impl<'a> Sides<'a> {
     }
 }
 
-fn message(stored: &StoredMessage, sides: &Sides<'_>) -> Message {
+/// A stored message as shown. With its file (`media`) the text is the
+/// caption; without it (the list's preview) a file is named in the text.
+fn message(stored: &StoredMessage, sides: &Sides<'_>, media: Option<MediaRef>) -> Message {
     let text = match (&stored.attachment, stored.text.is_empty()) {
+        (Some(_), _) if media.is_some() => stored.text.clone(),
         (Some(file), true) => format!("📎 {file}"),
         (Some(file), false) => format!("📎 {file}\n{}", stored.text),
         (None, _) => stored.text.clone(),
@@ -394,7 +387,7 @@ fn message(stored: &StoredMessage, sides: &Sides<'_>) -> Message {
         sender: sides.sender(stored.kind, stored.author.as_deref()),
         author: stored.author.as_deref().map(Personal::new),
         text: Personal::new(text),
-        media: None,
+        media,
         deleted: stored.kind == MessageKind::Deleted,
         gap_before: false,
         source: None,

@@ -38,6 +38,19 @@ pub fn app_with(state: AppState) -> TestApp {
 impl TestApp {
     /// Invokes `cmd` as the webview would; `Err` carries the command's error.
     pub fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        self.respond(cmd, args)
+            .map(|body| body.deserialize::<Value>().expect("responses are JSON"))
+    }
+
+    /// A command that answers with raw bytes (`tauri::ipc::Response`).
+    pub fn invoke_raw(&self, cmd: &str, args: Value) -> Result<Vec<u8>, Value> {
+        self.respond(cmd, args).map(|body| match body {
+            tauri::ipc::InvokeResponseBody::Raw(bytes) => bytes,
+            tauri::ipc::InvokeResponseBody::Json(text) => text.into_bytes(),
+        })
+    }
+
+    fn respond(&self, cmd: &str, args: Value) -> Result<tauri::ipc::InvokeResponseBody, Value> {
         let request = tauri::webview::InvokeRequest {
             cmd: cmd.into(),
             callback: tauri::ipc::CallbackFn(0),
@@ -48,24 +61,6 @@ impl TestApp {
             invoke_key: INVOKE_KEY.to_string(),
         };
         get_ipc_response(&self.window, request)
-            .map(|body| body.deserialize::<Value>().expect("responses are JSON"))
-    }
-
-    /// A command that answers with raw bytes (`tauri::ipc::Response`).
-    pub fn invoke_raw(&self, cmd: &str, args: Value) -> Result<Vec<u8>, Value> {
-        let request = tauri::webview::InvokeRequest {
-            cmd: cmd.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().expect("static URL"),
-            body: tauri::ipc::InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        get_ipc_response(&self.window, request).map(|body| match body {
-            tauri::ipc::InvokeResponseBody::Raw(bytes) => bytes,
-            tauri::ipc::InvokeResponseBody::Json(text) => text.into_bytes(),
-        })
     }
 }
 

@@ -21,7 +21,7 @@ describe("the stores forget on lock", () => {
     conversations.summaries = [
       {
         id: 1, chatName: "Anna", state: { kind: "new" }, reference: null, labels: [], lastActivity: null, preview: "",
-        messageCount: 0, waitingSince: null, waitingMinutes: null, unseen: 0, handover: false, pendingReplies: 0,
+        messageCount: 0, waitingSince: null, waitingMinutes: null, unseen: 0, handover: false, pendingReplies: 0, toDo: true,
       },
     ];
     imports.batches = [{ at: "09:00", batch: { via: "drop", exports: [] } }];

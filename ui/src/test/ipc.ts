@@ -52,6 +52,7 @@ export const summary = (id: number, chatName: string): ConversationSummary => ({
   unseen: 0,
   handover: false,
   pendingReplies: 0,
+  toDo: true,
 });
 
 export const view = (id: number, chatName: string): ConversationView => ({

@@ -5,7 +5,6 @@
 
 use std::collections::HashSet;
 
-use kluis_vault::audit::{AuditAction, NewEntry};
 use kluis_vault::store::{
     Case, ConversationId, Entry, MessageId, MessageKind, NewMessage, Store, StoreError, Writer,
 };
@@ -64,6 +63,7 @@ pub(crate) fn arrived(
             .filter_map(|(_, m)| m.author),
     );
     let sides = Sides::of_authors(authors, &before.chat_name, before.account.as_deref());
+    let subject = super::conversation_subject(conversation);
     let mut arrivals = Arrivals::default();
     let sender = |m: &NewMessage<'_>| sides.sender(m.kind, m.author);
     // The chat's own name is the citizen for certain. Anyone else is, only
@@ -83,13 +83,7 @@ pub(crate) fn arrived(
         citizen_wrote && state.reopens_when_citizen_writes(),
     ) {
         tx.reopen_case(case.id, REOPENED_BY_CITIZEN, now)?;
-        audit(
-            tx,
-            who,
-            now,
-            conversation,
-            "case: reopened, the citizen wrote",
-        )?;
+        super::audit_edit(tx, who, now, &subject, "case: reopened, the citizen wrote")?;
         arrivals.reopened = true;
     }
     let replies: Vec<Candidate<'_, _>> = before
@@ -112,31 +106,14 @@ pub(crate) fn arrived(
         .collect();
     for (entry, message) in reconcile::pair(&replies, &sent) {
         tx.link_reply(entry, message)?;
-        audit(
+        super::audit_edit(
             tx,
             who,
             now,
-            conversation,
+            &subject,
             &format!("reply {} seen in an export", entry.0),
         )?;
         arrivals.replies_seen += 1;
     }
     Ok(arrivals)
-}
-
-fn audit(
-    tx: &mut Writer<'_>,
-    who: &str,
-    now: i64,
-    conversation: ConversationId,
-    detail: &str,
-) -> Result<(), StoreError> {
-    tx.audit(&NewEntry {
-        at: now,
-        operator: who,
-        action: AuditAction::Edit,
-        subject: &format!("conversation {}", conversation.0),
-        detail,
-    })
-    .map(|_| ())
 }

@@ -3,8 +3,7 @@
 //! canned replies with a `/shortcode` and only known placeholders.
 
 use kluis_vault::Session;
-use kluis_vault::audit::{AuditAction, NewEntry};
-use kluis_vault::store::{CannedReply, Writer};
+use kluis_vault::store::CannedReply;
 
 use super::CaseError;
 use super::replies;
@@ -79,23 +78,6 @@ pub fn canned_reply(
     })
 }
 
-fn audit(
-    tx: &mut Writer<'_>,
-    who: &str,
-    now: i64,
-    subject: &str,
-    detail: &str,
-) -> Result<(), CaseError> {
-    tx.audit(&NewEntry {
-        at: now,
-        operator: who,
-        action: AuditAction::Edit,
-        subject,
-        detail,
-    })?;
-    Ok(())
-}
-
 /// Keeps a label with its colour, checked and audited; returns its name.
 pub(crate) fn put_label(
     session: &mut Session,
@@ -110,7 +92,7 @@ pub(crate) fn put_label(
     let who = session.who().to_string();
     let mut tx = session.store_mut().write()?;
     tx.put_label(&name, colour)?;
-    audit(
+    super::audit_edit(
         &mut tx,
         &who,
         now,
@@ -128,7 +110,7 @@ pub(crate) fn remove_label(session: &mut Session, name: &str, now: i64) -> Resul
     if !tx.remove_label(name.trim(), now)? {
         return Err(CaseError::UnknownLabel);
     }
-    audit(
+    super::audit_edit(
         &mut tx,
         &who,
         now,
@@ -158,7 +140,7 @@ pub(crate) fn put_reply(
     let who = session.who().to_string();
     let mut tx = session.store_mut().write()?;
     tx.put_canned_reply(&reply)?;
-    audit(
+    super::audit_edit(
         &mut tx,
         &who,
         now,
@@ -181,7 +163,7 @@ pub(crate) fn remove_reply(
     if !tx.remove_canned_reply(&shortcode)? {
         return Err(CaseError::NoSuchReply);
     }
-    audit(
+    super::audit_edit(
         &mut tx,
         &who,
         now,

@@ -4,7 +4,6 @@
 //! changed and never a note's, entry's or reply's words.
 
 use kluis_vault::Session;
-use kluis_vault::audit::{AuditAction, NewEntry};
 use kluis_vault::store::{
     CaseId, CaseStatus, ConversationId, EntryKind, NewTimelineEntry, Store, StoreError, Writer,
 };
@@ -310,13 +309,13 @@ pub fn apply(
             }
         };
         write(&mut tx, &checked, *conversation, id, &person, now)?;
-        tx.audit(&NewEntry {
-            at: now.utc,
-            operator: &who,
-            action: AuditAction::Edit,
-            subject: &format!("conversation {}", conversation.0),
-            detail: &detail,
-        })?;
+        super::audit_edit(
+            &mut tx,
+            &who,
+            now.utc,
+            &super::conversation_subject(*conversation),
+            &detail,
+        )?;
         changed += 1;
     }
     tx.commit()?;

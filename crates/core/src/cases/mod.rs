@@ -53,6 +53,31 @@ pub fn person(owner: &kluis_vault::SlotOwner) -> String {
     }
 }
 
+/// The audit entry of one case action: an Edit on `subject` (a
+/// conversation, the labels, the canned replies), in the action's own
+/// transaction. `detail` names what changed, never citizen words.
+pub(crate) fn audit_edit(
+    tx: &mut kluis_vault::store::Writer<'_>,
+    who: &str,
+    now: i64,
+    subject: &str,
+    detail: &str,
+) -> Result<(), kluis_vault::store::StoreError> {
+    tx.audit(&kluis_vault::audit::NewEntry {
+        at: now,
+        operator: who,
+        action: kluis_vault::audit::AuditAction::Edit,
+        subject,
+        detail,
+    })
+    .map(|_| ())
+}
+
+/// The audit subject of a conversation.
+pub(crate) fn conversation_subject(conversation: kluis_vault::store::ConversationId) -> String {
+    format!("conversation {}", conversation.0)
+}
+
 /// The name the database gives a reopening by a new message.
 pub(crate) const REOPENED_BY_CITIZEN: &str = "citizen";
 

@@ -1,7 +1,6 @@
 //! Canned replies as the employee uses them: placeholders filled from the
 //! case, and the list ranked as one types `/` and a few letters.
 
-use kluis_vault::audit::{AuditAction, NewEntry};
 use kluis_vault::store::{CannedReply, ConversationId, EntryId, EntryKind, NewTimelineEntry};
 use kluis_vault::{LocalTime, Session};
 
@@ -274,17 +273,18 @@ pub(crate) fn set_out(
             text: &text,
         },
     )?;
-    tx.audit(&NewEntry {
-        at: now.utc,
-        operator: &who,
-        action: AuditAction::Edit,
-        subject: &format!("conversation {}", conversation.0),
-        detail: &format!(
-            "reply {} set out on the clipboard ({} characters)",
-            id.0,
-            text.chars().count()
-        ),
-    })?;
+    let detail = format!(
+        "reply {} set out on the clipboard ({} characters)",
+        id.0,
+        text.chars().count()
+    );
+    super::audit_edit(
+        &mut tx,
+        &who,
+        now.utc,
+        &super::conversation_subject(conversation),
+        &detail,
+    )?;
     deliver(&text).map_err(CaseError::NotDelivered)?;
     tx.commit()?;
     Ok(id.0)
@@ -311,13 +311,14 @@ pub(crate) fn withdraw(
     let who = session.who().to_string();
     let mut tx = session.store_mut().write()?;
     tx.withdraw_reply(found.id, now.utc)?;
-    tx.audit(&NewEntry {
-        at: now.utc,
-        operator: &who,
-        action: AuditAction::Edit,
-        subject: &format!("conversation {}", conversation.0),
-        detail: &format!("reply {entry} marked as not sent"),
-    })?;
+    let detail = format!("reply {entry} marked as not sent");
+    super::audit_edit(
+        &mut tx,
+        &who,
+        now.utc,
+        &super::conversation_subject(conversation),
+        &detail,
+    )?;
     tx.commit()?;
     Ok(())
 }

@@ -141,18 +141,24 @@ impl Desk {
                 return Ok(None);
             };
             let who = s.who().to_string();
+            let opened = Some((self.generation(), id));
+            // Read again while open (after a change to its case) is no new
+            // opening: the look follows, the audit log does not repeat.
+            let newly = *self.opened_slot() != opened;
             let mut tx = s.store_mut().write()?;
             tx.record_look(id, &who, found.messages.len() as i64, now.utc)?;
-            // Who read which conversation when: how many messages, never which.
-            tx.audit(&kluis_vault::audit::NewEntry {
-                at: now.utc,
-                operator: &who,
-                action: AuditAction::ViewConversation,
-                subject: &format!("conversation {}", id.0),
-                detail: &format!("opened, {} messages", found.messages.len()),
-            })?;
+            if newly {
+                // Who read which conversation when: how many messages, never which.
+                tx.audit(&kluis_vault::audit::NewEntry {
+                    at: now.utc,
+                    operator: &who,
+                    action: AuditAction::ViewConversation,
+                    subject: &crate::cases::conversation_subject(id),
+                    detail: &format!("opened, {} messages", found.messages.len()),
+                })?;
+            }
             tx.commit()?;
-            *self.opened_slot() = Some((self.generation(), id));
+            *self.opened_slot() = opened;
             Ok(Some(found))
         })
     }
@@ -187,12 +193,10 @@ impl Desk {
             ..ListQuery::default()
         })?;
         self.with_session(Action::Read, |s| {
+            let mut cases = s.store().cases_by_conversation()?;
             let mut notes = Vec::with_capacity(listed.len());
             for summary in listed {
-                let case = match s.store().case_of(summary.id)? {
-                    Some(id) => s.store().case(id)?,
-                    None => None,
-                };
+                let case = cases.remove(&summary.id);
                 let Some(case) = case.filter(|c| !c.handover_note.is_empty()) else {
                     continue;
                 };

@@ -92,7 +92,7 @@ export function nextWaiting(id: number): number | null {
   const { summaries } = conversations;
   const at = summaries.findIndex((s) => s.id === id);
   const after = [...summaries.slice(at + 1), ...summaries.slice(0, Math.max(at, 0))];
-  const todo = after.find((s) => s.id !== id && (s.state.kind === "new" || s.state.kind === "open"));
+  const todo = after.find((s) => s.id !== id && s.toDo);
   return todo?.id ?? null;
 }
 

@@ -173,6 +173,11 @@ handover: boolean,
  */
 pendingReplies: number, 
 /**
+ * Still work to do (new or open), as core counts it: where
+ * "resolved, next" goes.
+ */
+toDo: boolean, 
+/**
  * The conversation's id.
  */
 id: number, 
