@@ -20,6 +20,8 @@ export const app = $state({
   /** Which side panel is open. */
   panel: null as "imports" | "closing" | null,
   dropping: false,
+  /** The sheet of keyboard shortcuts is open. */
+  shortcuts: false,
 });
 
 export const consoleState = () => app.info?.console.state ?? "loading";

@@ -120,7 +120,7 @@ export function freshPageEachTest(): void {
     cleanup();
     clearMocks();
     forgetAll();
-    Object.assign(app, { info: null, error: null, notice: null, lockWhy: null, sealedNote: null, panel: null, dropping: false });
+    Object.assign(app, { info: null, error: null, notice: null, lockWhy: null, sealedNote: null, panel: null, dropping: false, shortcuts: false });
   });
 }
 

@@ -70,6 +70,9 @@ export async function select(id: number): Promise<void> {
   if (request !== openRequest) return;
   showing(found.id);
   conversations.selected = found;
+  // Opened is seen: its row says so without reading the list again.
+  const row = conversations.summaries.find((s) => s.id === found.id);
+  if (row) row.unseen = 0;
 }
 
 /** Reads the open conversation again (after a change to its case). */
