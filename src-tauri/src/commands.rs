@@ -15,12 +15,13 @@ use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
 
 use kluis_core::cases::{CaseChange, CaseError};
+use kluis_core::search::Find;
 
 use crate::dto::{
     AppInfo, CaseChangeDto, CaseProblem, CatalogueView, ClosingOverview, ConsoleState,
-    ConversationRef, ConversationSummary, ConversationView, DateDto, HandoverNoteView,
-    ImportProblem, InboxView, LabelView, ListQueryDto, MediaProblem, PageEvent, QuarantinedFile,
-    SealedDay, SuggestionView, Unavailable, UnlockAs,
+    ConversationRef, ConversationSummary, ConversationView, DateDto, FindDto, FoundView,
+    HandoverNoteView, ImportProblem, InboxView, LabelView, ListQueryDto, MediaProblem, PageEvent,
+    QuarantinedFile, SealedDay, SuggestionView, Unavailable, UnlockAs,
 };
 use crate::state::{AppState, Console};
 use crate::{imports, locking};
@@ -69,6 +70,9 @@ pub enum CommandError {
     /// Too many failures: only the admin or recovery key opens now.
     #[error("only the admin opens now")]
     AdminNeeded { failures: u32 },
+    /// A date in a filter that is no date (31 February).
+    #[error("no such date")]
+    NoSuchDate { day: DateDto },
     /// The session's role may not do this.
     #[error("not permitted")]
     NotPermitted,
@@ -267,7 +271,6 @@ pub fn list_conversations(
     state: State<'_, AppState>,
     query: ListQueryDto,
 ) -> Result<Vec<ConversationSummary>, CommandError> {
-    let query_chars = query.text.chars().count();
     let query = query.into();
     let found: Vec<ConversationSummary> = state
         .with_reading_desk(|desk| desk.list(&query))
@@ -275,12 +278,20 @@ pub fn list_conversations(
         .iter()
         .map(ConversationSummary::from)
         .collect();
-    tracing::debug!(
-        command = "list_conversations",
-        query_chars,
-        results = found.len()
-    );
+    tracing::debug!(command = "list_conversations", results = found.len());
     Ok(found)
+}
+
+/// The search box: the hits of what was typed, grouped per conversation.
+#[tauri::command]
+pub fn search(state: State<'_, AppState>, find: FindDto) -> Result<FoundView, CommandError> {
+    let query_chars = find.text.chars().count();
+    let find = Find::try_from(find).map_err(|day| CommandError::NoSuchDate { day })?;
+    let found = state
+        .with_reading_desk(|desk| desk.find(&find))
+        .ok_or(CommandError::Locked)??;
+    tracing::debug!(command = "search", query_chars, hits = found.hits);
+    Ok(FoundView::from(&found))
 }
 
 /// One change to the cases of the chosen conversations (one, or a

@@ -14,6 +14,7 @@ use kluis_core::desk::SlotOwner;
 use kluis_core::import::inbox::{Outcome, Reason, Remains, STRAY};
 use kluis_core::import::{DateOrder, ImportError, ImportReport, NotAnExport, Warning};
 use kluis_core::media::MediaKind;
+use kluis_core::search::{Find, Found, FoundHit, Place};
 use kluis_core::{CaseStatus, Conversation, LocalDateTime, Message, Sender, Summary};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -77,7 +78,7 @@ pub enum Unavailable {
 }
 
 /// A calendar date.
-#[derive(Clone, Copy, Debug, Serialize, TS)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, TS)]
 pub struct DateDto {
     pub year: i32,
     pub month: u8,
@@ -222,11 +223,10 @@ pub enum OrderDto {
     Name,
 }
 
-/// What the list shows: the search box, filters and order.
+/// What the list shows: filters and order.
 #[derive(Debug, Default, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ListQueryDto {
-    pub text: String,
     pub state: Option<StateKindDto>,
     pub label: Option<String>,
     pub handover: bool,
@@ -237,14 +237,7 @@ pub struct ListQueryDto {
 impl From<ListQueryDto> for ListQuery {
     fn from(q: ListQueryDto) -> Self {
         Self {
-            text: q.text,
-            state: q.state.map(|k| match k {
-                StateKindDto::New => StateKind::New,
-                StateKindDto::Open => StateKind::Open,
-                StateKindDto::WaitingOnCitizen => StateKind::WaitingOnCitizen,
-                StateKindDto::Snoozed => StateKind::Snoozed,
-                StateKindDto::Resolved => StateKind::Resolved,
-            }),
+            state: q.state.map(StateKind::from),
             label: q.label,
             handover: q.handover,
             today: q.today,
@@ -253,6 +246,170 @@ impl From<ListQueryDto> for ListQuery {
                 OrderDto::Newest => Order::Newest,
                 OrderDto::Name => Order::Name,
             },
+        }
+    }
+}
+
+impl From<StateKindDto> for StateKind {
+    fn from(k: StateKindDto) -> Self {
+        match k {
+            StateKindDto::New => Self::New,
+            StateKindDto::Open => Self::Open,
+            StateKindDto::WaitingOnCitizen => Self::WaitingOnCitizen,
+            StateKindDto::Snoozed => Self::Snoozed,
+            StateKindDto::Resolved => Self::Resolved,
+        }
+    }
+}
+
+/// What the search box asks: what was typed, a period, a state, a label.
+#[derive(Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct FindDto {
+    pub text: String,
+    pub from: Option<DateDto>,
+    pub to: Option<DateDto>,
+    pub state: Option<StateKindDto>,
+    pub label: Option<String>,
+}
+
+impl std::fmt::Debug for FindDto {
+    // What was typed is citizen data.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FindDto")
+            .field("from", &self.from)
+            .field("to", &self.to)
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TryFrom<FindDto> for Find {
+    /// The date that is no date.
+    type Error = DateDto;
+
+    fn try_from(f: FindDto) -> Result<Self, DateDto> {
+        let date = |d: Option<DateDto>| {
+            d.map(|d| kluis_core::LocalDate::new(d.year, d.month, d.day).ok_or(d))
+                .transpose()
+        };
+        Ok(Self {
+            text: f.text,
+            from: date(f.from)?,
+            to: date(f.to)?,
+            state: f.state.map(StateKind::from),
+            label: f.label,
+        })
+    }
+}
+
+/// What the search box found, per conversation, newest first.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FoundView {
+    pub conversations: Vec<FoundConversationView>,
+    /// Every hit read.
+    pub hits: u32,
+    /// Older messages may match too: only the newest were read.
+    pub cut_off: bool,
+}
+
+/// One conversation with its first hits.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FoundConversationView {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub header: ConversationHeader,
+    pub hits: Vec<FoundHitView>,
+    /// All its hits, shown or not.
+    pub count: u32,
+}
+
+/// Where a hit is: a message (opened at it), an entry, or what the
+/// conversation itself is called or holds.
+#[derive(Debug, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum PlaceDto {
+    Message {
+        #[ts(type = "number")]
+        id: i64,
+    },
+    Entry {
+        #[ts(type = "number")]
+        id: i64,
+    },
+    Handover,
+    ChatName,
+    Reference,
+    Label,
+    Participant,
+}
+
+/// One hit, with the text around it.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FoundHitView {
+    pub place: PlaceDto,
+    pub at: Option<Stamp>,
+    pub author: Option<String>,
+    pub snippet: Vec<SnippetPart>,
+}
+
+/// A piece of a snippet; `hit` marks the words that matched.
+#[derive(Debug, Serialize, TS)]
+pub struct SnippetPart {
+    pub text: String,
+    pub hit: bool,
+}
+
+impl From<&Found> for FoundView {
+    fn from(found: &Found) -> Self {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Self {
+            conversations: found
+                .conversations
+                .iter()
+                .map(|c| FoundConversationView {
+                    header: ConversationHeader::of(
+                        c.id,
+                        &c.chat_name,
+                        c.state,
+                        &c.reference,
+                        &c.labels,
+                    ),
+                    hits: c.hits.iter().map(FoundHitView::from).collect(),
+                    count: count(c.count),
+                })
+                .collect(),
+            hits: count(found.hits),
+            cut_off: found.cut_off,
+        }
+    }
+}
+
+impl From<&FoundHit> for FoundHitView {
+    fn from(hit: &FoundHit) -> Self {
+        Self {
+            place: match hit.place {
+                Place::Message(id) => PlaceDto::Message { id: id.0 },
+                Place::Entry(id) => PlaceDto::Entry { id: id.0 },
+                Place::Handover => PlaceDto::Handover,
+                Place::ChatName => PlaceDto::ChatName,
+                Place::Reference => PlaceDto::Reference,
+                Place::Label => PlaceDto::Label,
+                Place::Participant => PlaceDto::Participant,
+            },
+            at: hit.at.map(Into::into),
+            author: hit.author.as_ref().map(|a| a.expose().to_owned()),
+            snippet: hit
+                .snippet
+                .iter()
+                .map(|(text, hit)| SnippetPart {
+                    text: text.expose().to_owned(),
+                    hit: *hit,
+                })
+                .collect(),
         }
     }
 }

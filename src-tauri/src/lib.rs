@@ -32,6 +32,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::closing_overview,
         commands::seal_day,
         commands::list_conversations,
+        commands::search,
         commands::open_conversation,
         commands::media,
         commands::change_case,

@@ -10,10 +10,11 @@ use kluis_app::commands::CommandError;
 use kluis_app::dto::{
     AppInfo, CaseChangeDto, CaseProblem, CaseStateDto, CatalogueView, ClosingOverview,
     ConsoleState, ConversationHeader, ConversationRef, ConversationSummary, ConversationView,
-    EntryView, ExportOutcome, ExportResult, HandEntryDto, HandoverNoteView, HandoverView,
-    ImportBatch, ImportVia, InboxView, LabelView, ListQueryDto, LocalStampDto, MediaKindDto,
-    MediaProblem, MediaView, MessageView, OrderDto, PageEvent, QuarantinedFile, ReopenedDto,
-    SealedDay, SenderDto, StateKindDto, StatusDto, SuggestionView, UnlockAs,
+    EntryView, ExportOutcome, ExportResult, FindDto, FoundConversationView, FoundHitView,
+    FoundView, HandEntryDto, HandoverNoteView, HandoverView, ImportBatch, ImportVia, InboxView,
+    LabelView, ListQueryDto, LocalStampDto, MediaKindDto, MediaProblem, MediaView, MessageView,
+    OrderDto, PageEvent, PlaceDto, QuarantinedFile, ReopenedDto, SealedDay, SenderDto, SnippetPart,
+    StateKindDto, StatusDto, SuggestionView, UnlockAs,
 };
 use kluis_app::dto::{
     ClockTime, DateDto, DateOrderDto, ImportProblem, InboxProblem, LeftBehind, LockReason, Stamp,
@@ -32,6 +33,12 @@ fn generated() -> String {
         StateKindDto::decl(&cfg),
         OrderDto::decl(&cfg),
         ListQueryDto::decl(&cfg),
+        FindDto::decl(&cfg),
+        PlaceDto::decl(&cfg),
+        SnippetPart::decl(&cfg),
+        FoundHitView::decl(&cfg),
+        FoundConversationView::decl(&cfg),
+        FoundView::decl(&cfg),
         StatusDto::decl(&cfg),
         HandEntryDto::decl(&cfg),
         LocalStampDto::decl(&cfg),

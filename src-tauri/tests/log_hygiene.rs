@@ -41,7 +41,7 @@ fn no_citizen_data_reaches_the_log_at_any_level() {
     let app = demo_app(some_day());
     let canary = "Zeynep Kanarie +31 6 9876 5432";
     app.invoke("app_info", json!({})).unwrap();
-    app.invoke("list_conversations", json!({ "query": { "text": canary } }))
+    app.invoke("search", json!({ "find": { "text": canary } }))
         .unwrap();
     let all = app
         .invoke("list_conversations", json!({ "query": {} }))
@@ -82,6 +82,7 @@ fn no_citizen_data_reaches_the_log_at_any_level() {
     for command in [
         "app_info",
         "list_conversations",
+        "search",
         "open_conversation",
         "change_case",
         "copy_reply",

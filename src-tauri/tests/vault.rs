@@ -139,10 +139,19 @@ fn a_drop_imports_in_place_and_the_list_shows_it_until_locked() {
         ("zwembad", 0),
     ] {
         let found = app
-            .invoke("list_conversations", json!({ "query": { "text": query } }))
+            .invoke("search", json!({ "find": { "text": query } }))
             .unwrap();
-        assert_eq!(found.as_array().unwrap().len(), expect, "{query}");
+        assert_eq!(
+            found["conversations"].as_array().unwrap().len(),
+            expect,
+            "{query}"
+        );
     }
+    let no_date = json!({ "text": "test", "from": { "year": 2026, "month": 2, "day": 31 } });
+    let refused = app
+        .invoke("search", json!({ "find": no_date }))
+        .unwrap_err();
+    assert_eq!(refused["kind"], "noSuchDate");
 
     let id = list[0]["id"].as_u64().unwrap();
     let view = app

@@ -3,12 +3,12 @@
 //!
 //! The rules that turn stored rows into what the operator reads live here:
 //! who wrote a message (citizen, municipality, WhatsApp), how a file or a
-//! deleted message reads, and how the search box matches while typing.
+//! deleted message reads (`search.rs` is the search box).
 
 use std::collections::HashSet;
 
 use kluis_vault::LocalTime;
-use kluis_vault::store::{self, MessageKind, SearchQuery, Store, StoreError, StoredMessage};
+use kluis_vault::store::{self, MessageKind, Store, StoreError, StoredMessage};
 
 use crate::cases::{CaseState, StateKind};
 use crate::conversations::{
@@ -18,17 +18,9 @@ use crate::lock::Now;
 use crate::personal::Personal;
 use crate::time::{LocalDate, LocalDateTime};
 
-/// At most this many matching messages are read to find conversations; the
-/// newest come first, so what is cut off is old.
-const SEARCH_HITS: usize = 5_000;
-
 /// Which conversations the list shows, and in which order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ListQuery {
-    /// The search box: a name, reference or label containing it (ignoring
-    /// case), or a message with all its words (the last one also as a
-    /// beginning, since the operator may still be typing it).
-    pub text: String,
     pub state: Option<StateKind>,
     pub label: Option<String>,
     /// Only those with a handover note.
@@ -36,16 +28,6 @@ pub struct ListQuery {
     /// Only those the citizen wrote to today.
     pub today: bool,
     pub order: Order,
-}
-
-impl ListQuery {
-    /// Everything, longest waiting first, matching the search box `text`.
-    pub fn text(text: &str) -> Self {
-        Self {
-            text: text.to_owned(),
-            ..Self::default()
-        }
-    }
 }
 
 /// How the list is ordered.
@@ -74,8 +56,6 @@ pub fn list(
     query: &ListQuery,
     viewer: Viewer<'_>,
 ) -> Result<Vec<Summary>, StoreError> {
-    let in_messages = message_matches(store, &query.text)?;
-    let needle = query.text.trim().to_lowercase();
     let cases = store.cases_by_conversation()?;
     let looks = store.looks(viewer.who)?;
     let participants = store.all_participants()?;
@@ -93,16 +73,8 @@ pub fn list(
         let chat_name = Personal::new(row.chat_name);
         let reference = case.and_then(|c| c.reference.clone());
         let labels = case.map(|c| c.labels.clone()).unwrap_or_default();
-        let matches = needle.is_empty()
-            || in_messages.contains(&row.id)
-            || chat_name.contains_ignoring_case(&needle)
-            || reference
-                .as_deref()
-                .is_some_and(|r| r.to_lowercase().contains(&needle))
-            || labels.iter().any(|l| l.to_lowercase().contains(&needle));
         let handover = case.is_some_and(|c| !c.handover_note.is_empty());
-        if !matches
-            || query.state.is_some_and(|k| k != state.kind())
+        if query.state.is_some_and(|k| k != state.kind())
             || query.label.as_ref().is_some_and(|l| !labels.contains(l))
             || (query.handover && !handover)
         {
@@ -151,25 +123,6 @@ pub fn list(
     }
     sort(&mut found, query.order);
     Ok(found)
-}
-
-/// The conversations whose messages match the search box.
-fn message_matches(
-    store: &Store,
-    text: &str,
-) -> Result<HashSet<store::ConversationId>, StoreError> {
-    if text.trim().is_empty() {
-        return Ok(HashSet::new());
-    }
-    Ok(match SearchQuery::parse(&as_you_type(text)) {
-        Ok(words) => store
-            .search(&words, SEARCH_HITS)?
-            .into_iter()
-            .map(|hit| hit.conversation)
-            .collect(),
-        // Nothing to look for in the texts (only signs, say): names only.
-        Err(_) => HashSet::new(),
-    })
 }
 
 fn sort(found: &mut [Summary], order: Order) {
@@ -402,39 +355,9 @@ pub(crate) fn local_date_time(time: LocalTime) -> LocalDateTime {
         .unwrap_or_else(|| LocalDate::from_unix_days(0).at(0, 0, 0).expect("midnight"))
 }
 
-/// The last word also as a beginning (`gemee` finds `gemeente`), unless it
-/// is already one, is in a quoted phrase, or the operator typed a space.
-fn as_you_type(query: &str) -> String {
-    let trimmed = query.trim_start();
-    let open_quote = trimmed.matches('"').count() % 2 == 1;
-    let done = trimmed.ends_with(|c: char| c.is_whitespace() || c == '"' || c == '*');
-    let last_letters = trimmed
-        .rsplit(|c: char| c.is_whitespace() || c == '"')
-        .next()
-        .map_or(0, |w| w.chars().filter(|c| c.is_alphanumeric()).count());
-    if open_quote || done || last_letters < 2 {
-        trimmed.to_owned()
-    } else {
-        format!("{trimmed}*")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn as_you_type_boundaries() {
-        let check = |typed: &str, expect: &str| assert_eq!(as_you_type(typed), expect, "{typed:?}");
-        check("gemee", "gemee*");
-        check("lantaarn paal", "lantaarn paal*");
-        check("paal ", "paal ");
-        check("gem*", "gem*");
-        check("\"de paal\"", "\"de paal\"");
-        check("\"de pa", "\"de pa");
-        check("a", "a");
-        check("06-1", "06-1*");
-    }
 
     #[test]
     fn sender_boundaries() {

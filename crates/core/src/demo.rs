@@ -362,6 +362,91 @@ mod tests {
         (root, desk)
     }
 
+    /// What the search box shows for what was typed: each conversation
+    /// with its hits, where each is, and the marked words.
+    #[test]
+    fn the_search_box_finds_as_people_type() {
+        let (root, desk) = demo("search");
+        let check = |typed: &str, expect: expect_test::Expect| {
+            let found = desk
+                .find(&crate::search::Find {
+                    text: typed.into(),
+                    ..Default::default()
+                })
+                .unwrap();
+            let mut shown = String::new();
+            for c in &found.conversations {
+                shown += &format!("{} ({})\n", c.chat_name.expose(), c.count);
+                for hit in &c.hits {
+                    let marked: String = hit
+                        .snippet
+                        .iter()
+                        .map(|(t, m)| {
+                            if *m {
+                                format!("[{}]", t.expose())
+                            } else {
+                                t.expose().to_owned()
+                            }
+                        })
+                        .collect();
+                    let place = match hit.place {
+                        crate::search::Place::Message(_) => "message".to_owned(),
+                        other => format!("{other:?}"),
+                    };
+                    shown += &format!("  {place}: {}\n", marked.replace('\n', " "));
+                }
+            }
+            expect.assert_eq(&shown);
+        };
+        check(
+            "stoeptegel",
+            expect![[r#"
+            Carla Proefmans 🌷 (1)
+              message: Er ligt een losse [stoeptegel] bij Fictiefweg 8. Mijn moeder is er bijna over gestruikeld.
+        "#]],
+        );
+        check(
+            "lantaa",
+            expect![[r#"
+            Anna Voorbeeld (1)
+              message: Goedemorgen, de [lantaarnpaal] voor Voorbeeldstraat 12 brandt al een week niet.
+        "#]],
+        );
+        check(
+            "\"losse stoeptegel\"",
+            expect![[r#"
+            Carla Proefmans 🌷 (1)
+              message: Er ligt een [losse stoeptegel] bij Fictiefweg 8. Mijn moeder is er bijna over gestruikeld.
+        "#]],
+        );
+        check("\"stoeptegel losse\"", expect![[""]]);
+        check(
+            "06 0000 0007",
+            expect![[r#"
+            +31 6 0000 0007 (1)
+              ChatName: [+31 6 0000 0007]
+        "#]],
+        );
+        check(
+            "m2026-0001",
+            expect![[r#"
+            Anna Voorbeeld (2)
+              Reference: [M2026]-[0001]01
+              message: …De melding staat onder nummer [M2026]-[000101]. De monteur komt binnen vijf werkdagen. Groet, Sanne
+        "#]],
+        );
+        check(
+            "afval",
+            expect![[r#"
+            Bram Testman (1)
+              Label: [afval]
+        "#]],
+        );
+        check("zzzz", expect![[""]]);
+        drop(desk);
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
     #[test]
     fn the_demo_is_a_vault_read_as_any_other() {
         let (root, desk) = demo("list");
@@ -397,13 +482,18 @@ mod tests {
             #6  Eva Demo                 Resolved None ["parkeren"] last=2026-02-24T14:21:00
         "##]].assert_eq(&summary);
         // Search finds words in the messages, as in a real vault.
-        let found: Vec<String> = desk
-            .list(&crate::console::ListQuery::text("stoeptegel"))
-            .unwrap()
+        let found = desk
+            .find(&crate::search::Find {
+                text: "stoeptegel".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        let names: Vec<&str> = found
+            .conversations
             .iter()
-            .map(|c| c.chat_name.expose().to_owned())
+            .map(|c| c.chat_name.expose())
             .collect();
-        assert_eq!(found, ["Carla Proefmans 🌷"]);
+        assert_eq!(names, ["Carla Proefmans 🌷"]);
         // Who wrote what reads as in the scripts.
         let anna = desk
             .conversation(crate::ConversationId(1))

@@ -22,6 +22,7 @@ pub mod media;
 pub mod merge;
 pub mod passphrase;
 pub mod personal;
+pub mod search;
 pub mod settings;
 pub mod time;
 

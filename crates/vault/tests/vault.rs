@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use kluis_vault::audit::AuditAction;
 use kluis_vault::blob::BlobError;
-use kluis_vault::store::{MessageKind, NewMessage, SearchQuery, StoreError};
+use kluis_vault::store::{MessageKind, NewMessage, SearchQuery, StoreError, Within};
 use kluis_vault::{KdfParams, LocalTime, Session, SlotOwner, Vault, VaultError};
 use secrecy::SecretString;
 
@@ -337,6 +337,82 @@ fn operators_are_added_and_removed_by_the_admin_only() {
         vault.unlock(&jansen, &secret("dienst"), NOW),
         Err(VaultError::NoSuchSlot(_))
     ));
+    drop(vault);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Searches as people type them, each with what it finds (day of the
+/// month and chat, newest first) over one small store.
+#[test]
+fn searches_find_what_people_type_as_they_type_it() {
+    let (dir, vault, mut session, _) = new_vault("typed");
+    let (jan, eva);
+    {
+        let mut writer = session.store_mut().write().unwrap();
+        jan = writer.add_conversation("Jan", NOW).unwrap();
+        eva = writer.add_conversation("Eva", NOW).unwrap();
+        for (conversation, day, said) in [
+            (jan, 2, "Ik zit in het café op de hoek"),
+            (jan, 3, "Mijn nummer is +31 6 12345678"),
+            (eva, 4, "Bel me op 06-87654321 of 0612345678"),
+            (eva, 5, "Wanneer is mijn paspoort klaar?"),
+            (jan, 6, "Het paspoort ligt klaar"),
+        ] {
+            writer
+                .add_message(conversation, &text(day, 9, 0, "x", said))
+                .unwrap();
+        }
+        writer.commit().unwrap();
+    }
+    let store = session.store();
+    let check = |typed: &str, within: Within<'_>, expect: &[(u32, &str)]| {
+        let query = SearchQuery::parse(typed).unwrap();
+        let got: Vec<(u32, String)> = store
+            .search_within(&query, within, 50)
+            .unwrap()
+            .into_iter()
+            .map(|h| {
+                let day = h.message.time().to_string()[8..10].parse().unwrap();
+                (day, h.chat_name)
+            })
+            .collect();
+        let expect: Vec<(u32, String)> = expect.iter().map(|(d, c)| (*d, c.to_string())).collect();
+        assert_eq!(got, expect, "{typed}");
+    };
+    let all = Within::default();
+    check("cafe", all, &[(2, "Jan")]);
+    check("CAFÉ", all, &[(2, "Jan")]);
+    check("paspo", all, &[(6, "Jan"), (5, "Eva")]);
+    check("\"paspoort ligt\"", all, &[(6, "Jan")]);
+    check("\"paspoort klaar\"", all, &[(5, "Eva")]);
+    check("\"klaar paspoort\"", all, &[]);
+    check("0612345678", all, &[(4, "Eva"), (3, "Jan")]);
+    check("+31 6 1234 5678", all, &[(4, "Eva"), (3, "Jan")]);
+    check("0031687654321", all, &[(4, "Eva")]);
+    check("bel 061234", all, &[(4, "Eva")]);
+    check(
+        "klaar",
+        Within {
+            conversations: Some(&[eva]),
+            ..all
+        },
+        &[(5, "Eva")],
+    );
+    let period = |from: Option<LocalTime>, to: Option<LocalTime>| Within {
+        from,
+        to,
+        ..Within::default()
+    };
+    check(
+        "klaar",
+        period(Some(at(5, 0, 0)), Some(at(5, 23, 59))),
+        &[(5, "Eva")],
+    );
+    check("klaar", period(Some(at(6, 0, 0)), None), &[(6, "Jan")]);
+    check("klaar", period(None, Some(at(4, 23, 59))), &[]);
+    // The end is the minute's last second too.
+    check("klaar", period(None, Some(at(5, 9, 0))), &[(5, "Eva")]);
+    session.lock(NOW).unwrap();
     drop(vault);
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -41,5 +41,7 @@ export function describeError(e: unknown, messages: Messages = t): string {
       return m.clipboard;
     case "media":
       return m.media;
+    case "noSuchDate":
+      return m.noSuchDate(`${err.day.day}-${err.day.month}-${err.day.year}`);
   }
 }

@@ -17,7 +17,10 @@ describe("the stores forget on lock", () => {
   it("forgetAll empties them", async () => {
     const { conversations } = await import("../features/conversations/store.svelte");
     const { imports } = await import("../features/imports/store.svelte");
-    conversations.query.text = "anna";
+    const { searching } = await import("../features/search/store.svelte");
+    searching.text = "anna";
+    searching.found = { conversations: [], hits: 0, cutOff: false };
+    searching.hit = 7;
     conversations.summaries = [
       {
         id: 1, chatName: "Anna", state: { kind: "new" }, reference: null, labels: [], lastActivity: null, preview: "",
@@ -26,7 +29,8 @@ describe("the stores forget on lock", () => {
     ];
     imports.batches = [{ at: "09:00", batch: { via: "drop", exports: [] } }];
     forgetAll();
-    expect([conversations.query.text, conversations.summaries, conversations.selected]).toEqual(["", [], null]);
+    expect([searching.text, searching.found, searching.hit]).toEqual(["", null, null]);
+    expect([conversations.summaries, conversations.selected]).toEqual([[], null]);
     expect([imports.batches, imports.inbox, imports.problem]).toEqual([[], null, null]);
   });
 });

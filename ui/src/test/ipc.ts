@@ -4,10 +4,12 @@
 import { afterEach } from "vitest";
 import { cleanup } from "@testing-library/svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import type { AppInfo, ConversationSummary, ConversationView } from "../lib/api/bindings";
+import type { AppInfo, ConversationSummary, ConversationView, FoundView } from "../lib/api/bindings";
 import { app } from "../lib/app.svelte";
 import { forgetAll } from "../lib/forget";
 
+// jsdom has no layout, so nothing to scroll to; the real window has.
+Element.prototype.scrollIntoView ??= function () {};
 // jsdom has no modal dialogs; the real window (WebKitGTK) does.
 HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
   this.open = true;
@@ -69,6 +71,23 @@ export const view = (id: number, chatName: string): ConversationView => ({
   ],
 });
 
+/** What the search box finds in the standard list: names containing `text`, a message hit each. */
+export const found = (text: string): FoundView => {
+  const all = [summary(1, "Anna Voorbeeld"), summary(2, "Bram Testman")];
+  const hits = all.filter((s) => s.chatName.toLowerCase().includes(text.toLowerCase()));
+  return {
+    conversations: hits.map((s) => ({
+      id: s.id, chatName: s.chatName, state: s.state, reference: null, labels: s.labels, count: 1,
+      hits: [{
+        place: { kind: "message", id: 2 }, at: s.lastActivity, author: s.chatName,
+        snippet: [{ text: "de ", hit: false }, { text: text, hit: true }, { text: " hier", hit: false }],
+      }],
+    })),
+    hits: hits.length,
+    cutOff: false,
+  };
+};
+
 export type Handler = (cmd: string, args: Record<string, unknown>) => unknown;
 
 export function withIpc(handler: Handler) {
@@ -83,11 +102,8 @@ export function withIpc(handler: Handler) {
 
 export const standard: Handler = (cmd, args) => {
   if (cmd === "app_info") return info;
-  if (cmd === "list_conversations") {
-    const all = [summary(1, "Anna Voorbeeld"), summary(2, "Bram Testman")];
-    const q = String((args.query as { text: string }).text).toLowerCase();
-    return all.filter((s) => s.chatName.toLowerCase().includes(q));
-  }
+  if (cmd === "list_conversations") return [summary(1, "Anna Voorbeeld"), summary(2, "Bram Testman")];
+  if (cmd === "search") return found(String((args.find as { text: string }).text));
   if (cmd === "open_conversation") return view(Number(args.id), args.id === 1 ? "Anna Voorbeeld" : "Bram Testman");
   if (cmd === "page_events") return null;
   if (cmd === "case_catalogue") return { labels: [{ name: "afval", colour: "groen", removed: false }], referencePattern: null, replies: 0 };

@@ -89,6 +89,8 @@ pub struct Desk {
     /// The conversation this session has open (with the generation it was
     /// opened in): the only one whose files are handed out.
     opened: Mutex<Option<(u64, crate::ConversationId)>>,
+    /// The search being typed, to audit a search once.
+    searched: Mutex<Option<crate::search::Trail>>,
 }
 
 impl std::fmt::Debug for Desk {
@@ -136,6 +138,7 @@ impl Desk {
             lock: Mutex::new(lock),
             generation: AtomicU64::new(0),
             opened: Mutex::new(None),
+            searched: Mutex::new(None),
         })
     }
 
@@ -402,6 +405,11 @@ impl Desk {
     fn close(&self, slot: &mut Option<kluis_vault::Session>) {
         if let Some(session) = slot.take() {
             self.generation.fetch_add(1, Ordering::SeqCst);
+            // What was typed in the search box goes with the session.
+            *self
+                .searched
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
             if let Err(e) = session.close() {
                 tracing::error!(error = %e, "the store did not close cleanly");
             }

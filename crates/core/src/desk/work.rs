@@ -122,6 +122,42 @@ impl Desk {
 
     // Reads.
 
+    /// The search box: every hit of what was typed, grouped per
+    /// conversation. Audited once per search with the number of results
+    /// (never the words); typing on within a minute is the same search.
+    pub fn find(&self, find: &crate::search::Find) -> Result<crate::search::Found, DeskError> {
+        let now = self.now();
+        let generation = self.generation();
+        self.with_session(Action::Read, |s| {
+            let found = crate::search::find(s.store(), find, now)?;
+            let mut trail = self
+                .searched
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let same = trail
+                .as_ref()
+                .is_some_and(|t| t.goes_on(generation, &find.text, now.utc));
+            if !same && !find.text.trim().is_empty() {
+                s.audit(
+                    now.utc,
+                    AuditAction::Export,
+                    "search",
+                    &format!(
+                        "typed in the search box: {} results in {} conversations",
+                        found.hits,
+                        found.conversations.len()
+                    ),
+                )?;
+            }
+            *trail = Some(crate::search::Trail {
+                generation,
+                typed: crate::Personal::new(find.text.trim()),
+                at: now.utc,
+            });
+            Ok(found)
+        })
+    }
+
     /// The conversation list as `query` asks for it, as the session's
     /// operator sees it (what is new to them).
     pub fn list(&self, query: &ListQuery) -> Result<Vec<Summary>, DeskError> {

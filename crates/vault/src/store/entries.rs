@@ -183,6 +183,11 @@ impl Store {
         )
     }
 
+    /// Every entry, newest first (for the search box).
+    pub fn all_entries(&self) -> Result<Vec<Entry>, StoreError> {
+        self.entries_where("id > ?1 ORDER BY at_local DESC, id DESC", 0)
+    }
+
     /// One entry.
     pub fn entry(&self, id: EntryId) -> Result<Option<Entry>, StoreError> {
         Ok(self.entries_where("id = ?1", id.0)?.pop())

@@ -10,6 +10,7 @@ mod cases;
 mod catalogue;
 mod conversations;
 mod entries;
+pub mod numbers;
 mod packages;
 mod schema;
 mod search;
@@ -30,7 +31,7 @@ pub use catalogue::{CannedReply, Label};
 pub use entries::{Entry, EntryId, EntryKind, NewTimelineEntry};
 pub use packages::{MediaFile, PackageRecord, PackageStatus, Purged};
 pub use schema::CURRENT as SCHEMA_VERSION;
-pub use search::{Hit, SearchQuery, SearchQueryError};
+pub use search::{Hit, SearchQuery, SearchQueryError, Term, Within, fold};
 
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]
@@ -106,6 +107,21 @@ pub struct ConversationId(pub i64);
 /// A message's row id: its time key (see [`MessageId::time`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MessageId(pub i64);
+
+/// Keeps the phone numbers in `text` findable in any format.
+pub(crate) fn index_numbers(
+    tx: &rusqlite::Connection,
+    id: MessageId,
+    text: &str,
+) -> Result<(), rusqlite::Error> {
+    for found in numbers::numbers_in(text) {
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO message_numbers (number, message_id) VALUES (?1, ?2)",
+        )?
+        .execute(params![found.canonical, id.0])?;
+    }
+    Ok(())
+}
 
 /// Messages that share a second are numbered below it.
 const PER_SECOND: i64 = 1 << 16;
@@ -662,6 +678,7 @@ impl Writer<'_> {
             self.tx
                 .prepare_cached("INSERT INTO message_index (rowid, text) VALUES (?1, ?2)")?
                 .execute(params![id.0, message.text])?;
+            index_numbers(&self.tx, id, message.text)?;
         }
         Ok(id)
     }

@@ -320,6 +320,11 @@ impl Writer<'_> {
             [seq],
         )? as u64;
         self.tx.execute(
+            "DELETE FROM message_numbers
+             WHERE message_id IN (SELECT id FROM messages WHERE package = ?1)",
+            [seq],
+        )?;
+        self.tx.execute(
             // Only what was indexed: an empty text never was, and deleting
             // what an external-content index does not hold corrupts it.
             "INSERT INTO message_index (message_index, rowid, text)

@@ -200,13 +200,55 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (conversation_id, operator)
     ) WITHOUT ROWID;
     "#,
+    // 6: search as people type. The index also keeps every 2- and
+    // 3-letter beginning, so a word typed so far (`de`, `pas`) is one
+    // lookup read newest first rather than a merge of every word it
+    // begins; phone numbers are kept in one format beside it (the index
+    // splits them at spaces), filled for stored messages by
+    // `fill_numbers`.
+    r#"
+    DROP TABLE message_index;
+    CREATE VIRTUAL TABLE message_index USING fts5(
+        text, content = 'messages', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '2 3'
+    );
+    INSERT INTO message_index(message_index, rank) VALUES ('pgsz', 3900);
+    INSERT INTO message_index(rowid, text) SELECT id, text FROM messages WHERE text != '';
+
+    CREATE TABLE message_numbers (
+        number     TEXT NOT NULL,
+        message_id INTEGER NOT NULL,
+        PRIMARY KEY (number, message_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX message_numbers_by_message ON message_numbers(message_id);
+    "#,
 ];
+
+/// The migration after which the stored messages' numbers are filled.
+const NUMBERS_MIGRATION: usize = 6;
+
+/// Every stored message's phone numbers, for a vault made before they were
+/// kept.
+fn fill_numbers(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    let mut stmt = tx.prepare("SELECT id, text FROM messages WHERE text != ''")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let text: String = row.get(1)?;
+        super::index_numbers(tx, super::MessageId(row.get(0)?), &text)?;
+    }
+    Ok(())
+}
 
 /// The version a database of this build has.
 pub const CURRENT: u32 = MIGRATIONS.len() as u32;
 
 /// Brings the database to [`CURRENT`], refusing one from a newer build.
 pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    migrate_to(conn, CURRENT)
+}
+
+fn migrate_to(conn: &mut Connection, target: u32) -> Result<(), StoreError> {
     let found: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     if found > CURRENT {
         return Err(StoreError::NewerSchema {
@@ -214,11 +256,44 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             known: CURRENT,
         });
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+    let due = MIGRATIONS.iter().enumerate().take(target as usize);
+    for (index, sql) in due.skip(found as usize) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)?;
+        if index + 1 == NUMBERS_MIGRATION {
+            fill_numbers(&tx)?;
+        }
         tx.pragma_update(None, "user_version", index as u32 + 1)?;
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_vault_from_before_search_as_typed_finds_its_numbers_and_prefixes() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_to(&mut conn, NUMBERS_MIGRATION as u32 - 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO conversations (id, chat_name, created_at) VALUES (1, 'Jan', 0);
+             INSERT INTO messages (id, conversation_id, seq, kind, text)
+                 VALUES (65536, 1, 1, 0, 'bel 06-12345678'), (131072, 1, 2, 0, '');
+             INSERT INTO message_index (rowid, text) VALUES (65536, 'bel 06-12345678');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(
+            count("SELECT message_id FROM message_numbers WHERE number = '31612345678'"),
+            65536
+        );
+        assert_eq!(
+            count("SELECT rowid FROM message_index WHERE message_index MATCH 'be*'"),
+            65536
+        );
+        assert_eq!(count("SELECT count(*) FROM message_index_docsize"), 1);
+    }
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import App from "../../App.svelte";
-import type { ConversationSummary } from "../../lib/api/bindings";
-import { freshPageEachTest, info, openInfo, summary, standard, withIpc } from "../../test/ipc";
+import type { FoundView } from "../../lib/api/bindings";
+import { found, freshPageEachTest, info, openInfo, standard, withIpc } from "../../test/ipc";
 
 freshPageEachTest();
 
@@ -40,21 +40,42 @@ describe("the conversations", () => {
     expect(calls).toContainEqual({ cmd: "open_conversation", args: { id: 2 } });
   });
 
-  it("sends what is typed in the search box and shows the answer", async () => {
+  it("shows what the search box finds, grouped, and opens a hit at its message", async () => {
     const calls = withIpc(standard);
     render(App);
     await screen.findByText("2 gesprekken");
     await fireEvent.input(screen.getByTestId("search"), { target: { value: "bram" } });
-    expect(await screen.findByText("1 gesprek")).toBeTruthy();
-    const asked = calls.filter((c) => c.cmd === "list_conversations").map((c) => (c.args.query as { text: string }).text);
-    expect(asked).toEqual(["", "bram"]);
+    expect((await screen.findByTestId("search-count")).textContent).toBe("1 treffer in 1 gesprek");
+    const hit = screen.getByTestId("search-hit");
+    expect(hit.querySelector("mark")?.textContent).toBe("bram");
+    expect(hit.textContent).toContain("Bericht");
+    const asked = calls.filter((c) => c.cmd === "search").map((c) => c.args.find);
+    expect(asked).toEqual([{ text: "bram", from: null, to: null, state: null, label: null }]);
+    // Enter in the box opens the first hit, at its message, highlighted.
+    await fireEvent.keyDown(screen.getByTestId("search"), { key: "Enter" });
+    expect(await screen.findByTestId("conversation-title")).toHaveProperty("textContent", "Bram Testman");
+    await waitFor(() => expect(document.querySelector(".message.hit")?.textContent).toContain("Dag!"));
+    // The period goes with the query.
+    await fireEvent.input(screen.getByTestId("search-from"), { target: { value: "2026-11-01" } });
+    await waitFor(() => expect(calls.at(-1)?.args.find).toMatchObject({ from: { year: 2026, month: 11, day: 1 } }));
+    // An emptied box shows the list again.
+    await fireEvent.input(screen.getByTestId("search"), { target: { value: "" } });
+    expect(await screen.findByText("2 gesprekken")).toBeTruthy();
+  });
+
+  it("says when nothing is found", async () => {
+    withIpc(standard);
+    render(App);
+    await screen.findByText("2 gesprekken");
+    await fireEvent.input(screen.getByTestId("search"), { target: { value: "zwembad" } });
+    expect((await screen.findByTestId("search-none")).textContent).toContain("Niets gevonden");
   });
 
   it("shows only the answer to the latest query when answers arrive out of order", async () => {
-    let releaseSlow: (v: ConversationSummary[]) => void = () => {};
+    let releaseSlow: (v: FoundView) => void = () => {};
     withIpc((cmd, args) => {
-      if (cmd === "list_conversations" && (args.query as { text: string }).text === "a") {
-        return new Promise<ConversationSummary[]>((resolve) => (releaseSlow = resolve));
+      if (cmd === "search" && (args.find as { text: string }).text === "a") {
+        return new Promise<FoundView>((resolve) => (releaseSlow = resolve));
       }
       return standard(cmd, args);
     });
@@ -62,10 +83,10 @@ describe("the conversations", () => {
     await screen.findByText("2 gesprekken");
     await fireEvent.input(screen.getByTestId("search"), { target: { value: "a" } });
     await fireEvent.input(screen.getByTestId("search"), { target: { value: "bram" } });
-    await screen.findByText("1 gesprek");
-    releaseSlow([summary(1, "Anna Voorbeeld"), summary(2, "Bram Testman"), summary(3, "Carla")]);
+    await screen.findByText("1 treffer in 1 gesprek");
+    releaseSlow(found("a"));
     await new Promise((r) => setTimeout(r, 20));
-    expect(screen.getByText("1 gesprek")).toBeTruthy();
+    expect(screen.getByText("1 treffer in 1 gesprek")).toBeTruthy();
   });
 
   it("says so, without details, when the conversation cannot be opened", async () => {

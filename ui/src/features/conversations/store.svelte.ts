@@ -1,12 +1,11 @@
-// The conversations on screen: the list as the search box and filters ask
-// for it, the one open, and the rows chosen for a bulk change. Citizen
+// The conversations on screen: the list as the filters ask for it, the one open, and the rows chosen for a bulk change. Citizen
 // data: forgotten on lock. The filters are remembered per operator.
 import type { ConversationSummary, ConversationView, ListQueryDto } from "../../lib/api/bindings";
 import { listConversations, openConversation } from "../../lib/api/commands";
 import { registerForget } from "../../lib/forget";
 import { showing } from "../media/store.svelte";
 
-const EMPTY: ListQueryDto = { text: "", state: null, label: null, handover: false, today: false, order: "longestWaiting" };
+const EMPTY: ListQueryDto = { state: null, label: null, handover: false, today: false, order: "longestWaiting" };
 
 export const conversations = $state({
   query: { ...EMPTY } as ListQueryDto,
@@ -20,13 +19,13 @@ export const conversations = $state({
 
 const storageKey = (owner: string) => `kluis.list.${owner}`;
 
-/** The filters `owner` left last time (not the search text). */
+/** The filters `owner` left last time. */
 export function restoreFilters(owner: string): void {
   conversations.owner = owner;
   try {
     const saved = JSON.parse(localStorage.getItem(storageKey(owner)) ?? "null");
     if (saved && typeof saved === "object") {
-      conversations.query = { ...EMPTY, ...saved, text: "" };
+      conversations.query = { ...EMPTY, ...saved };
     }
   } catch {
     conversations.query = { ...EMPTY };
@@ -37,9 +36,8 @@ export function restoreFilters(owner: string): void {
 export function saveFilters(): void {
   const { owner, query } = conversations;
   if (!owner) return;
-  const { text: _text, ...filters } = query;
   try {
-    localStorage.setItem(storageKey(owner), JSON.stringify(filters));
+    localStorage.setItem(storageKey(owner), JSON.stringify(query));
   } catch {
     // A full or refused storage only loses the preference.
   }
@@ -49,7 +47,7 @@ export function saveFilters(): void {
 // answer to the latest query is kept.
 let listRequest = 0;
 
-/** Asks for the list that matches the search box and filters. */
+/** Asks for the list that matches the filters. */
 export async function refreshList(): Promise<void> {
   const request = ++listRequest;
   const result = await listConversations({ ...conversations.query });
@@ -107,7 +105,6 @@ export function toggleChosen(id: number): void {
 registerForget("conversations", () => {
   listRequest++;
   openRequest++;
-  conversations.query = { ...conversations.query, text: "" };
   conversations.summaries = [];
   conversations.selected = null;
   conversations.chosen = [];

@@ -43,7 +43,51 @@ export type StateKindDto = "new" | "open" | "waitingOnCitizen" | "snoozed" | "re
 
 export type OrderDto = "longestWaiting" | "newest" | "name";
 
-export type ListQueryDto = { text: string, state: StateKindDto | null, label: string | null, handover: boolean, today: boolean, order: OrderDto, };
+export type ListQueryDto = { state: StateKindDto | null, label: string | null, handover: boolean, today: boolean, order: OrderDto, };
+
+export type FindDto = { text: string, from: DateDto | null, to: DateDto | null, state: StateKindDto | null, label: string | null, };
+
+export type PlaceDto = { "kind": "message", id: number, } | { "kind": "entry", id: number, } | { "kind": "handover" } | { "kind": "chatName" } | { "kind": "reference" } | { "kind": "label" } | { "kind": "participant" };
+
+export type SnippetPart = { text: string, hit: boolean, };
+
+export type FoundHitView = { place: PlaceDto, at: Stamp | null, author: string | null, snippet: Array<SnippetPart>, };
+
+export type FoundConversationView = { hits: Array<FoundHitView>, 
+/**
+ * All its hits, shown or not.
+ */
+count: number, 
+/**
+ * The conversation's id.
+ */
+id: number, 
+/**
+ * The chat's name.
+ */
+chatName: string, 
+/**
+ * Where the case stands.
+ */
+state: CaseStateDto, 
+/**
+ * The case reference, if any.
+ */
+reference: string | null, 
+/**
+ * Case type labels.
+ */
+labels: Array<string>, };
+
+export type FoundView = { conversations: Array<FoundConversationView>, 
+/**
+ * Every hit read.
+ */
+hits: number, 
+/**
+ * Older messages may match too: only the newest were read.
+ */
+cutOff: boolean, };
 
 export type StatusDto = "open" | "waitingOnCitizen" | "resolved";
 
@@ -266,7 +310,7 @@ gapBefore: boolean,
  */
 source: string | null, };
 
-export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "outsideShift" } | { "kind": "reasonNeeded" } | { "kind": "dayClosed", day: DateDto, } | { "kind": "adminNeeded", failures: number, } | { "kind": "notPermitted" } | { "kind": "notSetUp", setting: string, } | { "kind": "noTarget" } | { "kind": "seal", detail: string, } | { "kind": "case", problem: CaseProblem, } | { "kind": "media", problem: MediaProblem, } | { "kind": "clipboard" } | { "kind": "vault", detail: string, };
+export type CommandError = { "kind": "conversationNotFound", id: number, } | { "kind": "locked" } | { "kind": "noVault" } | { "kind": "wrongPassphrase", failures: number, waitSeconds: number, } | { "kind": "tooSoon", seconds: number, } | { "kind": "outsideShift" } | { "kind": "reasonNeeded" } | { "kind": "dayClosed", day: DateDto, } | { "kind": "adminNeeded", failures: number, } | { "kind": "noSuchDate", day: DateDto, } | { "kind": "notPermitted" } | { "kind": "notSetUp", setting: string, } | { "kind": "noTarget" } | { "kind": "seal", detail: string, } | { "kind": "case", problem: CaseProblem, } | { "kind": "media", problem: MediaProblem, } | { "kind": "clipboard" } | { "kind": "vault", detail: string, };
 
 export type PageEvent = { "kind": "dropHover", over: boolean, } | { "kind": "imported" } & ImportBatch | { "kind": "inboxProblem", problem: InboxProblem, } | { "kind": "locked", why: LockReason, } | { "kind": "closingSoon", closingAt: ClockTime, } | { "kind": "clockSetBack", minutes: number, } | { "kind": "lockScreenChanged" };
 

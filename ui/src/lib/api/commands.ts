@@ -2,7 +2,7 @@
 // The only module that calls invoke. A command fails with a CommandError.
 // Regenerate: UPDATE_BINDINGS=1 cargo test -p kluis-app --test bindings
 import { invoke, type Channel } from "@tauri-apps/api/core";
-import type { AppInfo, CaseChangeDto, CatalogueView, ClosingOverview, ConversationSummary, ConversationView, HandoverNoteView, InboxView, ListQueryDto, PageEvent, SealedDay, SuggestionView, UnlockAs } from "./bindings";
+import type { AppInfo, CaseChangeDto, CatalogueView, ClosingOverview, ConversationSummary, ConversationView, FindDto, FoundView, HandoverNoteView, InboxView, ListQueryDto, PageEvent, SealedDay, SuggestionView, UnlockAs } from "./bindings";
 
 /** About the running app. */
 export const appInfo = (): Promise<AppInfo> =>
@@ -35,6 +35,10 @@ export const sealDay = (): Promise<SealedDay> =>
 /** The conversation list as `query` asks for it (search box, filters, order). */
 export const listConversations = (query: ListQueryDto): Promise<ConversationSummary[]> =>
   invoke("list_conversations", { query });
+
+/** The search box: the hits of what was typed, grouped per conversation. */
+export const search = (find: FindDto): Promise<FoundView> =>
+  invoke("search", { find });
 
 /** One conversation with all its messages. */
 export const openConversation = (id: number): Promise<ConversationView> =>

@@ -72,6 +72,7 @@ export const en: Messages = {
     vault: (detail) => `The vault could not do it (${detail}).`,
     clipboard: "The clipboard did not take the reply; nothing was copied.",
     media: "This file cannot be shown now.",
+    noSuchDate: (day: string) => `${day} does not exist: choose another date.`,
   },
   console: {
     imports: "Imports",
@@ -82,6 +83,28 @@ export const en: Messages = {
       `The laptop's clock was set back by ${minutes} minutes. Kluis counts on from the latest time it saw; this is recorded.`,
     dropHere: "Let go to import the export",
     dropLocked: "Unlock Kluis first: nothing is imported now",
+  },
+  search: {
+    results: "Search results",
+    count: (hits: number, conversations: number) =>
+      `${plural(hits, "hit", "hits")} in ${plural(conversations, "conversation", "conversations")}`,
+    cutOff: "Only the newest messages were searched: make the search more precise or choose a period.",
+    none: "Nothing found. Search for part of a word, a number in any format, or \"a phrase in quotes\".",
+    more: (n: number) => `${plural(n, "more hit", "more hits")}`,
+    from: "From",
+    to: "Up to and including",
+    period: "Period (messages and notes)",
+    openHit: (chat: string) => `Open ${chat} at this hit`,
+    places: {
+      message: "Message",
+      entry: "Note or record",
+      handover: "Handover",
+      chatName: "Conversation name",
+      reference: "Case number",
+      label: "Label",
+      participant: "A participant's name or number",
+    },
+    hint: "Arrow down: to the results · Enter: open the first",
   },
   conversations: {
     listLabel: "Conversations",

@@ -80,6 +80,7 @@ export const nl = {
     vault: (detail: string) => `De kluis kon het niet doen (${detail}).`,
     clipboard: "Het klembord nam het antwoord niet aan; er is niets gekopieerd.",
     media: "Dit bestand kan nu niet worden getoond.",
+    noSuchDate: (day: string) => `${day} bestaat niet: kies een andere datum.`,
   },
   console: {
     imports: "Inlezen",
@@ -90,6 +91,28 @@ export const nl = {
       `De klok van de laptop is ${minutes} minuten teruggezet. Kluis telt door vanaf de laatst geziene tijd; dit is vastgelegd.`,
     dropHere: "Laat los om de export in te lezen",
     dropLocked: "Ontgrendel Kluis eerst: er wordt nu niets ingelezen",
+  },
+  search: {
+    results: "Zoekresultaten",
+    count: (hits: number, conversations: number) =>
+      `${plural(hits, "treffer", "treffers")} in ${plural(conversations, "gesprek", "gesprekken")}`,
+    cutOff: "Alleen de nieuwste berichten zijn doorzocht: maak de zoekopdracht preciezer of kies een periode.",
+    none: "Niets gevonden. Zoek op een deel van een woord, een nummer in elke schrijfwijze, of \"een zin tussen aanhalingstekens\".",
+    more: (n: number) => `nog ${plural(n, "treffer", "treffers")}`,
+    from: "Van",
+    to: "Tot en met",
+    period: "Periode (berichten en notities)",
+    openHit: (chat: string) => `Open ${chat} bij deze treffer`,
+    places: {
+      message: "Bericht",
+      entry: "Notitie of vastlegging",
+      handover: "Overdracht",
+      chatName: "Naam van het gesprek",
+      reference: "Zaaknummer",
+      label: "Label",
+      participant: "Naam of nummer van een deelnemer",
+    },
+    hint: "Pijl omlaag: naar de resultaten · Enter: open de eerste",
   },
   conversations: {
     listLabel: "Gesprekken",
