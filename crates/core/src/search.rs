@@ -12,6 +12,7 @@ use kluis_vault::LocalTime;
 use kluis_vault::store::{self, ConversationId, SearchQuery, Store, StoreError, Within};
 
 use crate::cases::{CaseState, StateKind};
+use crate::console::local_date_time;
 use crate::lock::Now;
 use crate::personal::Personal;
 use crate::time::{LocalDate, LocalDateTime};
@@ -149,7 +150,7 @@ pub fn find(store: &Store, find: &Find, now: Now) -> Result<Found, StoreError> {
     for hit in messages {
         hits.entry(hit.conversation).or_default().push(FoundHit {
             place: Place::Message(hit.message),
-            at: Some(local(hit.message.time())),
+            at: Some(local_date_time(hit.message.time())),
             author: hit.author.map(Personal::new),
             snippet: personal(hit.snippet),
         });
@@ -163,7 +164,7 @@ pub fn find(store: &Store, find: &Find, now: Now) -> Result<Found, StoreError> {
         if let Some(snippet) = query.find_in(&entry.text) {
             hits.entry(entry.conversation).or_default().push(FoundHit {
                 place: Place::Entry(entry.id),
-                at: Some(local(entry.at)),
+                at: Some(local_date_time(entry.at)),
                 author: Some(Personal::new(entry.operator)),
                 snippet: personal(snippet),
             });
@@ -185,7 +186,7 @@ pub fn find(store: &Store, find: &Find, now: Now) -> Result<Found, StoreError> {
             .map(Vec::as_slice)
             .unwrap_or_default();
         fields.extend(who.iter().map(|p| (Place::Participant, p.as_str())));
-        let at = row.last.map(|m| local(m.time()));
+        let at = row.last.map(|m| local_date_time(m.time()));
         for (place, text) in fields {
             if let Some(snippet) = query.find_in(text) {
                 hits.entry(row.id).or_default().push(FoundHit {
@@ -197,54 +198,44 @@ pub fn find(store: &Store, find: &Find, now: Now) -> Result<Found, StoreError> {
             }
         }
     }
-    Ok(grouped(
-        hits,
-        &rows,
-        |id| (state_of(id), cases.get(id)),
-        cut_off,
-    ))
-}
-
-/// The hits per conversation, newest hit first.
-fn grouped<'a>(
-    hits: HashMap<ConversationId, Vec<FoundHit>>,
-    rows: &[store::ConversationSummary],
-    case: impl Fn(&ConversationId) -> (CaseState, Option<&'a store::Case>),
-    cut_off: bool,
-) -> Found {
-    let names: HashMap<ConversationId, &str> =
-        rows.iter().map(|r| (r.id, r.chat_name.as_str())).collect();
     let mut found = Found {
         cut_off,
         ..Found::default()
     };
-    for (id, mut hits) in hits {
+    for row in rows {
+        let Some(hits) = hits.remove(&row.id) else {
+            continue;
+        };
+        let case = cases.get(&row.id);
         found.hits += hits.len();
-        // What the conversation is called first, then newest first.
-        hits.sort_by_key(|h| {
-            (
-                matches!(h.place, Place::Message(_) | Place::Entry(_)),
-                std::cmp::Reverse(h.at),
-            )
-        });
-        let count = hits.len();
-        hits.truncate(HITS_PER_CONVERSATION);
-        let (state, stored) = case(&id);
         found.conversations.push(FoundConversation {
-            id,
-            chat_name: Personal::new(names.get(&id).copied().unwrap_or_default().to_owned()),
-            state,
-            reference: stored.and_then(|c| c.reference.clone()),
-            labels: stored.map(|c| c.labels.clone()).unwrap_or_default(),
-            hits,
-            count,
+            id: row.id,
+            chat_name: Personal::new(row.chat_name.clone()),
+            state: state_of(&row.id),
+            reference: case.and_then(|c| c.reference.clone()),
+            labels: case.map(|c| c.labels.clone()).unwrap_or_default(),
+            count: hits.len(),
+            hits: first_hits(hits),
         });
     }
     let newest = |c: &FoundConversation| c.hits.iter().filter_map(|h| h.at).max();
     found
         .conversations
         .sort_by(|a, b| newest(b).cmp(&newest(a)).then(a.id.0.cmp(&b.id.0)));
-    found
+    Ok(found)
+}
+
+/// The first [`HITS_PER_CONVERSATION`]: what the conversation itself is
+/// called first, then newest first.
+fn first_hits(mut hits: Vec<FoundHit>) -> Vec<FoundHit> {
+    hits.sort_by_key(|h| {
+        (
+            matches!(h.place, Place::Message(_) | Place::Entry(_)),
+            std::cmp::Reverse(h.at),
+        )
+    });
+    hits.truncate(HITS_PER_CONVERSATION);
+    hits
 }
 
 fn personal(parts: Vec<(String, bool)>) -> Vec<(Personal, bool)> {
@@ -252,10 +243,6 @@ fn personal(parts: Vec<(String, bool)>) -> Vec<(Personal, bool)> {
         .into_iter()
         .map(|(t, hit)| (Personal::new(t), hit))
         .collect()
-}
-
-fn local(time: LocalTime) -> LocalDateTime {
-    LocalDateTime::from_local_seconds(time.seconds())
 }
 
 fn start_of(day: LocalDate) -> LocalTime {

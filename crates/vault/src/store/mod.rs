@@ -10,7 +10,7 @@ mod cases;
 mod catalogue;
 mod conversations;
 mod entries;
-pub mod numbers;
+mod numbers;
 mod packages;
 mod schema;
 mod search;
@@ -31,7 +31,7 @@ pub use catalogue::{CannedReply, Label};
 pub use entries::{Entry, EntryId, EntryKind, NewTimelineEntry};
 pub use packages::{MediaFile, PackageRecord, PackageStatus, Purged};
 pub use schema::CURRENT as SCHEMA_VERSION;
-pub use search::{Hit, SearchQuery, SearchQueryError, Term, Within, fold};
+pub use search::{Hit, SearchQuery, SearchQueryError, Within};
 
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]

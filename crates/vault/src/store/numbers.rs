@@ -26,7 +26,7 @@ pub(crate) struct FoundNumber {
 /// The digits of a number in international form, without `+`: a leading
 /// `00` is the international prefix, a single leading `0` the Dutch trunk
 /// prefix (`06…` is `316…`).
-pub fn canonical(digits_and_plus: &str) -> String {
+pub(crate) fn canonical(digits_and_plus: &str) -> String {
     let international = digits_and_plus.trim_start().starts_with('+');
     let digits: String = digits_and_plus
         .chars()

@@ -26,7 +26,7 @@ pub struct SearchQuery {
 
 /// One thing every match must hold.
 #[derive(Clone, PartialEq, Eq)]
-pub enum Term {
+enum Term {
     /// A word, matched as the beginning of a word (one letter: whole).
     Word(String),
     /// Words in this order, whole.
@@ -89,11 +89,6 @@ impl SearchQuery {
             return Err(SearchQueryError::NoWords);
         }
         Ok(Self { terms })
-    }
-
-    /// What every match must hold.
-    pub fn terms(&self) -> &[Term] {
-        &self.terms
     }
 
     /// The words and phrases as an FTS5 query; `None` when only numbers
@@ -191,7 +186,7 @@ fn push_term(terms: &mut Vec<Term>, text: &str, phrase: bool) {
 /// `text` as the index compares it: lower case, without diacritics (the
 /// `unicode61 remove_diacritics 2` tokenizer's folding), char by char, with
 /// the index of the char each folded char came from.
-pub fn fold(text: &str) -> (Vec<char>, Vec<usize>) {
+fn fold(text: &str) -> (Vec<char>, Vec<usize>) {
     use unicode_normalization::UnicodeNormalization;
     use unicode_normalization::char::is_combining_mark;
     let mut folded = Vec::with_capacity(text.len());
@@ -368,8 +363,8 @@ fn around(text: &str, mut marks: Vec<(usize, usize)>) -> Vec<(String, bool)> {
         return vec![(text.to_owned(), false)];
     };
     let last_end = marks.iter().map(|m| m.1).max().unwrap_or(first);
-    let start = floor_char(text, first.saturating_sub(CONTEXT));
-    let end = ceil_char(text, (last_end + CONTEXT).min(text.len()));
+    let start = text.floor_char_boundary(first.saturating_sub(CONTEXT));
+    let end = text.ceil_char_boundary(last_end + CONTEXT);
     let mut parts = Vec::new();
     let mut at = start;
     if start > 0 {
@@ -393,20 +388,6 @@ fn around(text: &str, mut marks: Vec<(usize, usize)>) -> Vec<(String, bool)> {
         parts.push(("…".to_owned(), false));
     }
     parts
-}
-
-fn floor_char(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
-fn ceil_char(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at += 1;
-    }
-    at
 }
 
 fn split_snippet(marked: &str) -> Vec<(String, bool)> {

@@ -1,6 +1,7 @@
 // The search box: what was typed, the period, and what was found, grouped
 // per conversation. Citizen data: forgotten on lock. The state and label
 // filters are the list's own (one set of filters for both).
+import { tick } from "svelte";
 import type { FindDto, FoundView } from "../../lib/api/bindings";
 import { search as runSearch } from "../../lib/api/commands";
 import { registerForget } from "../../lib/forget";
@@ -50,6 +51,8 @@ export async function refreshSearch(): Promise<void> {
   const found = await runSearch(findQuery());
   if (mine !== request) return;
   searching.found = found;
+  // Marked once the page shows it, not when the answer arrived.
+  await tick();
   performance.mark("kluis-search-shown");
 }
 
