@@ -95,6 +95,14 @@ describe("search", () => {
     await browser.waitUntil(async () => (await text("search-none")).startsWith("Niets gevonden"), { timeout: 10_000 });
     await search("lantaa");
     await browser.waitUntil(async () => (await text("search-count")) === "1 treffer in 1 gesprek", { timeout: 10_000 });
+    await screenshot("search-results.png");
+    // Enter opens the conversation at the hit, highlighted.
+    await browser.keys(["Enter"]);
+    await browser.waitUntil(async () => (await text("conversation-title")) === "Anna Voorbeeld", { timeout: 10_000 });
+    const hit = await browser.$(".message.hit");
+    await hit.waitForExist({ timeout: 10_000 });
+    assert.match(await hit.getProperty("textContent"), /lantaarnpaal/);
+    await screenshot("search-hit.png");
     await search("");
     await waitForCount("7 gesprekken");
 
