@@ -919,6 +919,9 @@ pub enum ExportOutcome {
         new_conversation: bool,
         new_messages: u32,
         already: u32,
+        /// Of those, stored before in another form (each kept once, the
+        /// richer version shown, the other kept beside it).
+        differed: DifferedDto,
         media_stored: u32,
         media_missing: u32,
         warnings: Vec<WarningDto>,
@@ -930,6 +933,16 @@ pub enum ExportOutcome {
     /// The machine is the problem (a full disk, a file that vanished);
     /// from the inbox it is tried again.
     Failed { problem: ImportProblem },
+}
+
+/// See [`kluis_core::import::Differed`].
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DifferedDto {
+    pub deleted_later: u32,
+    pub restored: u32,
+    pub edited: u32,
+    pub captions: u32,
 }
 
 /// Why an export was not imported; `detail` is technical (an OS error,
@@ -1150,6 +1163,12 @@ impl From<&ImportReport> for ExportOutcome {
             new_conversation: r.new_conversation,
             new_messages: count(r.new_messages),
             already: count(r.already),
+            differed: DifferedDto {
+                deleted_later: count(r.differed.deleted_later),
+                restored: count(r.differed.restored),
+                edited: count(r.differed.edited),
+                captions: count(r.differed.captions),
+            },
             media_stored: count(r.media_stored),
             media_missing: count(r.media_missing),
             warnings: r.warnings.iter().map(WarningDto::from).collect(),

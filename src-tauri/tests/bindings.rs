@@ -17,8 +17,8 @@ use kluis_app::dto::{
     StateKindDto, StatusDto, SuggestionView, UnlockAs,
 };
 use kluis_app::dto::{
-    ClockTime, DateDto, DateOrderDto, ImportProblem, InboxProblem, LeftBehind, LockReason, Stamp,
-    Unavailable, WarningDto,
+    ClockTime, DateDto, DateOrderDto, DifferedDto, ImportProblem, InboxProblem, LeftBehind,
+    LockReason, Stamp, Unavailable, WarningDto,
 };
 use ts_rs::{Config, TS};
 
@@ -64,6 +64,7 @@ fn generated() -> String {
         ImportBatch::decl(&cfg),
         ImportVia::decl(&cfg),
         ExportResult::decl(&cfg),
+        DifferedDto::decl(&cfg),
         ExportOutcome::decl(&cfg),
         InboxView::decl(&cfg),
         ClosingOverview::decl(&cfg),

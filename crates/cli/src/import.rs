@@ -102,6 +102,9 @@ fn print_report(report: &ImportReport) -> anyhow::Result<()> {
         report.media_stored,
         report.media_missing
     )?;
+    if report.differed.total() > 0 {
+        writeln!(out, "  already present but different: {}", report.differed)?;
+    }
     for warning in &report.warnings {
         writeln!(out, "  warning: {warning}")?;
     }

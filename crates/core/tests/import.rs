@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use kluis_core::import::inbox::{Inbox, Outcome, Watch};
 use kluis_core::import::{ImportError, Warning, import_file};
-use kluis_vault::store::ConversationId;
+use kluis_vault::store::{ConversationId, VersionKind};
 use kluis_vault::{KdfParams, Session, Vault};
 use secrecy::SecretString;
 
@@ -702,4 +702,152 @@ fn a_hard_linked_export_is_removed_but_not_overwritten() {
     );
     assert!(!inbox.dir().join(CHAT).exists());
     assert_eq!(fs::read(&kept).unwrap(), full, "the other name was zeroed");
+}
+
+/// Eva Jansen's chat (`tests/fixtures/whatsapp/kluis`) as the phone
+/// exports it later, without media: `<Media weggelaten>` for each file,
+/// the photo's caption kept, and what `changes` makes of the lines.
+fn eva_without_media(changes: &[(&str, &str)], more: &str) -> Vec<u8> {
+    let mut text = String::from(
+        "23-11-2026 09:00 - Berichten en oproepen worden end-to-end versleuteld. Niemand buiten deze chat, zelfs WhatsApp niet, kan ze lezen of beluisteren.\n\
+         23-11-2026 09:05 - Eva Jansen: Er ligt een losse stoeptegel voor Dorpsstraat 4.\n\
+         23-11-2026 09:06 - Eva Jansen: <Media weggelaten>\nHier is een foto\n\
+         23-11-2026 09:07 - Eva Jansen: <Media weggelaten>\n\
+         23-11-2026 09:08 - Eva Jansen: <Media weggelaten>\n\
+         23-11-2026 09:09 - Eva Jansen: <Media weggelaten>\n\
+         23-11-2026 09:15 - Gemeente Voorbeeld: Dank u, we sturen iemand langs.\n",
+    );
+    for (from, to) in changes {
+        assert!(text.contains(from), "{from}");
+        text = text.replace(from, to);
+    }
+    text.push_str(more);
+    text.into_bytes()
+}
+
+fn kluis_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/whatsapp/kluis")
+        .join(name)
+}
+
+const EVA: &str = "WhatsApp-chat met Eva Jansen.txt";
+const LATER: &str = "08-12-2026 10:00 - Eva Jansen: Hij ligt er nog steeds.\n";
+const STONE: &str = "Er ligt een losse stoeptegel voor Dorpsstraat 4.";
+
+#[test]
+fn re_exports_without_media_with_deletions_and_edits_keep_each_message_once() {
+    let mut world = World::new("re-exports");
+    let zip = world.file(
+        "mon",
+        "WhatsApp-chat met Eva Jansen.zip",
+        &fs::read(kluis_fixture("WhatsApp-chat met Eva Jansen.zip")).unwrap(),
+    );
+    let first = world.import(&zip);
+    assert_eq!((first.new_messages, first.media_stored), (7, 3));
+    let id = first.conversation;
+    let texts = |world: &World| -> Vec<String> {
+        world.conversation(id).into_iter().map(|m| m.2).collect()
+    };
+
+    // The same chat without media, one message later.
+    let without = world.file("tue", EVA, &eva_without_media(&[], LATER));
+    let report = world.import(&without);
+    assert_eq!((report.new_messages, report.already), (1, 7));
+    assert_eq!(report.differed.total(), 0);
+    assert_eq!(texts(&world).len(), 8);
+    assert_eq!(
+        texts(&world)[7],
+        "Hij ligt er nog steeds.",
+        "the newest message is last"
+    );
+
+    // The citizen deleted a message, the phone deleted the file for itself,
+    // and the citizen edited the newest.
+    let changed = eva_without_media(
+        &[
+            (STONE, "Dit bericht is verwijderd"),
+            ("23-11-2026 09:08 - Eva Jansen: <Media weggelaten>\n", ""),
+        ],
+        "08-12-2026 10:00 - Eva Jansen: Hij ligt er nog steeds, bij nummer 4. <Dit bericht is bewerkt>\n",
+    );
+    let report = world.import(&world.file("wed", EVA, &changed));
+    assert_eq!((report.new_messages, report.already), (0, 7));
+    assert_eq!(
+        (report.differed.deleted_later, report.differed.edited),
+        (1, 1)
+    );
+    assert!(
+        report
+            .audit_detail()
+            .contains("1 deleted by the citizen since (text kept)"),
+        "{}",
+        report.audit_detail()
+    );
+    let now = texts(&world);
+    assert_eq!(now.len(), 8, "each message once");
+    assert_eq!(now[1], STONE, "the deleted message keeps its text");
+    assert_eq!(
+        now[7],
+        "Hij ligt er nog steeds, bij nummer 4. <Dit bericht is bewerkt>"
+    );
+    let versions = world.session.store().versions(id).unwrap();
+    let kept: Vec<(VersionKind, &str)> =
+        versions.iter().map(|v| (v.why, v.text.as_str())).collect();
+    assert_eq!(
+        kept,
+        [
+            (VersionKind::DeletedLater, "Dit bericht is verwijderd"),
+            (VersionKind::BeforeEdit, "Hij ligt er nog steeds."),
+        ]
+    );
+
+    // The first export again: nothing new, nothing lost, the files kept.
+    let report = world.import(&zip);
+    assert_eq!((report.new_messages, report.already), (0, 7));
+    assert_eq!(texts(&world), now);
+    let media = world.session.store().media(id).unwrap();
+    assert_eq!(media.iter().filter(|m| m.2.is_some()).count(), 3);
+    // The search still finds the deleted message's words, once.
+    assert_eq!(world.message_count(), 8);
+}
+
+#[test]
+fn an_older_export_brings_back_a_deleted_text_and_a_message_the_phone_lost() {
+    let mut world = World::new("older-richer");
+    let later = eva_without_media(
+        &[
+            (STONE, "Dit bericht is verwijderd"),
+            ("23-11-2026 09:08 - Eva Jansen: <Media weggelaten>\n", ""),
+        ],
+        LATER,
+    );
+    let first = world.import(&world.file("wed", EVA, &later));
+    assert_eq!(first.new_messages, 7);
+    let zip = world.file(
+        "mon",
+        "WhatsApp-chat met Eva Jansen.zip",
+        &fs::read(kluis_fixture("WhatsApp-chat met Eva Jansen.zip")).unwrap(),
+    );
+    let report = world.import(&zip);
+    assert_eq!((report.new_messages, report.already), (1, 6));
+    assert_eq!(report.differed.restored, 1);
+    let messages = world.conversation(first.conversation);
+    let texts: Vec<&str> = messages.iter().map(|m| m.2.as_str()).collect();
+    assert_eq!(texts.len(), 8);
+    assert_eq!(texts[1], STONE, "the text, not the marker");
+    let times: Vec<i64> = messages.iter().map(|m| m.0).collect();
+    assert!(
+        times.is_sorted(),
+        "the lost message goes in between: {times:?}"
+    );
+    let versions = world.session.store().versions(first.conversation).unwrap();
+    assert_eq!(versions.len(), 1);
+    assert_eq!(
+        (versions[0].why, versions[0].text.as_str()),
+        (VersionKind::DeletedLater, "Dit bericht is verwijderd")
+    );
+    // The lost message came with its file.
+    let media = world.session.store().media(first.conversation).unwrap();
+    assert!(media.iter().any(|m| m.1 == "melding.pdf" && m.2.is_some()));
 }

@@ -25,6 +25,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 pub use header::{Era, Frame, RawHeader, Shape};
+pub use notices::without_edit_mark;
 pub use scan::{
     MAX_MESSAGE_BYTES, RawMessage, ScanError, Speculation, Survey, read_messages,
     read_messages_in_parallel, read_speculatively, read_speculatively_in_parallel, survey,

@@ -428,3 +428,49 @@ const IOS_OMITTED: &[&str] = &[
     "ドキュメントは含まれていません",
     "連絡先カードを省略",
 ];
+
+/// The mark WhatsApp appends to an edited message's text, per language
+/// (`tekst <Dit bericht is bewerkt>`), with or without a final period.
+const EDIT_MARKS: &[&str] = &["<Dit bericht is bewerkt>", "<This message was edited>"];
+
+/// The text of an edited message without its edit mark, or `None` when
+/// `text` carries none.
+pub fn without_edit_mark(text: &str) -> Option<&str> {
+    let trimmed = crate::marks::trim(text);
+    EDIT_MARKS.iter().find_map(|mark| {
+        let rest = trimmed.strip_suffix(mark).or_else(|| {
+            let open = &mark[..mark.len() - 1];
+            trimmed.strip_suffix(".>")?.strip_suffix(open)
+        })?;
+        Some(crate::marks::trim(rest))
+    })
+}
+
+#[cfg(test)]
+mod edit_mark_tests {
+    use super::without_edit_mark;
+
+    #[test]
+    fn edit_marks_are_found_in_both_languages_with_or_without_a_period() {
+        let cases = [
+            (
+                "Ik kom om 10 uur <Dit bericht is bewerkt>",
+                Some("Ik kom om 10 uur"),
+            ),
+            (
+                "Ik kom om 10 uur <Dit bericht is bewerkt.>",
+                Some("Ik kom om 10 uur"),
+            ),
+            (
+                "sample message <This message was edited>",
+                Some("sample message"),
+            ),
+            ("<Dit bericht is bewerkt>", Some("")),
+            ("Ik kom om 10 uur", None),
+            ("<Dit bericht is bewerkt> en meer", None),
+        ];
+        for (text, expect) in cases {
+            assert_eq!(without_edit_mark(text), expect, "{text}");
+        }
+    }
+}

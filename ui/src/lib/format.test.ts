@@ -60,6 +60,7 @@ describe("exportLine", () => {
       newConversation: false,
       newMessages: 0,
       already: 40,
+      differed: { deletedLater: 0, restored: 0, edited: 0, captions: 0 },
       mediaStored: 0,
       mediaMissing: 0,
       warnings: [],
@@ -76,6 +77,18 @@ describe("exportLine", () => {
       imported({ newConversation: true, newMessages: 3, already: 0, mediaStored: 2, mediaMissing: 1 }),
       "drop",
       "Eva (nieuw gesprek): 3 nieuw, 0 al aanwezig, 2 bestanden opgeslagen, 1 bestand ontbreekt in de export",
+    );
+  });
+
+  it("says which messages present already were shown otherwise", () => {
+    const differed = { deletedLater: 1, restored: 0, edited: 2, captions: 0 };
+    check(
+      imported({ already: 7, differed }),
+      "inbox",
+      "Eva: 0 nieuw, 7 al aanwezig, 1 bericht sindsdien door de burger verwijderd (tekst bewaard), 2 berichten bewerkt (eerdere tekst bewaard)",
+    );
+    expect(exportLine(imported({ already: 7, differed: { ...differed, restored: 1 } }), "drop", en)).toBe(
+      "Eva: 0 new, 7 already present, 1 message deleted by the citizen since (text kept), 1 deleted message completed with the text from this older export, 2 messages edited (earlier text kept)",
     );
   });
 

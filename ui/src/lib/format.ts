@@ -67,6 +67,11 @@ export function exportLine(result: ExportResult, via: ImportVia, messages: Messa
   switch (o.kind) {
     case "imported": {
       const parts = [m.newMessages(o.newMessages), m.already(o.already)];
+      const d = o.differed;
+      if (d.deletedLater > 0) parts.push(m.deletedLater(d.deletedLater));
+      if (d.restored > 0) parts.push(m.restored(d.restored));
+      if (d.edited > 0) parts.push(m.edited(d.edited));
+      if (d.captions > 0) parts.push(m.captions(d.captions));
       if (o.mediaStored > 0) parts.push(m.mediaStored(o.mediaStored));
       if (o.mediaMissing > 0) parts.push(m.mediaMissing(o.mediaMissing));
       return m.imported(o.chatName, o.newConversation, parts);

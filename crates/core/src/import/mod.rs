@@ -12,25 +12,28 @@
 pub mod chat_name;
 pub mod inbox;
 mod report;
+mod same_message;
 mod source;
 
 use std::collections::{BTreeSet, HashMap};
 use std::io;
+use std::ops::Range;
 use std::path::Path;
 
 use kluis_vault::audit::{AuditAction, NewEntry};
 use kluis_vault::blob::{BlobError, BlobInfo};
 use kluis_vault::store::{
-    ConversationId, MessageId, MessageKind, NewMessage, OriginalId, Store, StoreError,
-    StoredMessage,
+    ConversationId, MessageId, MessageKind, MessageVersion, NewMessage, OriginalId, Store,
+    StoreError, StoredMessage, VersionKind, Writer,
 };
 use kluis_vault::{LocalTime, Session, VaultError};
 use whatsapp_export::container::ContainerError;
 use whatsapp_export::{Kind, Message};
 
-use crate::merge::{self, Gap, Placement};
+use crate::merge::{self, Alignment, Gap, Place};
+use same_message::{Difference, Said};
 
-pub use report::{ImportReport, Warning};
+pub use report::{Differed, ImportReport, Warning};
 pub use source::{exports_at, is_export_name};
 pub use whatsapp_export::DateOrder;
 
@@ -192,42 +195,11 @@ pub fn new_message<'m>(
     })
 }
 
-/// What makes two messages the same when exports are aligned. The file name
-/// is left out: an export without media writes `<Media omitted>` where one
-/// with media names the file, and both are the same message.
-#[derive(PartialEq)]
-struct Said<'a> {
-    at: i64,
-    author: Option<&'a str>,
-    kind: MessageKind,
-    text: &'a str,
-}
-
-impl<'a> Said<'a> {
-    fn of_new(m: &NewMessage<'a>) -> Self {
-        Self {
-            at: m.at.seconds(),
-            author: m.author,
-            kind: m.kind,
-            text: m.text,
-        }
-    }
-
-    fn of_stored(m: &'a StoredMessage) -> Self {
-        Self {
-            at: m.id.time().seconds(),
-            author: m.author.as_deref(),
-            kind: m.kind,
-            text: &m.text,
-        }
-    }
-}
-
 /// The conversation an export goes into, and where its messages go there.
 struct Destination {
     conversation: Option<ConversationId>,
     stored: Vec<StoredMessage>,
-    placement: Placement,
+    alignment: Alignment,
     other_with_same_name: bool,
 }
 
@@ -261,19 +233,20 @@ fn destination(
         }
         let stored = store.messages(candidate, i64::MIN, usize::MAX)?;
         let keys: Vec<Said<'_>> = stored.iter().map(Said::of_stored).collect();
-        let placement = merge::place(&keys, &export, |m| m.at);
+        let alignment = merge::align(&keys, &export, Said::at, Said::at);
         drop(keys);
-        if !exact && placement.already == 0 {
+        let already = alignment.already();
+        if !exact && already == 0 {
             continue;
         }
-        let better = best.as_ref().is_none_or(|(b, b_exact)| {
-            (placement.already, exact) >= (b.placement.already, *b_exact)
-        });
+        let better = best
+            .as_ref()
+            .is_none_or(|(b, b_exact)| (already, exact) >= (b.alignment.already(), *b_exact));
         if better {
             let found = Destination {
                 conversation: Some(candidate),
                 stored,
-                placement,
+                alignment,
                 other_with_same_name: false,
             };
             best = Some((found, exact));
@@ -284,7 +257,7 @@ fn destination(
         None => Destination {
             conversation: None,
             stored: Vec::new(),
-            placement: merge::place(&[], &export, |m: &Said<'_>| m.at),
+            alignment: merge::align(&[], &export, Said::at, Said::at),
             other_with_same_name,
         },
     })
@@ -322,23 +295,35 @@ pub fn import_file(
     let who = session.who().to_string();
     let (blobs, store) = session.blobs_and_store();
     let found = destination(store, &opened.chat_name, &participants, &messages)?;
-    let placement = &found.placement;
+    let alignment = &found.alignment;
     let mut report = ImportReport::new(
         &opened.file_name,
         &opened.chat_name,
         &export,
         (opened.path.clone(), opened.size, opened.sha256),
     );
-    report.already = placement.already;
-    report.new_messages = placement.before.len() + placement.after.len();
+    report.already = alignment.already();
+    report.new_messages = alignment.new_count();
     report.new_conversation = found.conversation.is_none();
     if found.other_with_same_name {
         report.warnings.push(Warning::SameNameOtherParticipants);
     }
-    match placement.gap {
+    match alignment.gap {
         Gap::None => {}
         Gap::BeforeNew => report.warnings.push(Warning::GapBefore),
         Gap::AfterNew => report.warnings.push(Warning::GapAfter),
+    }
+    let pairs: Vec<(usize, &StoredMessage, Difference)> = alignment
+        .pairs()
+        .map(|(e, s)| {
+            let stored = &found.stored[s];
+            let said = (Said::of_stored(stored), Said::of_new(&messages[e]));
+            let difference = same_message::difference(&said.0, &said.1);
+            (e, stored, difference.unwrap_or(Difference::None))
+        })
+        .collect();
+    for (_, _, difference) in &pairs {
+        report.differed.count(*difference);
     }
 
     // Blobs first: a crash after this leaves unused blobs, never a record
@@ -360,25 +345,22 @@ pub fn import_file(
             Some(info)
         }
     };
-    let new_indices = placement.before.clone().chain(placement.after.clone());
     let mut new_media: HashMap<usize, Option<BlobInfo>> = HashMap::new();
-    for index in new_indices {
-        if let Some(name) = messages[index].attachment {
+    for (index, place) in alignment.places.iter().enumerate() {
+        if let (Place::New { .. }, Some(name)) = (place, messages[index].attachment) {
             let info = keep_media(&blobs, &mut opened.media, name)?;
             new_media.insert(index, info);
         }
     }
     // Files a re-export brings for messages stored without them.
     let mut supplied: Vec<(MessageId, &str, BlobInfo)> = Vec::new();
-    if let (Some(conversation), true) = (found.conversation, placement.already > 0) {
+    if let (Some(conversation), false) = (found.conversation, pairs.is_empty()) {
         let mut have: HashMap<MessageId, bool> = HashMap::new();
         for (message, _, blob) in store.media(conversation)? {
             *have.entry(message).or_default() |= blob.is_some();
         }
-        let pairs = (placement.before.end..placement.after.start)
-            .zip(&found.stored[placement.stored_from..]);
-        for (index, stored) in pairs {
-            let Some(name) = messages[index].attachment else {
+        for (index, stored, _) in &pairs {
+            let Some(name) = messages[*index].attachment else {
                 continue;
             };
             if have.get(&stored.id).copied().unwrap_or(false) {
@@ -410,30 +392,28 @@ pub fn import_file(
     for name in &participants {
         tx.add_participant(conversation, name)?;
     }
-    let before_ids = tx.add_messages_before(conversation, &messages[placement.before.clone()])?;
-    let first_new_after = found.stored.last().map_or(0, |m| m.seq + 1);
-    let mut after_ids = Vec::with_capacity(placement.after.len());
-    for message in &messages[placement.after.clone()] {
-        after_ids.push(tx.add_message(conversation, message)?);
+    let ids = add_new_messages(&mut tx, conversation, &found, &messages)?;
+    for (index, stored, difference) in &pairs {
+        keep_versions(
+            &mut tx,
+            stored,
+            &messages[*index],
+            *difference,
+            original,
+            now,
+        )?;
     }
-    match placement.gap {
-        Gap::None => {}
-        Gap::BeforeNew => tx.mark_gap(conversation, first_new_after)?,
-        Gap::AfterNew => tx.mark_gap(conversation, found.stored[0].seq)?,
-    }
-    let ids: Vec<(usize, MessageId)> = placement
-        .before
-        .clone()
-        .zip(before_ids)
-        .chain(placement.after.clone().zip(after_ids))
-        .collect();
     if let Some(before) = &case_before {
         // Only what came after the stored messages is news for the case: an
-        // older export's messages, placed in front, were written before
-        // anything the case was put aside for or any reply set out.
+        // older export's messages, placed in front or in between, were
+        // written before anything the case was put aside for or any reply
+        // set out.
+        let last = Place::New {
+            before: found.stored.len(),
+        };
         let new: Vec<(MessageId, &NewMessage<'_>)> = ids
             .iter()
-            .filter(|(index, _)| placement.after.contains(index))
+            .filter(|(index, _)| alignment.places[*index] == last)
             .map(|&(index, id)| (id, &messages[index]))
             .collect();
         report.case = crate::cases::arrived(&mut tx, before, conversation, &new, &who, now)?;
@@ -470,6 +450,93 @@ pub fn import_file(
         "imported an export"
     );
     Ok(report)
+}
+
+/// Writes the export's new messages where the alignment put them: runs in
+/// between from the last one back (each moves only what follows it), then
+/// those in front, then those at the end; marks the gap where the two did
+/// not meet. Returns (export index, id) in the export's order.
+fn add_new_messages(
+    tx: &mut Writer<'_>,
+    conversation: ConversationId,
+    found: &Destination,
+    messages: &[NewMessage<'_>],
+) -> Result<Vec<(usize, MessageId)>, StoreError> {
+    let stored = &found.stored;
+    let mut runs: Vec<(usize, Range<usize>)> = Vec::new();
+    for (index, place) in found.alignment.places.iter().enumerate() {
+        let Place::New { before } = *place else {
+            continue;
+        };
+        match runs.last_mut() {
+            Some((at, run)) if *at == before && run.end == index => run.end = index + 1,
+            _ => runs.push((before, index..index + 1)),
+        }
+    }
+    let mut ids = Vec::new();
+    let mut first_new_seq = None;
+    // Into an empty conversation, messages go at the end (from place 0).
+    let (end, rest): (Vec<_>, Vec<_>) = runs.into_iter().partition(|(at, _)| *at == stored.len());
+    let (front, between): (Vec<_>, Vec<_>) = rest.into_iter().partition(|(at, _)| *at == 0);
+    for (at, run) in between.iter().rev() {
+        let seq = stored[*at].seq;
+        let added = tx.insert_messages_at(conversation, seq, &messages[run.clone()])?;
+        ids.extend(run.clone().zip(added));
+        first_new_seq = Some(seq);
+    }
+    for (_, run) in &front {
+        let added = tx.add_messages_before(conversation, &messages[run.clone()])?;
+        ids.extend(run.clone().zip(added));
+    }
+    for (_, run) in &end {
+        for index in run.clone() {
+            let id = tx.add_message(conversation, &messages[index])?;
+            first_new_seq.get_or_insert(tx.place_of(id)?);
+            ids.push((index, id));
+        }
+    }
+    match found.alignment.gap {
+        Gap::None => {}
+        Gap::BeforeNew => {
+            if let Some(seq) = first_new_seq {
+                tx.mark_gap(conversation, seq)?;
+            }
+        }
+        Gap::AfterNew => tx.mark_gap(conversation, stored[0].seq)?,
+    }
+    ids.sort_unstable_by_key(|(index, _)| *index);
+    Ok(ids)
+}
+
+/// Keeps what a re-export showed of a stored message: its richer version
+/// in the message, the other beside it.
+fn keep_versions(
+    tx: &mut Writer<'_>,
+    stored: &StoredMessage,
+    export: &NewMessage<'_>,
+    difference: Difference,
+    original: OriginalId,
+    now: i64,
+) -> Result<(), StoreError> {
+    let beside = |why, text: &str| MessageVersion {
+        message: stored.id,
+        why,
+        text: text.to_owned(),
+        original: Some(original),
+        noted_at: now,
+    };
+    match difference {
+        Difference::None => Ok(()),
+        Difference::DeletedLater => tx.add_version(&beside(VersionKind::DeletedLater, export.text)),
+        Difference::EarlierText => tx.add_version(&beside(VersionKind::BeforeEdit, export.text)),
+        Difference::TextRestored => {
+            tx.revise_message(stored.id, export, Some(VersionKind::DeletedLater), now)
+        }
+        Difference::Edited => {
+            tx.revise_message(stored.id, export, Some(VersionKind::BeforeEdit), now)
+        }
+        Difference::CaptionAdded => tx.revise_message(stored.id, export, None, now),
+    }
 }
 
 /// Merges conversation `from` into `into` (by time; `from` is then gone),

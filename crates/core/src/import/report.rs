@@ -22,6 +22,8 @@ pub struct ImportReport {
     pub new_messages: usize,
     /// Messages of the export that were stored before.
     pub already: usize,
+    /// Of those, the ones this export shows otherwise.
+    pub differed: Differed,
     /// Files kept (new messages' files, and files a re-export supplied).
     pub media_stored: usize,
     /// Files the new messages name that the export does not hold: marked
@@ -35,6 +37,58 @@ pub struct ImportReport {
     /// The export file as it was read: its path, size and SHA-256, so the
     /// inbox wipes only those very bytes.
     pub source: (PathBuf, u64, [u8; 32]),
+}
+
+/// Messages an export holds that were stored before in another form: each
+/// kept once, its richer version shown and the other kept beside it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Differed {
+    /// Deleted by the citizen since the stored export; the text is kept.
+    pub deleted_later: usize,
+    /// Stored as deleted; this older export brought the text back.
+    pub restored: usize,
+    /// Edited: the new text shown, the earlier kept (either import order).
+    pub edited: usize,
+    /// A photo's caption the stored version lacked.
+    pub captions: usize,
+}
+
+impl Differed {
+    pub(super) fn count(&mut self, difference: super::Difference) {
+        use super::Difference::*;
+        match difference {
+            None => {}
+            DeletedLater => self.deleted_later += 1,
+            TextRestored => self.restored += 1,
+            Edited | EarlierText => self.edited += 1,
+            CaptionAdded => self.captions += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.deleted_later + self.restored + self.edited + self.captions
+    }
+}
+
+impl fmt::Display for Differed {
+    /// `1 deleted by the citizen since, 2 edited`: only what happened.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts = [
+            (
+                self.deleted_later,
+                "deleted by the citizen since (text kept)",
+            ),
+            (self.restored, "whose deleted text this export still had"),
+            (self.edited, "edited (earlier text kept)"),
+            (self.captions, "with a caption added"),
+        ];
+        let said: Vec<String> = parts
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| format!("{n} {what}"))
+            .collect();
+        f.write_str(&said.join(", "))
+    }
 }
 
 /// Something the employee should look at.
@@ -101,6 +155,7 @@ impl ImportReport {
             new_conversation: false,
             new_messages: 0,
             already: 0,
+            differed: Differed::default(),
             media_stored: 0,
             media_missing: 0,
             warnings,
@@ -120,6 +175,9 @@ impl ImportReport {
             "original {}: {} new, {} already present, {} files stored, {} files missing",
             self.original.0, self.new_messages, self.already, self.media_stored, self.media_missing
         );
+        if self.differed.total() > 0 {
+            detail.push_str(&format!("; of those present, {}", self.differed));
+        }
         if self.new_conversation {
             detail.push_str("; new conversation");
         }
@@ -140,6 +198,7 @@ impl fmt::Debug for ImportReport {
             .field("new_conversation", &self.new_conversation)
             .field("new_messages", &self.new_messages)
             .field("already", &self.already)
+            .field("differed", &self.differed)
             .field("media_stored", &self.media_stored)
             .field("media_missing", &self.media_missing)
             .field("warnings", &self.warnings)

@@ -14,6 +14,7 @@ mod numbers;
 mod packages;
 mod schema;
 mod search;
+mod versions;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -32,6 +33,7 @@ pub use entries::{Entry, EntryId, EntryKind, NewTimelineEntry};
 pub use packages::{MediaFile, PackageRecord, PackageStatus, Purged};
 pub use schema::CURRENT as SCHEMA_VERSION;
 pub use search::{Hit, SearchQuery, SearchQueryError, Within};
+pub use versions::{MessageVersion, VersionKind};
 
 /// Why the store failed.
 #[derive(Debug, thiserror::Error)]

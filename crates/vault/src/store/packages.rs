@@ -150,10 +150,17 @@ impl Store {
     ) -> Result<Vec<Original>, StoreError> {
         let ids: Vec<i64> = {
             let mut stmt = self.connection().prepare_cached(
-                "SELECT DISTINCT originals.id FROM originals
+                // A re-export that only showed stored messages otherwise
+                // is kept for the versions it brought.
+                "SELECT originals.id FROM originals
                  JOIN messages ON messages.original_id = originals.id
                  WHERE messages.conversation_id = ?1 AND originals.package IS NULL
-                 ORDER BY originals.id",
+                 UNION
+                 SELECT originals.id FROM originals
+                 JOIN message_versions v ON v.original_id = originals.id
+                 JOIN messages ON messages.id = v.message_id
+                 WHERE messages.conversation_id = ?1 AND originals.package IS NULL
+                 ORDER BY 1",
             )?;
             let rows = stmt.query_map([conversation.0], |row| row.get(0))?;
             rows.collect::<Result<_, _>>()?
@@ -332,6 +339,11 @@ impl Writer<'_> {
             [seq],
         )?;
         self.tx.execute(
+            "DELETE FROM message_versions
+             WHERE message_id IN (SELECT id FROM messages WHERE package = ?1)",
+            [seq],
+        )?;
+        self.tx.execute(
             "UPDATE messages SET original_id = NULL WHERE package = ?1",
             [seq],
         )?;
@@ -350,14 +362,16 @@ impl Writer<'_> {
             .execute("DELETE FROM entries WHERE package = ?1", [seq])?;
         let originals = self.blob_ids(
             "SELECT blob FROM originals WHERE package = ?1
-             AND NOT EXISTS (SELECT 1 FROM messages WHERE original_id = originals.id)",
+             AND NOT EXISTS (SELECT 1 FROM messages WHERE original_id = originals.id)
+             AND NOT EXISTS (SELECT 1 FROM message_versions WHERE original_id = originals.id)",
             seq,
             "originals",
         )?;
         purged.blobs.extend(originals);
         purged.originals = self.tx.execute(
             "DELETE FROM originals WHERE package = ?1
-             AND NOT EXISTS (SELECT 1 FROM messages WHERE original_id = originals.id)",
+             AND NOT EXISTS (SELECT 1 FROM messages WHERE original_id = originals.id)
+             AND NOT EXISTS (SELECT 1 FROM message_versions WHERE original_id = originals.id)",
             [seq],
         )? as u64;
         for conversation in empty_before {

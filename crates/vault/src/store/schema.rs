@@ -223,6 +223,20 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX message_numbers_by_message ON message_numbers(message_id);
     "#,
+    // 7: what a later export showed of a stored message (deleted by the
+    // citizen since, its text before an edit), kept beside it with the
+    // export that showed it (`versions.rs`).
+    r#"
+    CREATE TABLE message_versions (
+        id          INTEGER PRIMARY KEY,
+        message_id  INTEGER NOT NULL REFERENCES messages(id),
+        why         INTEGER NOT NULL,
+        text        TEXT NOT NULL,
+        original_id INTEGER REFERENCES originals(id),
+        noted_at    INTEGER NOT NULL
+    );
+    CREATE INDEX message_versions_by_message ON message_versions(message_id);
+    "#,
 ];
 
 /// The migration after which the stored messages' numbers are filled.

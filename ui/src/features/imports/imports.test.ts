@@ -32,6 +32,7 @@ describe("imports", () => {
             newConversation: true,
             newMessages: 12,
             already: 0,
+            differed: { deletedLater: 0, restored: 0, edited: 0, captions: 0 },
             mediaStored: 1,
             mediaMissing: 2,
             warnings: [{ kind: "gapBefore" }],

@@ -324,7 +324,14 @@ export type ExportResult = {
  */
 fileName: string, outcome: ExportOutcome, };
 
-export type ExportOutcome = { "kind": "imported", conversation: number, chatName: string, newConversation: boolean, newMessages: number, already: number, mediaStored: number, mediaMissing: number, warnings: Array<WarningDto>, 
+export type DifferedDto = { deletedLater: number, restored: number, edited: number, captions: number, };
+
+export type ExportOutcome = { "kind": "imported", conversation: number, chatName: string, newConversation: boolean, newMessages: number, already: number, 
+/**
+ * Of those, stored before in another form (each kept once, the
+ * richer version shown, the other kept beside it).
+ */
+differed: DifferedDto, mediaStored: number, mediaMissing: number, warnings: Array<WarningDto>, 
 /**
  * What stayed in the inbox although imported, and why.
  */

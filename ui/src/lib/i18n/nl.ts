@@ -319,6 +319,12 @@ export const nl = {
       `${fresh ? `${name} (nieuw gesprek)` : name}: ${parts.join(", ")}`,
     newMessages: (n: number) => `${n} nieuw`,
     already: (n: number) => `${n} al aanwezig`,
+    deletedLater: (n: number) =>
+      `${plural(n, "bericht", "berichten")} sindsdien door de burger verwijderd (tekst bewaard)`,
+    restored: (n: number) =>
+      `${plural(n, "verwijderd bericht", "verwijderde berichten")} met de tekst uit deze oudere export aangevuld`,
+    edited: (n: number) => `${plural(n, "bericht", "berichten")} bewerkt (eerdere tekst bewaard)`,
+    captions: (n: number) => `${plural(n, "bijschrift", "bijschriften")} aangevuld`,
     mediaStored: (n: number) => plural(n, "bestand opgeslagen", "bestanden opgeslagen"),
     mediaMissing: (n: number) => `${plural(n, "bestand ontbreekt", "bestanden ontbreken")} in de export`,
     refusedInbox: (why: string) => `Niet ingelezen, in quarantaine gezet: ${why}`,
