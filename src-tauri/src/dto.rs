@@ -10,6 +10,7 @@ use kluis_core::cases::{
     CaseChange, CaseError, CaseState, EntryKindChoice, Reopened, Snooze, StateKind,
 };
 use kluis_core::console::{ListQuery, Order};
+use kluis_core::conversations::VersionKind;
 use kluis_core::desk::SlotOwner;
 use kluis_core::import::inbox::{Outcome, Reason, Remains, STRAY};
 use kluis_core::import::{DateOrder, ImportError, ImportReport, NotAnExport, Warning};
@@ -748,10 +749,35 @@ pub struct MessageView {
     pub media: Option<MediaView>,
     /// Deleted by its sender.
     pub deleted: bool,
+    /// Edited by its sender (WhatsApp's mark is left out of `text`).
+    pub edited: bool,
+    /// What other exports showed of it.
+    pub versions: Vec<VersionView>,
     /// Messages may be missing right before it.
     pub gap_before: bool,
     /// The export file it came from.
     pub source: Option<String>,
+}
+
+/// Another form of a message an export showed.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionView {
+    pub why: VersionWhy,
+    /// The deletion marker, or the text before the edit.
+    pub text: String,
+    /// When the import that saw it ran.
+    pub noted: Stamp,
+}
+
+/// See `kluis_core::conversations::VersionKind`.
+#[derive(Clone, Copy, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum VersionWhy {
+    /// The citizen deleted it after an export that has its text.
+    DeletedLater,
+    /// Its text before an edit.
+    BeforeEdit,
 }
 
 /// What a file is, for how the page shows it.
@@ -1406,6 +1432,19 @@ impl From<&Message> for MessageView {
                 present: f.present,
             }),
             deleted: m.deleted,
+            edited: m.edited,
+            versions: m
+                .versions
+                .iter()
+                .map(|v| VersionView {
+                    why: match v.why {
+                        VersionKind::DeletedLater => VersionWhy::DeletedLater,
+                        VersionKind::BeforeEdit => VersionWhy::BeforeEdit,
+                    },
+                    text: v.text.expose().to_owned(),
+                    noted: v.noted.into(),
+                })
+                .collect(),
             gap_before: m.gap_before,
             source: m.source.as_ref().map(|s| s.expose().to_owned()),
         }

@@ -14,7 +14,7 @@ use kluis_app::dto::{
     FoundView, HandEntryDto, HandoverNoteView, HandoverView, ImportBatch, ImportVia, InboxView,
     LabelView, ListQueryDto, LocalStampDto, MediaKindDto, MediaProblem, MediaView, MessageView,
     OrderDto, PageEvent, PlaceDto, QuarantinedFile, ReopenedDto, SealedDay, SenderDto, SnippetPart,
-    StateKindDto, StatusDto, SuggestionView, UnlockAs,
+    StateKindDto, StatusDto, SuggestionView, UnlockAs, VersionView, VersionWhy,
 };
 use kluis_app::dto::{
     ClockTime, DateDto, DateOrderDto, DifferedDto, ImportProblem, InboxProblem, LeftBehind,
@@ -65,6 +65,8 @@ fn generated() -> String {
         ImportVia::decl(&cfg),
         ExportResult::decl(&cfg),
         DifferedDto::decl(&cfg),
+        VersionWhy::decl(&cfg),
+        VersionView::decl(&cfg),
         ExportOutcome::decl(&cfg),
         InboxView::decl(&cfg),
         ClosingOverview::decl(&cfg),

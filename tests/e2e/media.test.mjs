@@ -8,7 +8,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { openWindow, setClock, waiting } from "./harness.mjs";
 import { lookAt } from "./screen.mjs";
@@ -152,6 +152,34 @@ describe("a conversation with photos and voice notes", () => {
     if (await (await $("import-panel")).isExisting()) await (await $("toggle-imports")).click();
     await waitFor("the panel closed", async () => !(await (await $("import-panel")).isExisting()));
     await screenshot("media-conversation.png");
+  });
+
+  it("takes a re-export without media that shows a message deleted since, keeping its text", async () => {
+    const later = [
+      "23-11-2026 09:00 - Berichten en oproepen worden end-to-end versleuteld. Niemand buiten deze chat, zelfs WhatsApp niet, kan ze lezen of beluisteren.",
+      "23-11-2026 09:05 - Eva Jansen: Dit bericht is verwijderd",
+      "23-11-2026 09:06 - Eva Jansen: <Media weggelaten>",
+      "Hier is een foto",
+      "23-11-2026 09:07 - Eva Jansen: <Media weggelaten>",
+      "23-11-2026 09:08 - Eva Jansen: <Media weggelaten>",
+      "23-11-2026 09:09 - Eva Jansen: <Media weggelaten>",
+      "23-11-2026 09:15 - Gemeente Voorbeeld: Dank u, we sturen iemand langs.",
+      "23-11-2026 09:58 - Eva Jansen: Hij ligt er nog steeds. <Dit bericht is bewerkt>",
+      "",
+    ].join("\n");
+    writeFileSync(path.join(inbox, "WhatsApp-chat met Eva Jansen.txt"), later);
+    await waitFor("the re-export", async () => (await browser.$$('[data-testid="message"]')).length === 8);
+    const messages = await browser.$$('[data-testid="message"]');
+    const said = async (m) => ((await m.getProperty("textContent")) ?? "").replace(/\s+/g, " ").trim();
+    const stone = await said(messages[1]);
+    assert.ok(stone.includes("Er ligt een losse stoeptegel voor Dorpsstraat 4."), stone);
+    assert.ok(stone.includes("Later door de burger verwijderd (zo getoond in een export ingelezen op 23-11-2026); de tekst is bewaard."), stone);
+    const newest = await said(messages[7]);
+    assert.equal(newest, "Eva Jansen Hij ligt er nog steeds. 09:58 · bewerkt");
+    // The photo the first export brought stays.
+    assert.equal(await (await $("attachment-image")).getAttribute("alt"), "Hier is een foto");
+    if (await (await $("import-panel")).isExisting()) await (await $("toggle-imports")).click();
+    await screenshot("media-re-export.png");
   });
 
   it("shows the photo large, zoomed by key", async () => {

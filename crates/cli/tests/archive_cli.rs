@@ -795,6 +795,104 @@ fn a_vault_seals_its_days_and_the_archive_verifies_them() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A message the citizen deleted after it was sealed goes to the archive
+/// again, its text kept and the deletion said, with the export that
+/// showed it; the archive verifies both days.
+#[test]
+fn a_message_deleted_after_its_seal_is_sealed_again_with_the_deletion() {
+    use age::secrecy::ExposeSecret;
+    let dir = std::env::temp_dir().join(format!("kluis-cli-reseal-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("stick")).unwrap();
+    let archive = age::x25519::Identity::generate();
+    std::fs::write(dir.join("archive.key"), archive.to_string().expose_secret()).unwrap();
+    let recipient = archive.to_public().to_string();
+    let clock = common::TestClock::monday_morning(&dir);
+    let clock_path = clock.path().to_str().unwrap().to_owned();
+    let vault = |args: &[&str]| in_vault(&dir, &[("KLUIS_TEST_CLOCK", &clock_path)], args);
+    let init = ["init", "--kdf-memory", "64", "--kdf-passes", "3"];
+    let keys = [
+        "--archive-recipient",
+        &recipient,
+        "--pubkey-out",
+        "kluis.pub",
+    ];
+    ok(vault(&[&init[..], &keys[..]].concat()));
+    for (key, value) in [
+        ("municipality.code", "gm0000"),
+        ("municipality.name", "Gemeente Voorbeeld"),
+        ("workplace", "WP01"),
+    ] {
+        ok(vault(&["set", key, value]));
+    }
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/whatsapp/public/minvws-DSA-WhatsApp-merger/Carol Christmas/Export Carol/WhatsApp-chat met Test export.txt");
+    ok(vault(&["import", fixture.to_str().unwrap()]));
+    ok(vault(&["seal", "--out", "stick"]));
+
+    clock.set("2026-11-24 09:00");
+    let said = "Alice: De taal is ingesteld op: Nederlands";
+    let chat = std::fs::read_to_string(&fixture).unwrap();
+    assert!(chat.contains(said));
+    std::fs::create_dir_all(dir.join("later")).unwrap();
+    let later = dir.join("later/WhatsApp-chat met Test export.txt");
+    std::fs::write(
+        &later,
+        chat.replacen(said, "Alice: Dit bericht is verwijderd", 1),
+    )
+    .unwrap();
+    let imported = ok(vault(&["import", later.to_str().unwrap()]));
+    assert!(
+        imported.contains("0 new, 78 already present")
+            && imported.contains(
+                "already present but different: 1 deleted by the citizen since (text kept)"
+            ),
+        "{imported}"
+    );
+    let second = ok(vault(&["seal", "--out", "stick"]));
+    assert!(
+        second.contains("(seq 2): 1 conversations, 1 messages"),
+        "{second}"
+    );
+
+    let mut packages: Vec<String> = std::fs::read_dir(dir.join("stick"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tar.age"))
+        .map(|n| format!("stick/{n}"))
+        .collect();
+    packages.sort();
+    let archivist = ["--pubkey", "kluis.pub", "--identity", "archive.key"];
+    let verify = [
+        &["verify"],
+        &packages.iter().map(String::as_str).collect::<Vec<_>>()[..],
+        &archivist[..],
+    ]
+    .concat();
+    assert_eq!(ok(kluis(&dir, &verify)).matches(": ok: ").count(), 2);
+    ok(kluis(
+        &dir,
+        &[&["open", &packages[1]], &archivist[..], &["--out", "open"]].concat(),
+    ));
+    let bag = std::fs::read_dir(dir.join("open"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let transcript = std::fs::read_to_string(bag.join("data/G001/G001.txt")).unwrap();
+    assert!(
+        transcript.contains(
+            "De taal is ingesteld op: Nederlands\n[later door de burger verwijderd: een export die op 2026-11-24 is ingelezen toont \"Dit bericht is verwijderd\"]"
+        ),
+        "{transcript}"
+    );
+    // The re-export that showed the deletion goes with it, byte-exact.
+    let original = std::fs::read(bag.join("data/G001/G001-export1.txt")).unwrap();
+    assert_eq!(original, std::fs::read(&later).unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// The archivist's own tools on a bag a vault sealed from a real export:
 /// `bagit.py --validate`, and `xmllint --schema` on every MDTO sidecar.
 /// (Built with `--features interop`, as `make test` does.)

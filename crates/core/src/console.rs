@@ -5,7 +5,7 @@
 //! who wrote a message (citizen, municipality, WhatsApp), how a file or a
 //! deleted message reads (`search.rs` is the search box).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use kluis_vault::LocalTime;
 use kluis_vault::store::{self, MessageKind, Store, StoreError, StoredMessage};
@@ -13,6 +13,7 @@ use kluis_vault::store::{self, MessageKind, Store, StoreError, StoredMessage};
 use crate::cases::{CaseState, StateKind};
 use crate::conversations::{
     Conversation, ConversationId, Handover, MediaRef, Message, Sender, Summary, TimelineEntry,
+    Version,
 };
 use crate::lock::Now;
 use crate::personal::Personal;
@@ -220,11 +221,20 @@ pub fn open(
         .collect();
     let gaps: HashSet<i64> = store.gaps(id)?.into_iter().collect();
     let mut sources = store.sources(id)?;
+    let mut versions: HashMap<store::MessageId, Vec<Version>> = HashMap::new();
+    for v in store.versions(id)? {
+        versions.entry(v.message).or_default().push(Version {
+            why: v.why,
+            text: Personal::new(v.text),
+            noted: crate::desk::clock::dutch_local(v.noted_at),
+        });
+    }
     let messages = stored
         .iter()
         .map(|m| Message {
             gap_before: gaps.contains(&m.seq),
             source: sources.remove(&m.id).map(Personal::new),
+            versions: versions.remove(&m.id).unwrap_or_default(),
             ..message(m, &sides, files.remove(&m.id))
         })
         .collect();
@@ -328,11 +338,14 @@ impl<'a> Sides<'a> {
 /// A stored message as shown. With its file (`media`) the text is the
 /// caption; without it (the list's preview) a file is named in the text.
 fn message(stored: &StoredMessage, sides: &Sides<'_>, media: Option<MediaRef>) -> Message {
-    let text = match (&stored.attachment, stored.text.is_empty()) {
-        (Some(_), _) if media.is_some() => stored.text.clone(),
+    let edit_mark = whatsapp_export::without_edit_mark(&stored.text)
+        .filter(|_| stored.kind == MessageKind::Text);
+    let said = edit_mark.unwrap_or(&stored.text);
+    let text = match (&stored.attachment, said.is_empty()) {
+        (Some(_), _) if media.is_some() => said.to_owned(),
         (Some(file), true) => format!("📎 {file}"),
-        (Some(file), false) => format!("📎 {file}\n{}", stored.text),
-        (None, _) => stored.text.clone(),
+        (Some(file), false) => format!("📎 {file}\n{said}"),
+        (None, _) => said.to_owned(),
     };
     Message {
         id: stored.id.0,
@@ -342,6 +355,8 @@ fn message(stored: &StoredMessage, sides: &Sides<'_>, media: Option<MediaRef>) -
         text: Personal::new(text),
         media,
         deleted: stored.kind == MessageKind::Deleted,
+        edited: edit_mark.is_some(),
+        versions: Vec::new(),
         gap_before: false,
         source: None,
     }

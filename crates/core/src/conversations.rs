@@ -12,6 +12,7 @@ pub use kluis_vault::store::CaseStatus;
 /// one id from the store to the window.
 pub use kluis_vault::store::ConversationId;
 pub use kluis_vault::store::EntryKind;
+pub use kluis_vault::store::VersionKind;
 
 /// Who wrote a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -41,11 +42,26 @@ pub struct Message {
     pub media: Option<MediaRef>,
     /// Deleted by its sender (the text is WhatsApp's notice).
     pub deleted: bool,
+    /// Edited by its sender: WhatsApp's edit mark, left out of `text`.
+    pub edited: bool,
+    /// What other exports showed of it: deleted later, an earlier text.
+    pub versions: Vec<Version>,
     /// Messages may be missing right before this one: two exports that
     /// did not meet.
     pub gap_before: bool,
     /// The export file it came from.
     pub source: Option<Personal>,
+}
+
+/// Another form of a message that an export showed (see
+/// `kluis_vault::store::MessageVersion`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Version {
+    pub why: VersionKind,
+    /// The deletion marker, or the text before an edit.
+    pub text: Personal,
+    /// When the import that saw it ran, Dutch time.
+    pub noted: LocalDateTime,
 }
 
 /// A file a message carries, as the reading pane lists it.

@@ -802,6 +802,27 @@ fn re_exports_without_media_with_deletions_and_edits_keep_each_message_once() {
         ]
     );
 
+    // The reading pane shows the kept text with what became of it.
+    let reading = kluis_core::lock::Now {
+        utc: NOW,
+        offset: 3600,
+    };
+    let shown = kluis_core::console::open(world.session.store(), id, reading)
+        .unwrap()
+        .unwrap();
+    let stone = &shown.messages[1];
+    assert_eq!(stone.text.expose(), STONE);
+    assert!(!stone.deleted && !stone.edited);
+    let whys: Vec<VersionKind> = stone.versions.iter().map(|v| v.why).collect();
+    assert_eq!(whys, [VersionKind::DeletedLater]);
+    let newest = &shown.messages[7];
+    assert_eq!(
+        newest.text.expose(),
+        "Hij ligt er nog steeds, bij nummer 4."
+    );
+    assert!(newest.edited, "the edit mark is said, not shown as text");
+    assert_eq!(newest.versions[0].text.expose(), "Hij ligt er nog steeds.");
+
     // The first export again: nothing new, nothing lost, the files kept.
     let report = world.import(&zip);
     assert_eq!((report.new_messages, report.already), (0, 7));

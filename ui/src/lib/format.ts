@@ -8,6 +8,9 @@ const pad = (n: number) => String(n).padStart(2, "0");
 /** A date as a key for grouping and comparing: `YYYY-MM-DD`. */
 export const dateKey = (d: DateDto | Stamp): string => `${d.year}-${pad(d.month)}-${pad(d.day)}`;
 
+/** A date as the window writes it: `dd-mm-jjjj`. */
+export const dateText = (d: DateDto | Stamp): string => `${pad(d.day)}-${pad(d.month)}-${d.year}`;
+
 /** Today in the laptop's local time. */
 export function localToday(now: Date = new Date()): DateDto {
   return { year: now.getFullYear(), month: now.getMonth() + 1, day: now.getDate() };

@@ -66,8 +66,8 @@ export const view = (id: number, chatName: string): ConversationView => ({
   entries: [],
   handover: null,
   messages: [
-    { id: 1, at: { year: 2026, month: 11, day: 23, hour: 9, minute: 0, second: 0 }, sender: "citizen", author: chatName, text: "Hallo\ntweede regel", media: null, deleted: false, gapBefore: false, source: "WhatsApp-chat met Bram.txt" },
-    { id: 2, at: { year: 2026, month: 11, day: 23, hour: 9, minute: 5, second: 0 }, sender: "municipality", author: "Gemeente Voorbeeld", text: "Dag!", media: null, deleted: false, gapBefore: true, source: null },
+    { id: 1, at: { year: 2026, month: 11, day: 23, hour: 9, minute: 0, second: 0 }, sender: "citizen", author: chatName, text: "Hallo\ntweede regel", media: null, deleted: false, edited: true, versions: [{ why: "beforeEdit", text: "Hallo", noted: { year: 2026, month: 11, day: 24, hour: 10, minute: 0, second: 0 } }, { why: "deletedLater", text: "Dit bericht is verwijderd", noted: { year: 2026, month: 11, day: 25, hour: 10, minute: 0, second: 0 } }], gapBefore: false, source: "WhatsApp-chat met Bram.txt" },
+    { id: 2, at: { year: 2026, month: 11, day: 23, hour: 9, minute: 5, second: 0 }, sender: "municipality", author: "Gemeente Voorbeeld", text: "Dag!", media: null, deleted: false, edited: false, versions: [], gapBefore: true, source: null },
   ],
 });
 

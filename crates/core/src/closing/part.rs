@@ -206,9 +206,11 @@ pub(super) fn write_part(
         part,
         case: case_lines,
     };
+    let versions = store.versions(c.conversation)?;
     let lines: Vec<Line<'_>> = messages
         .iter()
         .map(|m| Line {
+            versions: versions.iter().filter(|v| v.message == m.id).collect(),
             message: m,
             sender: sides.sender(m.kind, m.author.as_deref()),
             attachment_path: attachment_paths.get(&m.id).cloned(),

@@ -5,7 +5,9 @@
 
 use std::fmt::Write as _;
 
-use kluis_vault::store::{Entry, EntryKind, MessageKind, StoredMessage};
+use kluis_vault::store::{
+    Entry, EntryKind, MessageKind, MessageVersion, StoredMessage, VersionKind,
+};
 
 use crate::conversations::Sender;
 
@@ -21,6 +23,8 @@ pub struct Line<'m> {
     pub attachment_damaged: bool,
     /// Messages may be missing right before it (two exports that did not meet).
     pub gap_before: bool,
+    /// What later exports showed otherwise: deleted since, an earlier text.
+    pub versions: Vec<&'m MessageVersion>,
 }
 
 /// The note where messages may be missing, between the day of the message
@@ -147,6 +151,20 @@ fn body(line: &Line<'_>) -> String {
         } else {
             format!("{note}\n{text}")
         };
+    }
+    for version in &line.versions {
+        let day = crate::desk::clock::dutch_local(version.noted_at).date();
+        let note = match version.why {
+            VersionKind::DeletedLater => format!(
+                "[later door de burger verwijderd: een export die op {day} is ingelezen toont \"{}\"]",
+                version.text
+            ),
+            VersionKind::BeforeEdit => format!(
+                "[bewerkt; een export die op {day} is ingelezen toont de tekst ook als:]\n{}",
+                version.text
+            ),
+        };
+        text = format!("{text}\n{note}");
     }
     text
 }
@@ -308,6 +326,7 @@ mod tests {
                 attachment_path: path.map(str::to_owned),
                 attachment_damaged: damaged,
                 gap_before: false,
+                versions: Vec::new(),
             })
         };
         assert_eq!(
@@ -321,6 +340,48 @@ mod tests {
         assert_eq!(
             line(None, true),
             "[bijlage IMG-1.jpg: beschadigd in de kluis, niet in dit pakket]"
+        );
+    }
+
+    /// What a later export showed otherwise follows the message, with the
+    /// day it was read in.
+    #[test]
+    fn a_message_says_what_later_exports_showed_of_it() {
+        let message = StoredMessage {
+            id: MessageId(1_795_420_800 << 16),
+            conversation: ConversationId(1),
+            seq: 0,
+            author: Some("Eva".into()),
+            kind: MessageKind::Text,
+            text: "Om 11 uur <Dit bericht is bewerkt>".into(),
+            attachment: None,
+        };
+        let version = |why, text: &str| MessageVersion {
+            message: message.id,
+            why,
+            text: text.into(),
+            original: None,
+            noted_at: 1_796_000_000,
+        };
+        let (edit, deletion) = (
+            version(VersionKind::BeforeEdit, "Om 10 uur"),
+            version(VersionKind::DeletedLater, "Dit bericht is verwijderd"),
+        );
+        let line = Line {
+            message: &message,
+            sender: Sender::Citizen,
+            attachment_path: None,
+            attachment_damaged: false,
+            gap_before: false,
+            versions: vec![&edit, &deletion],
+        };
+        assert_eq!(
+            body(&line),
+            "Om 11 uur <Dit bericht is bewerkt>\n\
+             [bewerkt; een export die op 2026-11-30 is ingelezen toont de tekst ook als:]\n\
+             Om 10 uur\n\
+             [later door de burger verwijderd: een export die op 2026-11-30 is ingelezen toont \
+             \"Dit bericht is verwijderd\"]"
         );
     }
 
@@ -342,6 +403,7 @@ mod tests {
             attachment_path: None,
             attachment_damaged: false,
             gap_before,
+            versions: Vec::new(),
         };
         let heading = Heading {
             title: "t",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import App from "../../App.svelte";
 import type { FoundView } from "../../lib/api/bindings";
 import { found, freshPageEachTest, info, openInfo, standard, withIpc } from "../../test/ipc";
@@ -37,6 +37,13 @@ describe("the conversations", () => {
       "Hier kunnen berichten ontbreken: tussen 09:00 en 09:05 is niet geëxporteerd.",
     );
     expect(messages[0]?.getAttribute("title")).toBe("Uit de export WhatsApp-chat met Bram.txt");
+    // What other exports showed of a message: edited, and deleted since.
+    expect(within(messages[0]!).getByTestId("edited").textContent).toBe(" · bewerkt");
+    expect(within(messages[0]!).getAllByTestId("message-version").map((v) => v.textContent?.replace(/\s+/g, " ").trim())).toEqual([
+      "Eerdere tekst, uit een export ingelezen op 24-11-2026: Hallo",
+      "Later door de burger verwijderd (zo getoond in een export ingelezen op 25-11-2026); de tekst is bewaard.",
+    ]);
+    expect(within(messages[1]!).queryByTestId("message-version")).toBeNull();
     expect(calls).toContainEqual({ cmd: "open_conversation", args: { id: 2 } });
   });
 

@@ -302,6 +302,14 @@ media: MediaView | null,
  */
 deleted: boolean, 
 /**
+ * Edited by its sender (WhatsApp's mark is left out of `text`).
+ */
+edited: boolean, 
+/**
+ * What other exports showed of it.
+ */
+versions: Array<VersionView>, 
+/**
  * Messages may be missing right before it.
  */
 gapBefore: boolean, 
@@ -325,6 +333,18 @@ export type ExportResult = {
 fileName: string, outcome: ExportOutcome, };
 
 export type DifferedDto = { deletedLater: number, restored: number, edited: number, captions: number, };
+
+export type VersionWhy = "deletedLater" | "beforeEdit";
+
+export type VersionView = { why: VersionWhy, 
+/**
+ * The deletion marker, or the text before the edit.
+ */
+text: string, 
+/**
+ * When the import that saw it ran.
+ */
+noted: Stamp, };
 
 export type ExportOutcome = { "kind": "imported", conversation: number, chatName: string, newConversation: boolean, newMessages: number, already: number, 
 /**

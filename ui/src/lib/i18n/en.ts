@@ -118,6 +118,9 @@ export const en: Messages = {
     gap: (from, to) => `Messages may be missing here: nothing between ${from} and ${to} was exported.`,
     gapBefore: (day) => `Messages may be missing here: what came before ${day} was not exported.`,
     fromExport: (name) => `From the export ${name}`,
+    edited: "edited",
+    deletedLater: (day) => `Later deleted by the citizen (so shown in an export imported on ${day}); the text is kept.`,
+    beforeEdit: (day) => `Earlier text, from an export imported on ${day}:`,
     reference: "Case number",
     today: "Today",
     state: {

@@ -126,6 +126,10 @@ export const nl = {
     gap: (from: string, to: string) => `Hier kunnen berichten ontbreken: tussen ${from} en ${to} is niet geëxporteerd.`,
     gapBefore: (day: string) => `Hier kunnen berichten ontbreken: wat vóór ${day} kwam, is niet geëxporteerd.`,
     fromExport: (name: string) => `Uit de export ${name}`,
+    edited: "bewerkt",
+    deletedLater: (day: string) =>
+      `Later door de burger verwijderd (zo getoond in een export ingelezen op ${day}); de tekst is bewaard.`,
+    beforeEdit: (day: string) => `Eerdere tekst, uit een export ingelezen op ${day}:`,
     reference: "Zaaknummer",
     today: "Vandaag",
     state: {
