@@ -998,6 +998,8 @@ pub enum ImportProblem {
         #[ts(type = "number | null")]
         line: Option<usize>,
     },
+    /// More messages in one second than any chat holds.
+    TooManyInOneSecond,
     /// Damaged in a way the reader names.
     Damaged {
         detail: String,
@@ -1036,6 +1038,7 @@ impl From<&Reason> for ImportProblem {
             "no-messages" => Self::NoMessages,
             "impossible-date" => Self::ImpossibleDate { line: reason.line },
             "message-too-long" => Self::MessageTooLong { line: reason.line },
+            "too-many-in-one-second" => Self::TooManyInOneSecond,
             "damaged" => Self::Damaged { detail: detail() },
             "zip-refused" => Self::ZipRefused { detail: detail() },
             "locked" => Self::Locked,
@@ -1099,6 +1102,7 @@ impl From<&ImportError> for ImportProblem {
                 NotAnExport::NoMessages => Self::NoMessages,
                 NotAnExport::ImpossibleDate { line } => Self::ImpossibleDate { line: Some(*line) },
                 NotAnExport::MessageTooLong { line } => Self::MessageTooLong { line: Some(*line) },
+                NotAnExport::TooManyInOneSecond => Self::TooManyInOneSecond,
                 NotAnExport::Damaged(detail) => Self::Damaged {
                     detail: detail.clone(),
                 },

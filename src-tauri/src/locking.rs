@@ -55,6 +55,11 @@ pub fn apply(state: &AppState, event: Event) -> Vec<Notice> {
 /// Tells the page what the desk noticed.
 pub fn tell(state: &AppState, notices: &[Notice]) {
     for notice in notices {
+        if let Notice::RemovedUnreferenced { files } = notice {
+            // Audited in the vault; nothing for the employee to do.
+            tracing::info!(files, "removed files no record referred to");
+            continue;
+        }
         state.send(match notice {
             Notice::Locked { why } => {
                 tracing::info!(why = why_name(why), "lock");
@@ -68,6 +73,7 @@ pub fn tell(state: &AppState, notices: &[Notice]) {
             Notice::ClockSetBack { by_seconds } => PageEvent::ClockSetBack {
                 minutes: by_seconds / 60,
             },
+            Notice::RemovedUnreferenced { .. } => continue,
         });
     }
 }

@@ -344,6 +344,9 @@ pub(crate) fn tell(notices: &[Notice]) {
             Notice::ClosingSoon { closing_at } => {
                 eprintln!("kluis: closing time is at {closing_at}")
             }
+            Notice::RemovedUnreferenced { files } => eprintln!(
+                "kluis: removed {files} encrypted files that no record referred to (an import that did not finish); this is logged"
+            ),
             Notice::Locked { why } if !matches!(why, kluis_core::lock::Why::ByHand) => {
                 eprintln!("kluis: the vault locked ({why:?})")
             }
@@ -754,6 +757,13 @@ fn print_full_check(out: &mut impl Write, check: &FullCheck) -> anyhow::Result<E
             out,
             "  DAMAGED {blob}: {} ({why})",
             owner.as_deref().unwrap_or("no record names it")
+        )?;
+    }
+    if check.unreferenced > 0 {
+        writeln!(
+            out,
+            "  {} files no record refers to (an import that did not finish): the next unlock removes them",
+            check.unreferenced
         )?;
     }
     if check.pages.is_empty() && check.damaged_files.is_empty() {

@@ -270,3 +270,83 @@ fn an_idle_inbox_is_looked_at_once_and_a_fifo_never_holds_the_lock() {
     drop(desk);
     std::fs::remove_dir_all(root).unwrap();
 }
+
+/// An export that fails late (more messages in one minute than a minute's
+/// ids hold) leaves none of the encrypted files it wrote; a file no record
+/// refers to (a crash's) is named by the full check and removed at the next
+/// unlock, audited by count.
+#[test]
+fn a_failed_import_leaves_no_files_and_strays_go_at_the_next_unlock() {
+    let (root, desk, clock) = desk("strays");
+    let blobs = || -> usize {
+        let dir = root.join("vault/blobs");
+        std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|fan| std::fs::read_dir(fan.unwrap().path()).unwrap().count())
+            .sum()
+    };
+    let mut chat = String::from("13-05-2022 09:00 - Eva: IMG-1.jpg (bestand bijgevoegd)\n");
+    for _ in 0..65_536 {
+        chat.push_str("13-05-2022 09:00 - Eva: x\n");
+    }
+    let export = root.join("in");
+    std::fs::create_dir_all(&export).unwrap();
+    std::fs::write(export.join("WhatsApp-chat met Eva.txt"), chat).unwrap();
+    std::fs::write(export.join("IMG-1.jpg"), b"photo").unwrap();
+    desk.unlock(&sanne(), &secret(SANNE), None).unwrap();
+    let results = desk
+        .import_paths(&[export.join("WhatsApp-chat met Eva.txt")], |_, _| {})
+        .unwrap();
+    match &results[0].1 {
+        Err(e) => {
+            assert_eq!(e.kind(), "too-many-in-one-second", "{e}");
+            assert!(
+                e.is_the_files_fault(),
+                "it goes to the quarantine, not tried again"
+            );
+        }
+        Ok(report) => panic!("imported: {report:?}"),
+    }
+    assert_eq!(
+        blobs(),
+        0,
+        "the failed import's original and photo are gone"
+    );
+    assert!(
+        desk.import_paths(&[carol()], |_, _| {}).unwrap()[0]
+            .1
+            .is_ok()
+    );
+    assert_eq!(blobs(), 1);
+    desk.lock_now();
+    drop(desk);
+
+    // A file written, then the process died before its record committed.
+    {
+        let vault = Vault::open(&root.join("vault")).unwrap();
+        let session = vault
+            .unlock(&SlotOwner::Admin, &secret(ADMIN), MONDAY_MORNING.utc)
+            .unwrap();
+        let mut writer = session.blobs().unwrap().create().unwrap();
+        std::io::Write::write_all(&mut writer, b"a photo of a citizen").unwrap();
+        writer.finish().unwrap();
+        assert_eq!(session.unreferenced_blobs().unwrap().len(), 1);
+    }
+    assert_eq!(blobs(), 2);
+    let desk = Desk::open(&root.join("vault"), Box::new(clock), &root.join("home")).unwrap();
+    let notices = desk
+        .unlock(&SlotOwner::Admin, &secret(ADMIN), None)
+        .unwrap();
+    assert_eq!(notices, [Notice::RemovedUnreferenced { files: 1 }]);
+    assert_eq!(blobs(), 1, "the stray went at the unlock");
+    assert_eq!(desk.full_check().unwrap().unreferenced, 0);
+    desk.lock_now();
+    drop(desk);
+    let log = audit_log(&root);
+    assert!(
+        log.iter().any(|(a, d)| *a == AuditAction::Purge
+            && d == "removed 1 encrypted files that no record refers to"),
+        "{log:?}"
+    );
+    std::fs::remove_dir_all(root).unwrap();
+}

@@ -102,6 +102,52 @@ impl fmt::Debug for Blobs<'_> {
     }
 }
 
+/// Blobs written for a transaction that has not committed: removed when
+/// this is dropped (an error, a panic) unless [`Unclaimed::claim`]ed after
+/// the commit, so a failed import leaves no file that no record refers to.
+pub struct Unclaimed<'a, 'k> {
+    blobs: &'a Blobs<'k>,
+    ids: Vec<BlobId>,
+}
+
+impl<'a, 'k> Unclaimed<'a, 'k> {
+    pub fn new(blobs: &'a Blobs<'k>) -> Self {
+        Self {
+            blobs,
+            ids: Vec::new(),
+        }
+    }
+
+    /// Notes a blob just written.
+    pub fn add(&mut self, id: BlobId) {
+        self.ids.push(id);
+    }
+
+    /// The records that refer to them have committed: keep them.
+    pub fn claim(mut self) {
+        self.ids.clear();
+    }
+}
+
+impl Drop for Unclaimed<'_, '_> {
+    fn drop(&mut self) {
+        for id in self.ids.drain(..) {
+            if let Err(e) = self.blobs.remove(id) {
+                // The next unlock removes what no record refers to.
+                tracing::warn!(error = %e, "a file of a failed import could not be removed");
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Unclaimed<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Unclaimed")
+            .field("blobs", &self.ids.len())
+            .finish()
+    }
+}
+
 impl<'k> Blobs<'k> {
     /// Blobs under `dir` (no I/O; see [`Blobs::prepare`]).
     pub(crate) fn at(dir: &Path, key: &'k DataKey) -> Self {

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::attempts::Attempts;
 use crate::audit::{AuditAction, NewEntry};
-use crate::blob::Blobs;
+use crate::blob::{BlobId, Blobs};
 use crate::head::{self, HeadFile};
 use crate::keys::{DataKey, KdfParams, KeySlot, SlotOwner};
 use crate::store::{Keying, Store, Writer};
@@ -726,6 +726,18 @@ impl Session {
     /// The encrypted files.
     pub fn blobs(&self) -> Result<Blobs<'_>, VaultError> {
         Ok(Blobs::at(&self.dir.join(BLOB_DIR), &self.key))
+    }
+
+    /// The encrypted files no record refers to: left by an import that
+    /// could not remove them after failing, or by a crash between a
+    /// purge's commit and its removals.
+    pub fn unreferenced_blobs(&self) -> Result<Vec<BlobId>, VaultError> {
+        let referenced = self.store.referenced_blobs()?;
+        let all = self.blobs()?.ids()?;
+        Ok(all
+            .into_iter()
+            .filter(|id| !referenced.contains(&id.to_string()))
+            .collect())
     }
 
     /// The encrypted files and the store at once, for an action that

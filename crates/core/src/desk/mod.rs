@@ -60,6 +60,9 @@ pub enum Notice {
     ClosingSoon { closing_at: LocalDateTime },
     /// The clock reads this many seconds before the latest time seen.
     ClockSetBack { by_seconds: i64 },
+    /// The unlock removed encrypted files no record referred to (an import
+    /// that did not finish), audited.
+    RemovedUnreferenced { files: usize },
 }
 
 /// What the lock screen shows, read without a passphrase.
@@ -255,6 +258,14 @@ impl Desk {
                 refusal,
                 set_back_by,
             });
+        }
+        let mut notices = notices;
+        if let Some(session) = slot.as_mut() {
+            match crate::import::remove_unreferenced(session, now.utc) {
+                Ok(0) => {}
+                Ok(files) => notices.push(Notice::RemovedUnreferenced { files }),
+                Err(e) => tracing::error!(error = %e, "files no record refers to stay"),
+            }
         }
         self.generation.fetch_add(1, Ordering::SeqCst);
         Ok(notices)

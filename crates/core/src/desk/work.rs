@@ -60,6 +60,8 @@ pub struct FullCheck {
     pub pages: Vec<String>,
     pub files: usize,
     pub damaged_files: Vec<(String, Option<String>, String)>,
+    /// Files no record refers to; the next unlock removes them.
+    pub unreferenced: usize,
 }
 
 /// A handover note left on a conversation.
@@ -341,6 +343,7 @@ impl Desk {
                 pages,
                 files,
                 damaged_files,
+                unreferenced: s.unreferenced_blobs()?.len(),
             })
         })
     }

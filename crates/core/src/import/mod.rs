@@ -21,7 +21,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use kluis_vault::audit::{AuditAction, NewEntry};
-use kluis_vault::blob::{BlobError, BlobInfo};
+use kluis_vault::blob::{BlobError, BlobInfo, Unclaimed};
 use kluis_vault::store::{
     ConversationId, MessageId, MessageKind, MessageVersion, NewMessage, OriginalId, Store,
     StoreError, StoredMessage, VersionKind, Writer,
@@ -80,6 +80,8 @@ pub enum NotAnExport {
     ImpossibleDate { line: usize },
     #[error("the message at line {line} is longer than any WhatsApp writes")]
     MessageTooLong { line: usize },
+    #[error("it holds more than 65,536 messages in one second, more than any chat can")]
+    TooManyInOneSecond,
     /// Damaged in a way the reader names (a zip entry larger than it says).
     #[error("{0}")]
     Damaged(String),
@@ -93,6 +95,7 @@ impl NotAnExport {
             Self::NoMessages => "no-messages",
             Self::ImpossibleDate { .. } => "impossible-date",
             Self::MessageTooLong { .. } => "message-too-long",
+            Self::TooManyInOneSecond => "too-many-in-one-second",
             Self::Damaged(_) => "damaged",
         }
     }
@@ -154,7 +157,11 @@ impl ImportError {
 
 impl From<StoreError> for ImportError {
     fn from(error: StoreError) -> Self {
-        Self::Vault(VaultError::Store(error))
+        match error {
+            // The file asks more of a second's ids than any chat could.
+            StoreError::SecondFull(_) => Self::NotAnExport(NotAnExport::TooManyInOneSecond),
+            other => Self::Vault(VaultError::Store(other)),
+        }
     }
 }
 
@@ -328,6 +335,7 @@ pub fn import_file(
 
     // Blobs first: a crash after this leaves unused blobs, never a record
     // pointing at nothing.
+    let mut written = Unclaimed::new(&blobs);
     let existing_original = store.original_with_sha256(&opened.sha256)?;
     let original_blob = match existing_original {
         Some(_) => None,
@@ -335,9 +343,9 @@ pub fn import_file(
             let mut writer = blobs.create()?;
             opened.write_original(&mut writer)?;
             let info = writer.finish()?;
+            written.add(info.id);
             if info.sha256 != opened.sha256 || info.size != opened.size {
                 // Changed between reading and keeping: try again when it is still.
-                blobs.remove(info.id)?;
                 return Err(ImportError::Unreadable(io::Error::other(
                     "the file changed while Kluis was reading it",
                 )));
@@ -349,6 +357,9 @@ pub fn import_file(
     for (index, place) in alignment.places.iter().enumerate() {
         if let (Place::New { .. }, Some(name)) = (place, messages[index].attachment) {
             let info = keep_media(&blobs, &mut opened.media, name)?;
+            if let Some(info) = &info {
+                written.add(info.id);
+            }
             new_media.insert(index, info);
         }
     }
@@ -367,6 +378,7 @@ pub fn import_file(
                 continue;
             }
             if let Some(info) = keep_media(&blobs, &mut opened.media, name)? {
+                written.add(info.id);
                 supplied.push((stored.id, name, info));
             }
         }
@@ -441,6 +453,7 @@ pub fn import_file(
         detail: &report.audit_detail(),
     })?;
     tx.commit()?;
+    written.claim();
     tracing::info!(
         new = report.new_messages,
         already = report.already,
@@ -558,6 +571,32 @@ pub fn merge_conversations(
         detail: &format!("merged conversation {} into it", from.0),
     })?;
     tx.commit()
+}
+
+/// Removes the encrypted files no record refers to (a failed import that
+/// could not remove its own, a crash before a purge removed its files),
+/// with one audit entry naming how many. Only at unlock, before this
+/// session writes any blob.
+pub fn remove_unreferenced(session: &mut Session, now: i64) -> Result<usize, VaultError> {
+    let unreferenced = session.unreferenced_blobs()?;
+    if unreferenced.is_empty() {
+        return Ok(0);
+    }
+    let blobs = session.blobs()?;
+    let mut removed = 0;
+    for id in unreferenced {
+        match blobs.remove(id) {
+            Ok(()) => removed += 1,
+            Err(e) => tracing::warn!(error = %e, "a file no record refers to could not be removed"),
+        }
+    }
+    session.audit(
+        now,
+        AuditAction::Purge,
+        "files",
+        &format!("removed {removed} encrypted files that no record refers to"),
+    )?;
+    Ok(removed)
 }
 
 /// Stores the file `name` as a blob, or `None` when the export lacks it.

@@ -446,6 +446,15 @@ impl Store {
         Ok(media.map(|(id, conversation)| format!("file {id} of conversation {conversation}")))
     }
 
+    /// The blob names every record refers to: originals and files.
+    pub fn referenced_blobs(&self) -> Result<std::collections::HashSet<String>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT blob FROM originals UNION SELECT blob FROM media WHERE blob IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// How many conversations and messages are stored.
     pub fn counts(&self) -> Result<(i64, i64), StoreError> {
         let conversations = self

@@ -341,6 +341,8 @@ export const en: Messages = {
           return `This is not a WhatsApp export: the message at line ${p.line ?? "?"} has a date that does not exist.`;
         case "messageTooLong":
           return `This is not a WhatsApp export: the message at line ${p.line ?? "?"} is longer than WhatsApp ever writes.`;
+        case "tooManyInOneSecond":
+          return "This is not a WhatsApp export: it holds more than 65,536 messages in one second, more than any chat has.";
         case "damaged":
           return `The file is damaged (${p.detail}).`;
         case "zipRefused":

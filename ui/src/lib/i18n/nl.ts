@@ -353,6 +353,8 @@ export const nl = {
           return `Dit is geen WhatsApp-export: het bericht op regel ${p.line ?? "?"} heeft een datum die niet bestaat.`;
         case "messageTooLong":
           return `Dit is geen WhatsApp-export: het bericht op regel ${p.line ?? "?"} is langer dan WhatsApp ooit schrijft.`;
+        case "tooManyInOneSecond":
+          return "Dit is geen WhatsApp-export: er staan meer dan 65.536 berichten in één seconde in, meer dan een chat ooit heeft.";
         case "damaged":
           return `Het bestand is beschadigd (${p.detail}).`;
         case "zipRefused":
