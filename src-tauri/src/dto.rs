@@ -1000,6 +1000,16 @@ pub enum ImportProblem {
     },
     /// More messages in one second than any chat holds.
     TooManyInOneSecond,
+    /// A chat text larger than any export.
+    #[serde(rename_all = "camelCase")]
+    ChatTooLarge {
+        #[ts(type = "number")]
+        limit_mib: u64,
+    },
+    /// What is in it cannot be listed (nested too deep, no permission).
+    Unlistable {
+        detail: String,
+    },
     /// Damaged in a way the reader names.
     Damaged {
         detail: String,
@@ -1039,6 +1049,8 @@ impl From<&Reason> for ImportProblem {
             "impossible-date" => Self::ImpossibleDate { line: reason.line },
             "message-too-long" => Self::MessageTooLong { line: reason.line },
             "too-many-in-one-second" => Self::TooManyInOneSecond,
+            "chat-too-large" => Self::ChatTooLarge { limit_mib: 512 },
+            "unlistable" => Self::Unlistable { detail: detail() },
             "damaged" => Self::Damaged { detail: detail() },
             "zip-refused" => Self::ZipRefused { detail: detail() },
             "locked" => Self::Locked,
@@ -1097,12 +1109,18 @@ impl From<&ImportError> for ImportProblem {
             },
             ImportError::Symlink => Self::Symlink,
             ImportError::NoExport => Self::NoExport,
+            ImportError::Unlistable(e) => Self::Unlistable {
+                detail: e.to_string(),
+            },
             ImportError::NotAnExport(why) => match why {
                 NotAnExport::NotAFile => Self::NotAFile,
                 NotAnExport::NoMessages => Self::NoMessages,
                 NotAnExport::ImpossibleDate { line } => Self::ImpossibleDate { line: Some(*line) },
                 NotAnExport::MessageTooLong { line } => Self::MessageTooLong { line: Some(*line) },
                 NotAnExport::TooManyInOneSecond => Self::TooManyInOneSecond,
+                NotAnExport::ChatTooLarge { limit_mib } => Self::ChatTooLarge {
+                    limit_mib: *limit_mib,
+                },
                 NotAnExport::Damaged(detail) => Self::Damaged {
                     detail: detail.clone(),
                 },

@@ -184,14 +184,35 @@ pub fn reply(dir: &Path, target: &Target, command: &ReplyCommand) -> anyhow::Res
     Ok(ExitCode::SUCCESS)
 }
 
+/// A note from standard input, read no further than a note can be long:
+/// a gigabyte piped in by mistake is refused after 16 KB, not held.
+fn text_from_stdin() -> anyhow::Result<String> {
+    use kluis_core::cases::change::TEXT_MAX;
+    use std::io::Read;
+    // Four bytes a character at most, and room for blank lines around it.
+    let limit = TEXT_MAX * 4 + 4096;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    anyhow::ensure!(
+        bytes.len() <= limit,
+        "the text on standard input is longer than a note may be ({TEXT_MAX} characters); nothing was changed"
+    );
+    String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!("the text on standard input is not UTF-8; nothing was changed")
+    })
+}
+
 /// Each change in turn, each its own transaction and audit entry, as the
 /// window's keys would make them; the first refusal stops the rest, and
 /// what was made before it is said.
 pub fn case(dir: &Path, target: &Target, args: &CaseArgs) -> anyhow::Result<ExitCode> {
-    let mut stdin = String::new();
-    if args.note || args.handover {
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut stdin)?;
-    }
+    let stdin = if args.note || args.handover {
+        text_from_stdin()?
+    } else {
+        String::new()
+    };
     let changes = args.changes(&stdin);
     anyhow::ensure!(
         !changes.is_empty(),

@@ -392,5 +392,24 @@ fn a_case_from_the_command_line_takes_notes_from_stdin_and_says_what_was_made() 
         "",
         "kluis: refused: there is no such label in the admin's list\n",
     );
+    // A flood piped in by mistake is refused after a note's length, not
+    // held whole; a note that would read backwards is refused too.
+    let flood = vec![b'a'; 64 << 20];
+    check(
+        &kluis_fed(&vault, &["case", "1", "--note"], &flood),
+        2,
+        "",
+        "longer than a note may be (4000 characters); nothing was changed",
+    );
+    check(
+        &kluis_fed(
+            &vault,
+            &["case", "1", "--handover"],
+            "bel \u{202e}terug".as_bytes(),
+        ),
+        2,
+        "",
+        "invisible or control character",
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }

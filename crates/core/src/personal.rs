@@ -13,6 +13,40 @@ pub fn reorders_or_hides(c: char) -> bool {
     )
 }
 
+/// Whether `c` cannot be seen or changes how what is around it shows:
+/// controls, format characters (zero-width spaces and joiners, direction
+/// marks and controls, the byte-order mark, the soft hyphen), the other
+/// default-ignorable code points (Hangul fillers, variation selectors),
+/// separators but the space, and unassigned or private code points. A
+/// reference holding one looks like another (`Z-7` and `Z-7` plus a
+/// zero-width space).
+pub fn invisible(c: char) -> bool {
+    use unicode_properties::{GeneralCategory as G, UnicodeGeneralCategory};
+    match c.general_category() {
+        G::Control
+        | G::Format
+        | G::Unassigned
+        | G::PrivateUse
+        | G::Surrogate
+        | G::LineSeparator
+        | G::ParagraphSeparator => true,
+        G::SpaceSeparator => c != ' ',
+        _ => matches!(
+            c,
+            '\u{034f}'
+                | '\u{115f}'
+                | '\u{1160}'
+                | '\u{17b4}'
+                | '\u{17b5}'
+                | '\u{180b}'..='\u{180f}'
+                | '\u{3164}'
+                | '\u{fe00}'..='\u{fe0f}'
+                | '\u{ffa0}'
+                | '\u{e0100}'..='\u{e01ef}'
+        ),
+    }
+}
+
 /// Text that may identify or concern a citizen: a name, a phone number, the
 /// words of a message.
 ///

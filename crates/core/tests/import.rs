@@ -872,3 +872,62 @@ fn an_older_export_brings_back_a_deleted_text_and_a_message_the_phone_lost() {
     let media = world.session.store().media(first.conversation).unwrap();
     assert!(media.iter().any(|m| m.1 == "melding.pdf" && m.2.is_some()));
 }
+
+/// Nothing in the inbox is passed over in silence: a folder whose chat is
+/// nested deeper than the system reads a path, and a chat text larger than
+/// any export (a sparse file: refused by its size, never read), are set
+/// aside with their reasons.
+#[test]
+fn an_entry_too_deep_or_too_large_to_read_is_set_aside_with_the_reason() {
+    let mut world = World::new("unreadable");
+    let inbox = Inbox::at(&world.root.join("Kluis-inbox")).settle(Duration::from_millis(50));
+    inbox.prepare().unwrap();
+    // 24 folders of 200 letters: 4,800 bytes below the inbox, beyond
+    // PATH_MAX (4,096); made as a shell does, one `cd` at a time.
+    let made = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(
+            "set -e; mkdir deep; cd deep; d=$(printf 'a%.0s' $(seq 200)); \
+             for i in $(seq 24); do mkdir $d; cd $d; done; \
+             echo '13-05-2022 09:00 - Eva: hallo' > 'WhatsApp-chat met Eva.txt'",
+        )
+        .current_dir(inbox.dir())
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let large = fs::File::create(inbox.dir().join("WhatsApp-chat met Jan.txt")).unwrap();
+    large.set_len(600 << 20).unwrap();
+    drop(large);
+
+    let mut watch = Watch::new(inbox.clone());
+    let outcomes = drain(&mut watch, &mut world.session);
+    let mut kinds: Vec<(String, String)> = outcomes
+        .iter()
+        .map(|outcome| match outcome {
+            Outcome::Quarantined { entry, reason, .. } => (
+                entry.file_name().unwrap().to_string_lossy().into_owned(),
+                reason.kind.clone(),
+            ),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        [
+            (
+                "WhatsApp-chat met Jan.txt".to_owned(),
+                "chat-too-large".to_owned()
+            ),
+            ("deep".to_owned(), "unlistable".to_owned()),
+        ]
+    );
+    assert!(fs::read_dir(inbox.dir()).unwrap().next().is_none());
+    let quarantined = inbox.quarantined().unwrap();
+    assert_eq!(quarantined.len(), 2);
+    assert_eq!(world.message_count(), 0);
+    assert!(
+        drain(&mut watch, &mut world.session).is_empty(),
+        "said once"
+    );
+}

@@ -97,7 +97,7 @@ pub enum CaseError {
     Empty,
     #[error("the text is longer than {max} characters")]
     TooLong { max: usize },
-    #[error("the text holds a control character")]
+    #[error("the text holds an invisible or control character")]
     ControlCharacter,
     #[error("the reference number does not match the pattern {pattern}")]
     ReferenceMismatch { pattern: String },
@@ -143,7 +143,9 @@ pub enum CaseError {
 }
 
 /// A text as kept: trimmed, not empty, at most `max` characters, no
-/// control characters but line breaks and tabs.
+/// control characters but line breaks and tabs, and no mark that reorders
+/// what follows (U+202E would make the next shift read a note backwards);
+/// the direction marks a Hebrew or Arabic name needs stay.
 pub(crate) fn plain(text: &str, max: usize) -> Result<String, CaseError> {
     let text = text.replace("\r\n", "\n");
     let text = text.trim();
@@ -153,10 +155,10 @@ pub(crate) fn plain(text: &str, max: usize) -> Result<String, CaseError> {
     if text.chars().count() > max {
         return Err(CaseError::TooLong { max });
     }
-    if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
+    let refused = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t') || crate::personal::reorders_or_hides(c)
+    };
+    if text.chars().any(refused) {
         return Err(CaseError::ControlCharacter);
     }
     Ok(text.to_owned())
@@ -178,6 +180,9 @@ pub(crate) fn one_line(text: &str, max: usize) -> Result<String, CaseError> {
 /// The reference as kept, if the admin's pattern (if any) matches it whole.
 pub fn check_reference(reference: &str, pattern: Option<&str>) -> Result<String, CaseError> {
     let reference = one_line(reference, 60)?;
+    if reference.chars().any(crate::personal::invisible) {
+        return Err(CaseError::ControlCharacter);
+    }
     if let Some(pattern) = pattern.filter(|p| !p.trim().is_empty()) {
         let whole = regex::Regex::new(&format!("^(?:{pattern})$"));
         if !whole.is_ok_and(|re| re.is_match(&reference)) {
@@ -477,6 +482,35 @@ mod tests {
         check("Z-1\nStatus: closed", None, Err("ControlCharacter"));
         check("Z-1\t2", None, Err("ControlCharacter"));
         check("Z-\u{202e}1", None, Err("ControlCharacter"));
+        // Nothing invisible: each of these would look like Z-7 beside it
+        // (one at an end that is white space is trimmed away).
+        for hidden in [
+            "\u{200b}",
+            "\u{200c}",
+            "\u{200d}",
+            "\u{2060}",
+            "\u{feff}",
+            "\u{00ad}",
+            "\u{200e}",
+            "\u{3164}",
+            "\u{fe0f}",
+            "\u{00a0}",
+            "\u{2009}",
+            "\u{e000}",
+            "\u{e0041}",
+        ] {
+            check(&format!("Z{hidden}-7"), None, Err("ControlCharacter"));
+            let at_the_end = check_reference(&format!("Z-7{hidden}"), None);
+            assert!(
+                matches!(
+                    at_the_end.as_deref(),
+                    Err(CaseError::ControlCharacter) | Ok("Z-7")
+                ),
+                "{hidden:?}: {at_the_end:?}"
+            );
+        }
+        check("Z-7", None, Ok("Z-7"));
+        check("Zaak Müller-Çelik 7", None, Ok("Zaak Müller-Çelik 7"));
         assert!(check_pattern(r"Z-\d{4}-\d{6}").is_ok());
         assert!(check_pattern(r"Z-(\d{4}").is_err());
         assert!(check_pattern(r"\w{1000}{1000}").is_err());
@@ -494,5 +528,22 @@ mod tests {
             plain("a\u{1b}[31m", 20),
             Err(CaseError::ControlCharacter)
         ));
+        // A note the next shift would read backwards, or cut in two.
+        for reorders in [
+            "\u{202e}", "\u{202a}", "\u{2066}", "\u{2069}", "\u{2028}", "\u{2029}",
+        ] {
+            assert!(
+                matches!(
+                    plain(&format!("bel {reorders}terug"), 40),
+                    Err(CaseError::ControlCharacter)
+                ),
+                "{reorders:?}"
+            );
+        }
+        // A Hebrew or Arabic name keeps the marks it needs.
+        assert_eq!(
+            plain("\u{200f}שלום\u{200e} belt terug", 40).unwrap(),
+            "\u{200f}שלום\u{200e} belt terug"
+        );
     }
 }

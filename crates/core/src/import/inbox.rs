@@ -329,8 +329,16 @@ impl Watch {
         let present: HashSet<PathBuf> = entries.iter().cloned().collect();
         self.seen.retain(|path, _| present.contains(path));
         for path in entries {
-            let Ok(print) = fingerprint(&path) else {
-                continue; // gone between listing and looking: next pass
+            let print = match fingerprint(&path) {
+                Ok(print) => print,
+                // Gone between listing and looking: next pass.
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                // Never passed over in silence: set aside, or reported.
+                Err(e) => {
+                    let error = ImportError::from_listing(e);
+                    outcomes.push(self.not_imported(&path, error, now));
+                    continue;
+                }
             };
             if self.done.contains(&(path.clone(), print)) {
                 continue;

@@ -53,6 +53,12 @@ pub enum ImportError {
     /// A folder without a `.txt` or `.zip` in it.
     #[error("it holds no WhatsApp export (no .txt or .zip file)")]
     NoExport,
+    /// What is in it cannot be listed: names nested deeper or longer than
+    /// the system reads, or no permission.
+    #[error(
+        "Kluis cannot read what is in it ({0}): names nested too deep or too long, or no permission"
+    )]
+    Unlistable(io::Error),
     /// Not a chat export.
     #[error("this is not a WhatsApp chat export: {0}")]
     NotAnExport(NotAnExport),
@@ -82,6 +88,10 @@ pub enum NotAnExport {
     MessageTooLong { line: usize },
     #[error("it holds more than 65,536 messages in one second, more than any chat can")]
     TooManyInOneSecond,
+    #[error(
+        "the chat text is larger than {limit_mib} MiB, more than any export (40,000 messages are about 4 MB)"
+    )]
+    ChatTooLarge { limit_mib: u64 },
     /// Damaged in a way the reader names (a zip entry larger than it says).
     #[error("{0}")]
     Damaged(String),
@@ -96,6 +106,7 @@ impl NotAnExport {
             Self::ImpossibleDate { .. } => "impossible-date",
             Self::MessageTooLong { .. } => "message-too-long",
             Self::TooManyInOneSecond => "too-many-in-one-second",
+            Self::ChatTooLarge { .. } => "chat-too-large",
             Self::Damaged(_) => "damaged",
         }
     }
@@ -114,7 +125,7 @@ impl ImportError {
     /// opposed to the machine (it stays and is tried again).
     pub fn is_the_files_fault(&self) -> bool {
         match self {
-            Self::Symlink | Self::NoExport | Self::NotAnExport(_) => true,
+            Self::Symlink | Self::NoExport | Self::Unlistable(_) | Self::NotAnExport(_) => true,
             Self::Refused(ContainerError::Io(_)) => false,
             Self::Refused(_) => true,
             Self::Vanished | Self::Unreadable(_) | Self::Locked | Self::Vault(_) => false,
@@ -129,6 +140,7 @@ impl ImportError {
             Self::Unreadable(_) => "unreadable",
             Self::Symlink => "symlink",
             Self::NoExport => "no-export",
+            Self::Unlistable(_) => "unlistable",
             Self::NotAnExport(why) => why.kind(),
             Self::Refused(_) => "zip-refused",
             Self::Locked => "locked",
@@ -144,6 +156,16 @@ impl ImportError {
             Self::NotAnExport(NotAnExport::Damaged(error.to_string()))
         } else {
             Self::Unreadable(error)
+        }
+    }
+
+    /// An error met listing a folder: the folder's own fault when its
+    /// names cannot be read at all, the machine's otherwise.
+    pub(crate) fn from_listing(error: io::Error) -> Self {
+        let theirs = [libc::ENAMETOOLONG, libc::ELOOP, libc::EACCES, libc::EPERM];
+        match error.raw_os_error() {
+            Some(code) if theirs.contains(&code) => Self::Unlistable(error),
+            _ => Self::from_io(error),
         }
     }
 

@@ -25,7 +25,7 @@ pub fn exports_at(path: &Path) -> Result<Vec<PathBuf>, ImportError> {
     if !meta.is_dir() {
         return Err(ImportError::NotAnExport(super::NotAnExport::NotAFile));
     }
-    let mut found = files_below(path).map_err(ImportError::from_io)?;
+    let mut found = files_below(path).map_err(ImportError::from_listing)?;
     found.retain(|file| is_export_name(file));
     if found.is_empty() {
         return Err(ImportError::NoExport);
@@ -59,6 +59,27 @@ pub fn is_export_name(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("zip"))
+}
+
+/// A chat text read whole, refused without reading when larger than any
+/// export (and refused once read past `limit`, should it grow meanwhile).
+fn read_capped(file: &mut File, limit: u64) -> Result<Vec<u8>, ImportError> {
+    let too_large = || {
+        ImportError::NotAnExport(super::NotAnExport::ChatTooLarge {
+            limit_mib: limit >> 20,
+        })
+    };
+    if file.metadata().map_err(ImportError::from_io)?.len() > limit {
+        return Err(too_large());
+    }
+    let mut chat_text = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut chat_text)
+        .map_err(ImportError::from_io)?;
+    if chat_text.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(chat_text)
 }
 
 /// An export opened for import.
@@ -126,9 +147,7 @@ impl Opened {
                 media: Media::Zip(Box::new(zip)),
             })
         } else {
-            let mut chat_text = Vec::new();
-            file.read_to_end(&mut chat_text)
-                .map_err(ImportError::from_io)?;
+            let chat_text = read_capped(&mut file, Limits::default().max_chat_bytes)?;
             let sha256 = Sha256::digest(&chat_text).into();
             Ok(Self {
                 path: path.to_owned(),

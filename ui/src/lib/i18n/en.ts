@@ -341,6 +341,10 @@ export const en: Messages = {
           return `This is not a WhatsApp export: the message at line ${p.line ?? "?"} has a date that does not exist.`;
         case "messageTooLong":
           return `This is not a WhatsApp export: the message at line ${p.line ?? "?"} is longer than WhatsApp ever writes.`;
+        case "chatTooLarge":
+          return `This is not a WhatsApp export: the chat text is larger than ${p.limitMib} MiB, larger than any export (40,000 messages are about 4 MB).`;
+        case "unlistable":
+          return `Kluis cannot read what is in it (${p.detail}): folders nested too deep or names too long, or no permission.`;
         case "tooManyInOneSecond":
           return "This is not a WhatsApp export: it holds more than 65,536 messages in one second, more than any chat has.";
         case "damaged":

@@ -353,6 +353,10 @@ export const nl = {
           return `Dit is geen WhatsApp-export: het bericht op regel ${p.line ?? "?"} heeft een datum die niet bestaat.`;
         case "messageTooLong":
           return `Dit is geen WhatsApp-export: het bericht op regel ${p.line ?? "?"} is langer dan WhatsApp ooit schrijft.`;
+        case "chatTooLarge":
+          return `Dit is geen WhatsApp-export: de chattekst is groter dan ${p.limitMib} MiB, groter dan elke export (40.000 berichten zijn ongeveer 4 MB).`;
+        case "unlistable":
+          return `Kluis kan niet lezen wat erin staat (${p.detail}): mappen te diep genest of namen te lang, of geen toegang.`;
         case "tooManyInOneSecond":
           return "Dit is geen WhatsApp-export: er staan meer dan 65.536 berichten in één seconde in, meer dan een chat ooit heeft.";
         case "damaged":
