@@ -508,6 +508,7 @@ pub fn closing_overview(state: State<'_, AppState>) -> Result<ClosingOverview, C
             .collect(),
         target: overview.target,
         target_ready: overview.target_ready,
+        account_missing: overview.account_missing,
     })
 }
 

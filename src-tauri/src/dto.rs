@@ -1303,6 +1303,9 @@ pub struct ClosingOverview {
     pub without_handover: Vec<ConversationRef>,
     /// Conversations with replies set out that no export showed yet.
     pub replies_not_seen: Vec<ConversationRef>,
+    /// Replies wait but the municipality's account is not set: the admin
+    /// must set `municipality.account` before an export can show one sent.
+    pub account_missing: bool,
     /// Where the package goes (`archive.out`), if IT set it.
     pub target: Option<String>,
     /// The folder is there (the stick is in).

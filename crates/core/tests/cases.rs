@@ -52,6 +52,11 @@ struct World {
 impl World {
     /// A vault with labels, a reference pattern and a canned reply; Sanne at work.
     fn new(name: &str) -> Self {
+        Self::with_account(name, Some("Gemeente"))
+    }
+
+    /// [`World::new`] with `municipality.account` as given.
+    fn with_account(name: &str, account: Option<&str>) -> Self {
         let root = std::env::temp_dir().join(format!("kluis-cases-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(root.join("home")).unwrap();
@@ -71,7 +76,9 @@ impl World {
             .unwrap();
         desk.add_operator("Sanne", &secret(SANNE), KdfParams::FLOOR)
             .unwrap();
-        desk.set("municipality.account", "Gemeente").unwrap();
+        if let Some(account) = account {
+            desk.set("municipality.account", account).unwrap();
+        }
         desk.set("case.reference_pattern", r"Z-\d{4}-\d{6}")
             .unwrap();
         desk.put_label("afval", "groen").unwrap();
@@ -679,6 +686,56 @@ fn an_older_export_reopens_nothing_and_is_no_reply() {
         entry.sent_at, None,
         "matched to a message sent before the reply was set out"
     );
+    w.edits();
+}
+
+/// A reply is "sent" only when the municipality's own account sends it: in
+/// a hand-made export of a chat of two, anyone else writing the reply's
+/// words marks nothing; without the account set, nothing is marked and the
+/// closing says what is missing.
+#[test]
+fn a_reply_is_sent_only_by_the_municipalitys_account() {
+    let w = World::with_account("impostor", None);
+    let eva = w.import("Eva", &[("10:00", true, "Vraag")]);
+    let reply = w
+        .desk
+        .set_out_reply(eva, "Uw container komt dinsdag.", |_| Ok(()))
+        .unwrap();
+    w.clock.advance(5);
+    let sent_at = |w: &World| {
+        let open = w.desk.conversation(eva).unwrap().unwrap();
+        open.entries.iter().find(|e| e.id == reply).unwrap().sent_at
+    };
+    w.import_raw(
+        "Eva",
+        &[
+            ("04-12-2026 10:00", "Eva", "Vraag"),
+            ("04-12-2026 10:03", "Mallory", "Uw container komt dinsdag."),
+        ],
+    );
+    assert_eq!(sent_at(&w), None, "Mallory marked the reply sent");
+    let overview = w.desk.closing_overview().unwrap();
+    assert!(overview.account_missing, "the closing says what is missing");
+    w.as_admin();
+    w.desk.set("municipality.account", "Gemeente").unwrap();
+    w.import_raw(
+        "Eva",
+        &[
+            ("04-12-2026 10:00", "Eva", "Vraag"),
+            ("04-12-2026 10:03", "Mallory", "Uw container komt dinsdag."),
+        ],
+    );
+    assert_eq!(sent_at(&w), None, "Mallory is not the account named");
+    assert!(!w.desk.closing_overview().unwrap().account_missing);
+    w.import_raw(
+        "Eva",
+        &[
+            ("04-12-2026 10:00", "Eva", "Vraag"),
+            ("04-12-2026 10:03", "Mallory", "Uw container komt dinsdag."),
+            ("04-12-2026 10:04", "Gemeente", "Uw container komt dinsdag."),
+        ],
+    );
+    assert!(sent_at(&w).is_some(), "the account's own message marks it");
     w.edits();
 }
 

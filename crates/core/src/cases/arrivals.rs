@@ -95,9 +95,12 @@ pub(crate) fn arrived(
             text: &e.text,
         })
         .collect();
+    // Sent means sent by the municipality's own account: never by whoever
+    // else is in a chat of two (a hand-made export could name anyone).
+    let account = before.account.as_deref();
     let sent: Vec<Candidate<'_, MessageId>> = new
         .iter()
-        .filter(|(_, m)| sender(m) == Sender::Municipality && m.kind == MessageKind::Text)
+        .filter(|(_, m)| account.is_some() && m.author == account && m.kind == MessageKind::Text)
         .map(|(id, m)| Candidate {
             id: *id,
             at: m.at.seconds(),

@@ -131,6 +131,9 @@ pub struct Overview {
     /// Conversations with replies set out that no export showed yet, and
     /// how many: export these again before the seal.
     pub replies_not_seen: Vec<(ConversationId, crate::Personal, usize)>,
+    /// Replies wait, and `municipality.account` is not set: no export can
+    /// show them sent until the admin names the municipality's account.
+    pub account_missing: bool,
     /// Where the package goes (`archive.out`), if IT set it.
     pub target: Option<String>,
     /// That folder is there (the stick is in).
@@ -158,11 +161,14 @@ pub fn overview(store: &Store, home: &Path, now: Now) -> Result<Overview, Closin
         .collect();
     let target = store.setting(OUT_SETTING)?;
     let target_ready = target.as_deref().is_some_and(|t| Path::new(t).is_dir());
+    let account_missing = !Vec::is_empty(&replies_not_seen)
+        && store.setting(crate::console::ACCOUNT_SETTING)?.is_none();
     Ok(Overview {
         inbox_waiting,
         open_conversations: open.len(),
         without_handover,
         replies_not_seen,
+        account_missing,
         target,
         target_ready,
     })

@@ -15,6 +15,7 @@ describe("the closing", () => {
           inboxWaiting: 1, openConversations: 2, target: "/media/kcc/KLUIS", targetReady: true,
           withoutHandover: [{ id: 1, chatName: "Anna Voorbeeld", count: 0 }],
           repliesNotSeen: [{ id: 2, chatName: "Bram Testman", count: 3 }],
+          accountMissing: true,
         };
       if (cmd === "seal_day") {
         sealed = true;
@@ -30,6 +31,8 @@ describe("the closing", () => {
     expect(screen.getByTestId("step-replies").textContent).toContain(
       "3 antwoorden nog niet teruggezien: exporteer deze gesprekken opnieuw.",
     );
+    // Without the municipality's account no export can show a reply sent.
+    expect(screen.getByTestId("account-missing").textContent).toContain("municipality.account");
     expect(screen.getByTestId("step-target").textContent).toContain("/media/kcc/KLUIS");
     await fireEvent.click(screen.getByTestId("seal"));
     expect((await screen.findByTestId("sealed-note")).textContent).toContain("Controlecode voor het logboek: ab12cd34.");

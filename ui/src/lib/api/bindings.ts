@@ -389,6 +389,11 @@ withoutHandover: Array<ConversationRef>,
  */
 repliesNotSeen: Array<ConversationRef>, 
 /**
+ * Replies wait but the municipality's account is not set: the admin
+ * must set `municipality.account` before an export can show one sent.
+ */
+accountMissing: boolean, 
+/**
  * Where the package goes (`archive.out`), if IT set it.
  */
 target: string | null, 

@@ -422,6 +422,8 @@ export const en: Messages = {
     withoutHandover: "Without a handover note:",
     repliesNotSeen: (n) => `${plural(n, "reply", "replies")} not seen yet: export these conversations again.`,
     allSeen: "Every reply set out is in an export.",
+    accountMissing:
+      "Kluis sees a reply as sent only when an export shows it from the municipality's WhatsApp account. That account is not set yet: ask the administrator to set municipality.account.",
     openOne: (name) => `Open ${name}`,
     noTarget: "No folder is set for the package: ask the administrator.",
     targetReady: "The package goes to",

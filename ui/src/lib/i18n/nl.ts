@@ -436,6 +436,8 @@ export const nl = {
     repliesNotSeen: (n: number) =>
       `${plural(n, "antwoord", "antwoorden")} nog niet teruggezien: exporteer deze gesprekken opnieuw.`,
     allSeen: "Alle klaargezette antwoorden staan in een export.",
+    accountMissing:
+      "Kluis ziet een antwoord pas als verzonden wanneer het in een export van het WhatsApp-account van de gemeente staat. Dat account is nog niet ingesteld: vraag de beheerder municipality.account in te stellen.",
     openOne: (name: string) => `${name} openen`,
     noTarget: "Er is geen doelmap voor het pakket ingesteld: vraag het de beheerder.",
     targetReady: "Het pakket gaat naar",
