@@ -350,3 +350,54 @@ fn a_failed_import_leaves_no_files_and_strays_go_at_the_next_unlock() {
     );
     std::fs::remove_dir_all(root).unwrap();
 }
+
+/// An import that reaches its commit after the closing (17:00 and the
+/// grace of 15 minutes) keeps nothing:
+/// the lock is asked before each file commits, not once at the start, and
+/// each file's audit entry carries the time it committed.
+#[test]
+fn an_import_running_into_the_closing_commits_nothing_after_it() {
+    let (root, desk, clock) = desk("into-closing");
+    desk.unlock(&SlotOwner::Admin, &secret(ADMIN), None)
+        .unwrap();
+    desk.set("lock.idle_minutes", "240").unwrap();
+    desk.lock_now();
+    clock.advance(7 * 60 + 58); // 16:58
+    desk.unlock(&sanne(), &secret(SANNE), None).unwrap();
+    let chat = |name: &str, minute: u8| {
+        let path = root.join(format!("WhatsApp-chat met {name}.txt"));
+        let line = format!("07-12-2026 10:{minute:02} - {name}: Vraag over de afvalpas\n");
+        std::fs::write(&path, line).unwrap();
+        path
+    };
+    let files = [chat("Eva", 1), chat("Bram", 2), chat("Anna", 3)];
+    let mut step = 0;
+    let results = desk
+        .import_paths(&files, |_, _| {
+            // Reading the next file takes a while: 16:59, then 17:16.
+            step += 1;
+            clock.advance(if step == 1 { 1 } else { 17 });
+        })
+        .unwrap();
+    assert!(results[0].1.is_ok() && results[1].1.is_ok(), "{results:?}");
+    assert!(
+        matches!(results[2].1, Err(ImportError::Locked)),
+        "committed after the closing: {:?}",
+        results[2].1
+    );
+    drop(desk);
+    let vault = Vault::open(&root.join("vault")).unwrap();
+    let session = vault
+        .unlock(&SlotOwner::Admin, &secret(ADMIN), MONDAY_MORNING.utc)
+        .unwrap();
+    let imports: Vec<i64> = audit::after(session.store(), 0)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == AuditAction::Import)
+        .map(|e| e.at)
+        .collect();
+    let minute = |m: i64| MONDAY_MORNING.utc + (7 * 60 + m) * 60;
+    assert_eq!(imports, [minute(58), minute(59)], "stamped when committed");
+    assert_eq!(session.store().counts().unwrap().1, 2);
+    std::fs::remove_dir_all(root).unwrap();
+}

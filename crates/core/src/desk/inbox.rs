@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::{Action, Desk, DeskError};
 
 use crate::import::inbox::{Inbox, Outcome, Watch};
-use crate::import::{ImportError, ImportReport, import_file};
+use crate::import::{ImportError, ImportReport, import_file_gated};
 
 /// What a look at the inbox brought.
 #[derive(Debug)]
@@ -35,7 +35,7 @@ impl Desk {
     pub fn inbox_pass(&self, watch: &mut Watch) -> Result<(Vec<Outcome>, bool), DeskError> {
         self.with_session(Action::Import, |_| Ok(()))?;
         let now = self.now().utc;
-        let mut import = |path: &Path| self.import_one(path, now);
+        let mut import = |path: &Path| self.import_one(path);
         Ok(watch
             .pass_with(&mut import, now)
             .map_err(crate::import::inbox::WatchError::Io)?)
@@ -103,10 +103,25 @@ impl Desk {
     }
 
     /// Imports one export file under the session, if it is still open.
-    pub(super) fn import_one(&self, path: &Path, now: i64) -> Result<ImportReport, ImportError> {
-        match self.with_session(Action::Import, |s| Ok(import_file(s, path, now))) {
+    pub(super) fn import_one(&self, path: &Path) -> Result<ImportReport, ImportError> {
+        let gate = || self.commit_time();
+        match self.with_session(Action::Import, |s| Ok(import_file_gated(s, path, &gate))) {
             Ok(result) => result,
             Err(_) => Err(ImportError::Locked),
+        }
+    }
+
+    /// The time an import commits at, asked just before it does: refused
+    /// when the lock would close at this moment (the shift's or the day's
+    /// end came while the file was read), so nothing enters the vault after
+    /// the closing; the file is read again after the next unlock. An import
+    /// under way is work, not idleness: only the rules' time is asked.
+    fn commit_time(&self) -> Result<i64, ImportError> {
+        let now = self.now();
+        if self.lock().stays_open_by_the_day(now) {
+            Ok(now.utc)
+        } else {
+            Err(ImportError::Locked)
         }
     }
 }

@@ -385,13 +385,12 @@ impl Desk {
         mut each: impl FnMut(&Path, &Result<ImportReport, ImportError>),
     ) -> Result<ImportResults, DeskError> {
         self.with_session(Action::Import, |_| Ok(()))?;
-        let now = self.now().utc;
         let mut results = Vec::new();
         for path in paths {
             match exports_at(path) {
                 Ok(exports) => {
                     for export in exports {
-                        let result = self.import_one(&export, now);
+                        let result = self.import_one(&export);
                         each(&export, &result);
                         results.push((export, result));
                     }

@@ -292,11 +292,23 @@ fn destination(
     })
 }
 
-/// Imports the export file at `path` in one transaction.
+/// Imports the export file at `path` in one transaction, stamped `now`.
 pub fn import_file(
     session: &mut Session,
     path: &Path,
     now: i64,
+) -> Result<ImportReport, ImportError> {
+    import_file_gated(session, path, &|| Ok(now))
+}
+
+/// [`import_file`], asking `gate` just before the transaction begins for
+/// the time to stamp it with, or why it may not commit now (the lock
+/// closed while the file was read): then nothing is kept, not even the
+/// files already written, and the export is read again later.
+pub fn import_file_gated(
+    session: &mut Session,
+    path: &Path,
+    gate: &dyn Fn() -> Result<i64, ImportError>,
 ) -> Result<ImportReport, ImportError> {
     let mut opened = source::Opened::open(path)?;
     let export = whatsapp_export::parse(&opened.chat_text).map_err(|e| {
@@ -406,6 +418,7 @@ pub fn import_file(
         }
     }
 
+    let now = gate()?;
     let case_before = match found.conversation {
         Some(c) => Some(crate::cases::Before::read(store, c)?),
         None => None,

@@ -290,6 +290,21 @@ impl Lock {
         LocalDateTime::from_local_seconds(wall.max(self.local_floor))
     }
 
+    /// Whether the session open now stays open at `now` by the day's rules
+    /// alone (its day, the closing time and grace), as if the operator had
+    /// just typed: what long work asks before it commits, since work under
+    /// way is not idleness.
+    pub fn stays_open_by_the_day(&self, now: Now) -> bool {
+        let mut probe = self.clone();
+        if let State::Unlocked { last_input, .. } | State::Closing { last_input, .. } =
+            &mut probe.state
+        {
+            *last_input = i64::MAX / 2;
+        }
+        probe.handle(now, Event::Tick);
+        probe.state.is_open()
+    }
+
     /// Whether closing time plus the grace period has passed at `local`.
     pub fn is_past_closing(&self, local: LocalDateTime) -> bool {
         self.past_hard_lock(local)
