@@ -797,9 +797,10 @@ fn a_vault_seals_its_days_and_the_archive_verifies_them() {
 
 /// A message the citizen deleted after it was sealed goes to the archive
 /// again, its text kept and the deletion said, with the export that
-/// showed it; the archive verifies both days.
+/// showed it; the archive verifies both days. A database then put back with
+/// its head file is refused, and once accepted cannot fork the chain.
 #[test]
-fn a_message_deleted_after_its_seal_is_sealed_again_with_the_deletion() {
+fn a_message_deleted_after_its_seal_is_sealed_again_with_the_deletion_and_a_rollback_is_seen() {
     use age::secrecy::ExposeSecret;
     let dir = std::env::temp_dir().join(format!("kluis-cli-reseal-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -817,7 +818,13 @@ fn a_message_deleted_after_its_seal_is_sealed_again_with_the_deletion() {
         "--pubkey-out",
         "kluis.pub",
     ];
-    ok(vault(&[&init[..], &keys[..]].concat()));
+    let initialised = ok(vault(&[&init[..], &keys[..]].concat()));
+    let recovery = initialised
+        .lines()
+        .map(str::trim)
+        .find(|l| l.len() == 41 && l.matches('-').count() == 8)
+        .expect("a recovery key in the output")
+        .to_owned();
     for (key, value) in [
         ("municipality.code", "gm0000"),
         ("municipality.name", "Gemeente Voorbeeld"),
@@ -890,6 +897,56 @@ fn a_message_deleted_after_its_seal_is_sealed_again_with_the_deletion() {
     // The re-export that showed the deletion goes with it, byte-exact.
     let original = std::fs::read(bag.join("data/G001/G001-export1.txt")).unwrap();
     assert_eq!(original, std::fs::read(&later).unwrap());
+
+    // kluis.db and audit-head.json put back from before the second seal:
+    // refused as an older database, though the head file agrees with it;
+    // the recovery key accepts it, and the seal then refuses to write a
+    // number the stick holds already.
+    let kept = |name: &str| dir.join(format!("{name}.kept"));
+    for name in ["kluis.db", "audit-head.json"] {
+        std::fs::copy(dir.join("vault").join(name), kept(name)).unwrap();
+    }
+    clock.set("2026-11-25 09:00");
+    ok(vault(&["seal", "--out", "stick"]));
+    for name in ["kluis.db", "audit-head.json"] {
+        std::fs::copy(kept(name), dir.join("vault").join(name)).unwrap();
+    }
+    clock.set("2026-11-26 09:00");
+    let refused = vault(&["status"]);
+    let said = String::from_utf8_lossy(&refused.stderr).into_owned();
+    assert_ne!(refused.status.code(), Some(0));
+    assert!(
+        said.contains("went back in time") || said.contains("older"),
+        "{said}"
+    );
+    let accepted = Command::new(env!("CARGO_BIN_EXE_kluis"))
+        .args([
+            "--vault",
+            "vault",
+            "--as",
+            "recovery",
+            "--reason",
+            "backup teruggezet",
+        ])
+        .args(["unlock-check", "--accept-older-database"])
+        .current_dir(&dir)
+        .env("KLUIS_PASSPHRASE", &recovery)
+        .env("KLUIS_TEST_CLOCK", &clock_path)
+        .output()
+        .unwrap();
+    ok(accepted);
+    let out = vault(&["seal", "--out", "stick"]);
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_ne!(
+        out.status.code(),
+        Some(0),
+        "sealed a number the stick holds"
+    );
+    assert!(
+        said.contains("already holds package 3 of this workplace")
+            && said.contains("would write package 3"),
+        "{said}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

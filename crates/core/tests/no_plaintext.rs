@@ -83,7 +83,12 @@ fn stored_chats_leave_no_plaintext_in_the_vault_the_temp_dir_or_the_log() {
             }
         }
     }
-    let needles: Vec<String> = needles.into_iter().filter(|n| n.len() >= 4).collect();
+    // Words of Kluis's own file formats (`kluis-outside/1`), not a citizen's.
+    let own = ["outside"];
+    let needles: Vec<String> = needles
+        .into_iter()
+        .filter(|n| n.len() >= 4 && !own.contains(&n.as_str()))
+        .collect();
     assert!(needles.len() > 500, "only {} needles", needles.len());
 
     let mut files = Vec::new();

@@ -10,7 +10,10 @@
 //! The MAC is HMAC-SHA256 under a key derived from the data key, so only
 //! someone who can unlock can write a head that verifies. The store notes
 //! (setting [`RECORDED_SETTING`]) that its head is kept outside, so the
-//! file cannot simply be removed either.
+//! file cannot simply be removed either. A copy goes into `outside.json`,
+//! beside the lock's notes: a database put back together with
+//! `audit-head.json` is still behind that copy, and the newer of the two is
+//! the one judged.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -22,7 +25,7 @@ use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::keys::DataKey;
-use crate::{VaultError, atomic, hex};
+use crate::{VaultError, atomic, hex, outside};
 
 pub(crate) const HEAD_FILE: &str = "audit-head.json";
 const FORMAT: &str = "kluis-audit-head/1";
@@ -84,12 +87,14 @@ impl HeadFile {
         mac
     }
 
-    /// The recorded head, if the file exists; a file that does not verify
-    /// (edited, another vault's, not Kluis's) is damage.
+    /// The recorded head: the newer of the file's and the note's, if
+    /// either exists; one that does not verify (edited, another vault's,
+    /// not Kluis's) is damage. Notes that cannot be read at all are passed
+    /// over, as the lock passes them over.
     pub(crate) fn read(&self) -> Result<Option<Head>, VaultError> {
-        let bytes = match std::fs::read(&self.path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        let file = match std::fs::read(&self.path) {
+            Ok(bytes) => Some(self.verified(&bytes, &self.path)?),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(source) => {
                 return Err(VaultError::Io {
                     path: self.path.clone(),
@@ -97,9 +102,33 @@ impl HeadFile {
                 });
             }
         };
-        let damaged = |why: &str| VaultError::DamagedFile(self.path.clone(), why.to_owned());
+        let note = match self.dir().map(outside::read) {
+            Some(Ok(outside)) => match outside.audit_head {
+                Some(text) => Some(self.verified(text.as_bytes(), &self.notes_path())?),
+                None => None,
+            },
+            _ => None,
+        };
+        Ok(match (file, note) {
+            (Some(file), Some(note)) if note.0 > file.0 => Some(note),
+            (Some(file), _) => Some(file),
+            (None, note) => note,
+        })
+    }
+
+    fn dir(&self) -> Option<&Path> {
+        self.path.parent()
+    }
+
+    fn notes_path(&self) -> PathBuf {
+        self.path.with_file_name(outside::OUTSIDE_FILE)
+    }
+
+    /// The head `bytes` (read from `path`) record, if they verify.
+    fn verified(&self, bytes: &[u8], path: &Path) -> Result<Head, VaultError> {
+        let damaged = |why: &str| VaultError::DamagedFile(path.to_owned(), why.to_owned());
         let file: HeadJson =
-            serde_json::from_slice(&bytes).map_err(|_| damaged("not Kluis's audit head"))?;
+            serde_json::from_slice(bytes).map_err(|_| damaged("not Kluis's audit head"))?;
         let hash: [u8; 32] = hex::decode(&file.hash)
             .and_then(|h| h.try_into().ok())
             .ok_or_else(|| damaged("its hash is not 32 bytes of hex"))?;
@@ -110,7 +139,7 @@ impl HeadFile {
         self.mac(file.seq, &hash)
             .verify_slice(&mac)
             .map_err(|_| damaged("it was not written by this vault (its MAC does not hold)"))?;
-        Ok(Some((file.seq, hash)))
+        Ok((file.seq, hash))
     }
 
     /// Records `head`, atomically and durably.
@@ -123,7 +152,10 @@ impl HeadFile {
             mac: hex::encode(&self.mac(seq, &hash).finalize().into_bytes()),
         };
         let bytes = serde_json::to_vec(&file).map_err(io::Error::other)?;
-        atomic::write(&self.path, &bytes)
+        atomic::write(&self.path, &bytes)?;
+        let text = String::from_utf8(bytes).map_err(io::Error::other)?;
+        let dir = self.dir().unwrap_or(Path::new("."));
+        outside::set_audit_head(dir, text).map_err(io::Error::other)
     }
 }
 

@@ -30,6 +30,9 @@ pub(crate) struct OutsideFile {
     format: String,
     pub(crate) notes: BTreeMap<String, String>,
     pub(crate) deferred: Vec<DeferredEntry>,
+    /// A copy of the audit head (see `head.rs`), beside the lock's notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) audit_head: Option<String>,
 }
 
 /// An audit entry waiting for the next unlock.
@@ -205,6 +208,13 @@ pub(crate) fn write(dir: &Path, mut file: OutsideFile) -> Result<(), VaultError>
     file.format = OUTSIDE_FORMAT.to_owned();
     let bytes = serde_json::to_vec_pretty(&file).map_err(|_| VaultError::Crypto)?;
     atomic::write(&path, &bytes).map_err(|source| VaultError::Io { path, source })
+}
+
+/// Keeps the audit head's copy (see `head.rs`).
+pub(crate) fn set_audit_head(dir: &Path, head: String) -> Result<(), VaultError> {
+    let mut file = read(dir)?;
+    file.audit_head = Some(head);
+    write(dir, file)
 }
 
 pub(crate) fn set_notes(dir: &Path, notes: &[(&str, String)]) -> Result<(), VaultError> {

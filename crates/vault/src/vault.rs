@@ -1056,7 +1056,11 @@ mod tests {
             .unwrap();
         session.lock(NOW + 4).unwrap();
 
+        // The head file and its copy beside the notes both gone.
         fs::remove_file(dir.join(head::HEAD_FILE)).unwrap();
+        let mut outside = crate::outside::read(&dir).unwrap();
+        outside.audit_head = None;
+        crate::outside::write(&dir, outside).unwrap();
         assert!(matches!(
             vault.unlock(&SlotOwner::Admin, &secret("beheer"), NOW + 5),
             Err(VaultError::HeadMissing)

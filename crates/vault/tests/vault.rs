@@ -782,6 +782,16 @@ fn cases_media_and_settings_are_kept_across_a_lock() {
 /// A vault's database that is missing, emptied, a dangling link, or an
 /// older copy is never opened as a new or complete vault: each is refused
 /// with its own error, and nothing is created or changed.
+/// The recovery key opens a database put back on purpose, logged.
+fn unlock_accepting_the_copy(vault: &Vault, recovery: &SecretString) {
+    let accept = Some("backup teruggezet");
+    vault
+        .unlock_with(&SlotOwner::Recovery, recovery, NOW + 6, None, accept)
+        .unwrap()
+        .lock(NOW + 7)
+        .unwrap();
+}
+
 #[test]
 fn a_missing_emptied_linked_or_older_database_is_refused_never_new() {
     let (dir, vault, mut session, recovery) = new_vault("never-new");
@@ -867,9 +877,35 @@ fn a_missing_emptied_linked_or_older_database_is_refused_never_new() {
     unlock(&vault).unwrap().lock(NOW + 4).unwrap();
     std::fs::copy(&kept, &db).unwrap();
 
-    // The head kept outside cannot be removed or forged either.
+    // The database put back together with its head file is still behind
+    // the head's copy among the notes.
+    unlock_accepting_the_copy(&vault, &recovery);
     let head = dir.join("audit-head.json");
+    let kept_head = dir.with_extension("head-kept");
+    std::fs::copy(&db, &kept).unwrap();
+    std::fs::copy(&head, &kept_head).unwrap();
+    unlock(&vault).unwrap().lock(NOW + 5).unwrap();
+    std::fs::copy(&kept, &db).unwrap();
+    std::fs::copy(&kept_head, &head).unwrap();
+    let refused = unlock(&vault);
+    assert!(
+        matches!(refused, Err(VaultError::RolledBack { .. })),
+        "{refused:?}"
+    );
+    std::fs::remove_file(&kept_head).unwrap();
+    unlock_accepting_the_copy(&vault, &recovery);
+
+    // The head kept outside cannot be removed or forged either: the file
+    // and its copy among the notes gone, or either forged.
+    let notes = dir.join("outside.json");
+    let without_copy = |notes: &Path| {
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(notes).unwrap()).unwrap();
+        json.as_object_mut().unwrap().remove("audit_head");
+        std::fs::write(notes, serde_json::to_vec(&json).unwrap()).unwrap();
+    };
     std::fs::remove_file(&head).unwrap();
+    without_copy(&notes);
     assert!(matches!(unlock(&vault), Err(VaultError::HeadMissing)));
     std::fs::write(
         &head,

@@ -59,6 +59,12 @@ pub enum ClosingError {
         "no archive to seal for: set archive.recipients, or give an archive passphrase with seal-setup"
     )]
     NoArchive,
+    #[error(
+        "the package folder already holds package {found} of this workplace ({file}), and this vault \
+         would write package {ours}: the vault is behind the archive's chain (put back from an older \
+         copy?). Nothing was written; ask IT before sealing"
+    )]
+    AlreadyOnStick { found: i64, ours: i64, file: String },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -190,6 +196,7 @@ pub struct SealReport {
 /// Seals everything not sealed yet into a package in `out`, and records it.
 pub fn seal_day(session: &mut Session, out: &Path, now: Now) -> Result<SealReport, ClosingError> {
     let day = gather::gather(session.store(), now)?;
+    refuse_a_sequence_taken(out, &package::group_id(&day.code, &day.workplace), day.seq)?;
     let (sealed, (messages, files, damaged)) = write_package(session, out, &day)?;
     let id = day.id;
     let seq = day.seq;
@@ -234,6 +241,34 @@ pub fn seal_day(session: &mut Session, out: &Path, now: Now) -> Result<SealRepor
         messages,
         files,
     })
+}
+
+/// Refuses to write package `seq` of `group` into `out` when `out` holds
+/// that one or a later one: a vault put back from an older copy would
+/// otherwise write a second, different package under a number the archive
+/// has (its chain would fork).
+fn refuse_a_sequence_taken(out: &Path, group: &str, seq: i64) -> Result<(), ClosingError> {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return Ok(()); // a missing folder is the seal's own error to give
+    };
+    let prefix = format!("{group}-");
+    let taken = entries.filter_map(Result::ok).filter_map(|entry| {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let id = name
+            .strip_suffix(".tar.age")?
+            .strip_prefix(&prefix)?
+            .to_owned();
+        let (_date, number) = id.split_once('-')?;
+        Some((number.parse::<i64>().ok()?, name))
+    });
+    match taken.max() {
+        Some((found, file)) if found >= seq => Err(ClosingError::AlreadyOnStick {
+            found,
+            ours: seq,
+            file,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Writes the day's package into `out`: one part per conversation and the
