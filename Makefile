@@ -20,7 +20,7 @@ APT_RUN := fonts-noto-color-emoji gstreamer1.0-plugins-base gstreamer1.0-plugins
 APT_TEST := xvfb xauth webkit2gtk-driver dbus age minisign libxml2-utils python3-venv faketime xclip
 LOGS := target/test-logs
 
-.PHONY: help run test bench fuzz deps deps-test ui app app-e2e lint test-rust test-ui test-e2e clean
+.PHONY: help run test bench bench-smoke fuzz deps deps-test ui app app-e2e lint test-rust test-ui test-e2e clean
 
 # The benchmark harness and its peers live beside the project (../shared/bench).
 BENCH_DIR ?= ../shared/bench
@@ -86,6 +86,13 @@ test-e2e: deps-test app-e2e
 	@mkdir -p $(LOGS)
 	tests/e2e/run.sh 2>&1 | tee $(LOGS)/e2e.log
 
+# Every benchmark whose parts are in this repository, once, at a tiny size
+# on a debug build: one that breaks fails the tests the day it breaks. The
+# figures stay out of the tests (make bench prints them).
+bench-smoke: deps-test
+	@mkdir -p $(LOGS)
+	scripts/bench-smoke.sh 2>&1 | tee $(LOGS)/bench-smoke.log
+
 test: deps-test
 	@rm -rf $(LOGS)
 	$(MAKE) --no-print-directory ui
@@ -93,6 +100,7 @@ test: deps-test
 	$(MAKE) --no-print-directory test-rust
 	$(MAKE) --no-print-directory test-ui
 	$(MAKE) --no-print-directory test-e2e
+	$(MAKE) --no-print-directory bench-smoke
 	@scripts/summary.sh $(LOGS)
 
 ## Benchmark (figures, not a test: this machine is shared and noisy) ---------

@@ -10,9 +10,10 @@ bench="${BENCH_DIR:-$root/../shared/bench}"
 work="${WORK:-/tmp/peers/work}/import"
 # KLUIS_BIN: another build to compare (make bench uses the release build).
 kluis="${KLUIS_BIN:-$root/target/release/kluis}"
-month="$work/month-android-nl-500x200"
+# MONTH=DIR: other exports (the smoke run takes a few fixtures).
+month="${MONTH:-$work/month-android-nl-500x200}"
 mkdir -p "$work"
-if [ ! -d "$month" ] || [ "$(ls "$month" | wc -l)" -ne 500 ]; then
+if [ -z "${MONTH:-}" ] && { [ ! -d "$month" ] || [ "$(ls "$month" | wc -l)" -ne 500 ]; }; then
   rm -rf "$month"
   python3 "$bench/gen_export.py" --chats 500 --messages 200 --format android-nl --seed 1 \
     --out "$month" --quiet > /dev/null
@@ -43,14 +44,14 @@ drop_and_take() {
   echo "$(elapsed "$start" "$end") s, $new new messages, $left files left in the inbox"
 }
 
-echo "## Import: 500 exports x 200 messages ($(du -sh "$month" | cut -f1))"
+echo "## Import: $(ls "$month" | wc -l) exports ($(du -sh "$month" | cut -f1))"
 echo
 fresh_vault
 echo "- inbox, first drop (copy + settle 2 s + import + index): $(drop_and_take)"
 hits=$("$kluis" --vault "$vault" --reason benchmark search gemeente --limit 5 | wc -l)
 echo "  searchable right after: 'gemeente' gives $hits of at most 5 hits"
 "$kluis" --vault "$vault" --reason benchmark status | grep -E "^stored"
-echo "- inbox, the same 500 again: $(drop_and_take)"
+echo "- inbox, the same again: $(drop_and_take)"
 fresh_vault
 start=$(seconds)
 new=$("$kluis" --vault "$vault" --reason benchmark import --count "$month")

@@ -4,10 +4,12 @@
 # with the peak memory (crates/seal/examples/seal_bench.rs).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-out="$root/target/bench-seal"
-cargo build --release -q -p kluis-seal --example seal_bench
-for run in 1 2; do
+out="${SEAL_OUT:-$root/target/bench-seal}"
+profile="${PROFILE:-release}"
+cargo build --profile "$profile" -q -p kluis-seal --example seal_bench
+dir=$([ "$profile" = dev ] && echo debug || echo "$profile")
+for run in $(seq "${SEAL_RUNS:-2}"); do
   echo "-- run $run"
-  "$root/target/release/examples/seal_bench" "$out" "${SEAL_MEDIA_MB:-500}"
+  "$root/target/$dir/examples/seal_bench" "$out" "${SEAL_MEDIA_MB:-500}"
 done
 rm -rf "$out"

@@ -8,12 +8,15 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 bench="${BENCH_DIR:-$root/../shared/bench}"
 work="${WORK:-/tmp/peers/work}/vault"
 messages="${VAULT_MESSAGES:-1000000}"
+# PROFILE=dev and VAULT_EXPORT=FILE: the smoke run (scripts/bench-smoke.sh).
+profile="${PROFILE:-release}"
 mkdir -p "$work"
-export_file="$work/android-nl-$messages.txt"
+export_file="${VAULT_EXPORT:-$work/android-nl-$messages.txt}"
 if [ ! -s "$export_file" ]; then
   python3 "$bench/gen_export.py" --messages "$messages" --format android-nl --seed 1 \
     --out "$export_file" > /dev/null
 fi
-cargo build --release -q -p kluis-core --features bench-plain --example store_bench
-"$root/target/release/examples/store_bench" "$export_file" "$work/stores"
+cargo build --profile "$profile" -q -p kluis-core --features bench-plain --example store_bench
+dir=$([ "$profile" = dev ] && echo debug || echo "$profile")
+"$root/target/$dir/examples/store_bench" "$export_file" "$work/stores" ${QUICK:+--quick}
 rm -rf "$work/stores"

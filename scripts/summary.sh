@@ -22,3 +22,7 @@ if [ -f "$dir/e2e.log" ]; then
   sed 's/\x1b\[[0-9;]*m//g' "$dir/e2e.log" | grep -E '^ℹ (tests|pass|fail|skipped|todo|cancelled) ' || true
   echo "   screenshots: $(ls target/e2e/*.png 2>/dev/null | tr "\n" " ")"
 fi
+if [ -f "$dir/bench-smoke.log" ]; then
+  echo "-- benchmarks, once each at a tiny size"
+  grep -E '^bench smoke' "$dir/bench-smoke.log" || echo "   (did not finish)"
+fi
