@@ -78,6 +78,7 @@ fn the_closing_seals_the_day_to_the_stick_and_closes_it() {
             public_key,
             previous: None,
             group: Some("KLUIS-gm0000-WP01".into()),
+            previous_audit: None,
         },
     )
     .unwrap();

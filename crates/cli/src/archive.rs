@@ -102,6 +102,7 @@ pub fn verify_packages(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let mut expect = Expect {
         public_key,
         previous: None,
+        previous_audit: None,
         group: match &args.expect {
             Some(workplace) => Some(group_of(workplace).ok_or_else(|| {
                 anyhow!("--expect {workplace}: give the municipality's code and the workplace, like gm0363/WP01")
@@ -128,7 +129,7 @@ pub fn verify_packages(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
                 );
                 let warnings = verified.bag.warnings.clone();
                 let next = (verified.id, verified.digest, verified.seq, verified.group);
-                (line, warnings, next)
+                (line, warnings, next, Some(verified.audit))
             }),
             // Origin, integrity and chain: what the intake desk checks first.
             None => verify_origin(package, &signature, &expect).map(|origin| {
@@ -140,16 +141,18 @@ pub fn verify_packages(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
                     origin.period_start,
                     origin.period_end
                 );
-                (line, Vec::new(), (origin.id, origin.digest, origin.seq, origin.group))
+                let next = (origin.id, origin.digest, origin.seq, origin.group);
+                (line, Vec::new(), next, None)
             }),
         };
         match checked {
-            Ok((line, warnings, (id, digest, seq, group))) => {
+            Ok((line, warnings, (id, digest, seq, group), audit)) => {
                 writeln!(stdout, "{name}: {line}")?;
                 for warning in &warnings {
                     writeln!(stdout, "  warning: {warning}")?;
                 }
                 expect.previous = Some((id, digest, seq));
+                expect.previous_audit = audit;
                 expect.group.get_or_insert(group);
             }
             Err(e) => {
@@ -174,6 +177,7 @@ pub fn open_package(args: &OpenArgs) -> anyhow::Result<ExitCode> {
         public_key,
         previous: None,
         group: None,
+        previous_audit: None,
     };
     let signature = signature_of(&args.package);
     match open(&args.package, &signature, opener, &expect, &args.out) {

@@ -77,12 +77,34 @@ impl Archive {
         self.seal_as("gm0000", seq, previous)
     }
 
+    /// A package whose audit excerpt starts at entry `first` after `after`
+    /// (a vault that continues the chain: `excerpt(seq)`).
+    fn seal_with_excerpt(
+        &self,
+        seq: u64,
+        previous: Option<(&Sealed, String)>,
+        (after, first): (&str, u64),
+    ) -> (Sealed, String) {
+        let (text, head) = excerpt_lines(after, first, 2);
+        self.seal_full("gm0000", seq, previous, (after.to_owned(), head, text))
+    }
+
     /// A package of the municipality `code`'s workplace WP01.
     fn seal_as(
         &self,
         code: &str,
         seq: u64,
         previous: Option<(&Sealed, String)>,
+    ) -> (Sealed, String) {
+        self.seal_full(code, seq, previous, excerpt(seq))
+    }
+
+    fn seal_full(
+        &self,
+        code: &str,
+        seq: u64,
+        previous: Option<(&Sealed, String)>,
+        (audit_previous_head, audit_head, audit): (String, String, String),
     ) -> (Sealed, String) {
         let id = package_id(code, "WP01", &format!("2026-11-{:02}", 22 + seq), seq);
         let meta = Meta {
@@ -93,8 +115,8 @@ impl Archive {
             period_start: format!("2026-11-{:02}T17:00:00+01:00", 21 + seq),
             period_end: format!("2026-11-{:02}T17:00:00+01:00", 22 + seq),
             previous: previous.map(|(s, id)| (id, s.digest)),
-            audit_previous_head: "00".repeat(32),
-            audit_head: "11".repeat(32),
+            audit_previous_head,
+            audit_head,
             conversations: 1,
             bagging_date: format!("2026-11-{:02}", 22 + seq),
             sealed_at: 1_795_453_200 + seq * 86_400,
@@ -107,12 +129,42 @@ impl Archive {
             &Recipients::Keys(vec![self.archive.to_public()]),
             |p| {
                 p.payload("G001/G001.txt", text.len() as u64, text.as_bytes())?;
+                p.tag("kluis/audit.jsonl", audit.as_bytes())?;
                 Ok(())
             },
         )
         .unwrap();
         (sealed, id)
     }
+}
+
+/// `count` audit lines from entry `first` on, chained from `after` as a
+/// vault's excerpt is; with the SHA-256 of the last line (the head).
+fn excerpt_lines(after: &str, first: u64, count: u64) -> (String, String) {
+    let mut text = String::new();
+    let mut prev = after.to_owned();
+    for n in first..first + count {
+        let line = format!(
+            "{{\"n\":{n},\"t\":\"2026-11-23T10:00:00+01:00\",\"op\":\"op-12345678\",\"ev\":\"import\",\"obj\":\"conversation 1\",\"info\":\"\",\"prev\":\"sha256:{prev}\"}}\n"
+        );
+        prev = kluis_seal::sha256_hex(line.as_bytes());
+        text.push_str(&line);
+    }
+    (text, prev)
+}
+
+/// Package `seq`'s excerpt in an unbroken row: entries 2·seq−1 and 2·seq,
+/// chained from the one before; (previous head, head, text).
+fn excerpt(seq: u64) -> (String, String, String) {
+    let mut after = "00".repeat(32);
+    let mut made = (String::new(), String::new());
+    for k in 1..=seq {
+        made = excerpt_lines(&after, 2 * k - 1, 2);
+        if k < seq {
+            after = made.1.clone();
+        }
+    }
+    (after, made.1, made.0)
 }
 
 #[test]
@@ -228,6 +280,52 @@ fn verify_checks_a_row_of_packages_and_names_what_is_wrong_by_exit_code() {
         ],
     );
     assert_eq!(out.status.code(), Some(11), "{}", stdout(&out));
+    std::fs::remove_dir_all(&a.dir).unwrap();
+}
+
+/// A package whose audit excerpt does not continue the previous one's (the
+/// vault's log cut or rewritten between the two) fails the row with exit
+/// 15: one that starts after another head, and one that skips entries.
+#[test]
+fn verify_refuses_an_audit_excerpt_that_does_not_continue() {
+    let a = Archive::new("audit-row");
+    let (one, one_id) = a.seal(1, None);
+    let (two, two_id) = a.seal(2, Some((&one, one_id.clone())));
+    let (_, head_two, _) = excerpt(2);
+    let p = |id: &str| format!("{id}.tar.age");
+    let row = |third: &str| {
+        let (one, two, three) = (p(&one_id), p(&two_id), p(third));
+        let args = ["verify", &one, &two, &three, "--pubkey", "kluis.pub"];
+        kluis(
+            &a.dir,
+            &[&args[..], &["--identity", "archive.key"]].concat(),
+        )
+    };
+    // Unbroken: entries 5 and 6 after package 2's head.
+    let (_, three_id) = a.seal_with_excerpt(3, Some((&two, two_id.clone())), (&head_two, 5));
+    let out = row(&three_id);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    std::fs::remove_file(a.dir.join(p(&three_id))).unwrap();
+    // Entries 5 to 8 gone, the rest renumbered on: starts at 9.
+    let (_, three_id) = a.seal_with_excerpt(3, Some((&two, two_id.clone())), (&head_two, 9));
+    let out = row(&three_id);
+    assert_eq!(out.status.code(), Some(15), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("starts at entry 9, but the previous one ended at entry 4"),
+        "{}",
+        stdout(&out)
+    );
+    std::fs::remove_file(a.dir.join(p(&three_id))).unwrap();
+    // The log rewritten: it starts after another head.
+    let other = "ab".repeat(32);
+    let (_, three_id) = a.seal_with_excerpt(3, Some((&two, two_id.clone())), (&other, 5));
+    let out = row(&three_id);
+    assert_eq!(out.status.code(), Some(15), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("audit excerpt does not continue the previous package's"),
+        "{}",
+        stdout(&out)
+    );
     std::fs::remove_dir_all(&a.dir).unwrap();
 }
 

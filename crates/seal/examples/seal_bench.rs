@@ -53,6 +53,8 @@ fn peak_rss_mb() -> f64 {
 fn day(out: &Path, media_mb: u64) -> (f64, u64) {
     let key = SigningKey::generate().expect("a key");
     let archive = age::x25519::Identity::generate();
+    // One audit entry following the genesis head, as a vault's first excerpt.
+    let excerpt = format!("{{\"n\":1,\"prev\":\"sha256:{}\"}}\n", "00".repeat(32));
     let meta = Meta {
         id: package_id("gm0000", "WP01", "2026-11-23", 1),
         organization: "Gemeente Voorbeeld".into(),
@@ -62,7 +64,7 @@ fn day(out: &Path, media_mb: u64) -> (f64, u64) {
         period_end: "2026-11-23T17:00:00+01:00".into(),
         previous: None,
         audit_previous_head: "00".repeat(32),
-        audit_head: "11".repeat(32),
+        audit_head: kluis_seal::sha256_hex(excerpt.as_bytes()),
         conversations: 100,
         bagging_date: "2026-11-23".into(),
         sealed_at: 1_795_453_200,
@@ -99,7 +101,7 @@ fn day(out: &Path, media_mb: u64) -> (f64, u64) {
                     },
                 )?;
             }
-            p.tag("kluis/audit.jsonl", b"{\"n\":1}\n")?;
+            p.tag("kluis/audit.jsonl", excerpt.as_bytes())?;
             Ok(())
         },
     )

@@ -451,6 +451,7 @@ pub fn seal_to(
             public_key: key.public_key_file(),
             previous: previous.clone().map(|(id, digest)| (id, digest, seq - 1)),
             group: Some(group.clone()),
+            previous_audit: None,
         };
         // One read signs it, hashes it for the packing slip and checks it.
         let ((outer, ciphertext_sha256), verified) = read_once(

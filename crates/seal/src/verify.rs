@@ -30,6 +30,18 @@ pub struct Expect {
     /// The workplace it must come from, as `KLUIS-<gemeentecode>-<werkplek>`
     /// (see [`group_of`]); `None` accepts any.
     pub group: Option<String>,
+    /// Where the previous package's audit excerpt ended, if the archive
+    /// read it: this one's must continue it.
+    pub previous_audit: Option<AuditEnd>,
+}
+
+/// Where a package's audit excerpt ends: its head (`Kluis-Audit-Head`) and
+/// the number of its last entry (the previous package's, when it carried
+/// none; `None` when no package of the row carried one yet).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEnd {
+    pub head: String,
+    pub last_entry: Option<i64>,
 }
 
 /// The group (`Bag-Group-Identifier`) of a workplace given as
@@ -101,6 +113,11 @@ pub struct Verified {
     pub period_end: String,
     /// `Bag-Group-Identifier`: the municipality's code and the workplace.
     pub group: String,
+    /// Where its audit excerpt begins (`Kluis-Audit-Previous-Head`, and the
+    /// first entry's number if it has any) and where it ends.
+    pub audit_previous_head: String,
+    pub audit_first_entry: Option<i64>,
+    pub audit: AuditEnd,
     pub bag: Checked,
 }
 
@@ -348,6 +365,75 @@ fn check_file_name(package: &Path, id: &str) -> Result<(), VerifyError> {
     }
 }
 
+/// The audit excerpt a package carries beside its payload.
+const AUDIT_EXCERPT: &str = "kluis/audit.jsonl";
+
+/// The first and last entry numbers of an audit excerpt (`None` when it
+/// holds none), once its lines are checked as one chain from `previous`
+/// (each line names the SHA-256 of the line before) to `head`.
+fn excerpt_entries(
+    bytes: &[u8],
+    previous: &str,
+    head: &str,
+) -> Result<Option<(i64, i64)>, VerifyError> {
+    let broken = |why: String| VerifyError::BagInfo(format!("{AUDIT_EXCERPT}: {why}"));
+    let text = std::str::from_utf8(bytes).map_err(|_| broken("not UTF-8".into()))?;
+    let mut prev = previous.to_owned();
+    let mut numbers: Option<(i64, i64)> = None;
+    for (at, line) in text.split_inclusive('\n').enumerate() {
+        let entry: serde_json::Value = serde_json::from_str(line)
+            .map_err(|_| broken(format!("line {} is not JSON", at + 1)))?;
+        if entry["prev"].as_str() != Some(&format!("sha256:{prev}")) {
+            return Err(broken(format!(
+                "line {} does not follow the line before",
+                at + 1
+            )));
+        }
+        let n = entry["n"]
+            .as_i64()
+            .ok_or_else(|| broken(format!("line {} has no entry number", at + 1)))?;
+        if numbers.is_some_and(|(_, last)| n != last + 1) {
+            return Err(broken(format!("entry {n} does not follow the one before")));
+        }
+        numbers = Some((numbers.map_or(n, |(first, _)| first), n));
+        prev = crate::sha256_hex(line.as_bytes());
+    }
+    if prev != head {
+        return Err(broken("it does not end at Kluis-Audit-Head".into()));
+    }
+    Ok(numbers)
+}
+
+/// The audit excerpt continues the previous package's: it starts at that
+/// one's head, and its first entry follows that one's last.
+fn check_audit_continues(
+    expect: &Expect,
+    seq: u64,
+    previous_head: &str,
+    first_entry: Option<i64>,
+) -> Result<(), VerifyError> {
+    let Some(end) = &expect.previous_audit else {
+        return Ok(());
+    };
+    if previous_head != end.head {
+        return Err(VerifyError::Chain(format!(
+            "package {seq}'s audit excerpt does not continue the previous package's: it starts \
+             after sha256:{previous_head}, the previous one ended at sha256:{} (entries left out \
+             or the vault's log rewritten)",
+            end.head
+        )));
+    }
+    if let (Some(first), Some(last)) = (first_entry, end.last_entry)
+        && first != last + 1
+    {
+        return Err(VerifyError::Chain(format!(
+            "package {seq}'s audit excerpt starts at entry {first}, but the previous one ended at \
+             entry {last} (entries left out or the vault's log rewritten)"
+        )));
+    }
+    Ok(())
+}
+
 /// The workplace and the place in the chain, as far as the id, the seq
 /// and the previous bag digest tell them.
 fn check_place(
@@ -567,6 +653,25 @@ pub(crate) fn open_and_check(
             "package {seq} names no predecessor, yet is not the first"
         )));
     }
+    let head = |label: &str| -> Result<String, VerifyError> {
+        field(label)?
+            .strip_prefix("sha256:")
+            .map(str::to_owned)
+            .ok_or_else(|| VerifyError::BagInfo(format!("{label} lacks sha256:")))
+    };
+    let audit_previous_head = head("Kluis-Audit-Previous-Head")?;
+    let audit_head = head("Kluis-Audit-Head")?;
+    let entries = match bag.read(AUDIT_EXCERPT) {
+        Ok(bytes) => excerpt_entries(&bytes, &audit_previous_head, &audit_head)?,
+        Err(_) => None,
+    };
+    let last_entry = entries.map(|(_, last)| last).or_else(|| {
+        expect
+            .previous_audit
+            .as_ref()
+            .and_then(|end| end.last_entry)
+    });
+    check_audit_continues(expect, seq, &audit_previous_head, entries.map(|(f, _)| f))?;
     Ok(Verified {
         id,
         seq,
@@ -576,6 +681,12 @@ pub(crate) fn open_and_check(
         period_start: field("Kluis-Period-Start")?,
         period_end: field("Kluis-Period-End")?,
         group,
+        audit_previous_head,
+        audit_first_entry: entries.map(|(first, _)| first),
+        audit: AuditEnd {
+            head: audit_head,
+            last_entry,
+        },
         bag: checked,
     })
 }

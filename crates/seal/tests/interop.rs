@@ -380,6 +380,8 @@ fn the_archivist_checks_a_sealed_package_without_kluis() {
     let stick = dir.join("stick");
     std::fs::create_dir_all(&stick).unwrap();
     let id = package_id("gm0000", "WP01", "2026-11-23", 1);
+    // One audit entry following the genesis head, as a vault's first excerpt.
+    let excerpt = format!("{{\"n\":1,\"prev\":\"sha256:{}\"}}\n", "00".repeat(32));
     let meta = Meta {
         id: id.clone(),
         organization: "Gemeente Voorbeeld".into(),
@@ -389,7 +391,7 @@ fn the_archivist_checks_a_sealed_package_without_kluis() {
         period_end: "2026-11-23T17:00:00+01:00".into(),
         previous: None,
         audit_previous_head: "00".repeat(32),
-        audit_head: "ab".repeat(32),
+        audit_head: kluis_seal::sha256_hex(excerpt.as_bytes()),
         conversations: 1,
         bagging_date: "2026-11-23".into(),
         sealed_at: 1_795_453_200,
@@ -408,7 +410,7 @@ fn the_archivist_checks_a_sealed_package_without_kluis() {
                 file.len() as u64,
                 file.as_bytes(),
             )?;
-            p.tag("kluis/audit.jsonl", b"{\"n\":1}\n")?;
+            p.tag("kluis/audit.jsonl", excerpt.as_bytes())?;
             Ok(())
         },
     )

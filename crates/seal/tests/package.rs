@@ -13,6 +13,9 @@ use kluis_seal::package::{
 use kluis_seal::sign::SigningKey;
 use kluis_seal::tar::TarError;
 
+/// An audit excerpt of one entry, following `aa…` (as `Meta` says).
+const EXCERPT: &str = "{\"n\":1,\"prev\":\"sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}\n";
+
 struct World {
     dir: PathBuf,
     key: SigningKey,
@@ -45,7 +48,7 @@ impl World {
             period_end: format!("2026-11-{:02}T17:00:00+01:00", 22 + seq),
             previous: previous.map(|p| (previous_id.unwrap(), p.digest)),
             audit_previous_head: "aa".repeat(32),
-            audit_head: "bb".repeat(32),
+            audit_head: kluis_seal::sha256_hex(EXCERPT.as_bytes()),
             conversations: 1,
             bagging_date: format!("2026-11-{:02}", 22 + seq),
             sealed_at: 1_795_453_200 + seq * 86_400,
@@ -57,7 +60,7 @@ impl World {
         let id = meta.id.clone();
         let sealed = seal_to(&self.dir, meta, &self.key, &self.recipients(), |p| {
             p.payload("G001/G001.txt", text.len() as u64, text)?;
-            p.tag("kluis/audit.jsonl", b"{\"n\":1}\n")?;
+            p.tag("kluis/audit.jsonl", EXCERPT.as_bytes())?;
             Ok(())
         })
         .unwrap();
@@ -69,6 +72,7 @@ impl World {
             public_key: self.key.public_key_file(),
             previous: previous.map(|(s, id, seq)| (id.to_owned(), s.digest, seq)),
             group: None,
+            previous_audit: None,
         }
     }
 
@@ -164,6 +168,7 @@ fn three_days_seal_verify_and_chain() {
         public_key: w.key.public_key_file(),
         previous: Some((wrong.0.to_owned(), wrong.1, wrong.2)),
         group: None,
+        previous_audit: None,
     };
     assert!(matches!(
         w.verify(&three, &expect),
@@ -307,6 +312,7 @@ fn each_kind_of_damage_has_its_own_exit_code() {
         public_key: stranger.public_key_file(),
         previous: None,
         group: None,
+        previous_audit: None,
     };
     assert_eq!(code(w.verify(&sealed, &wrong_key)), 10);
 
@@ -464,6 +470,7 @@ fn a_package_is_bound_to_its_name_its_workplace_and_its_chain() {
     // From another workplace than the archive expects.
     let elsewhere = Expect {
         group: Some("KLUIS-gm0363-WP01".into()),
+        previous_audit: None,
         ..w.expect(None)
     };
     assert_eq!(code(w.verify(&one, &elsewhere)), 15);
@@ -478,6 +485,7 @@ fn a_package_is_bound_to_its_name_its_workplace_and_its_chain() {
     .unwrap();
     let following = Expect {
         group: Some("KLUIS-gm0000-WP01".into()),
+        previous_audit: None,
         ..w.expect(Some((&one, &one_id, 1)))
     };
     assert!(matches!(
