@@ -684,43 +684,108 @@ fn open_refuses_links_and_escaping_names_and_leaves_nothing() {
 /// an export imported, the day sealed to a stick, then an empty day; the
 /// archive's `kluis verify` accepts both as a chain; the package holds the
 /// transcript and the original, and its audit excerpt no citizen's name.
+/// A vault made by `kluis init` that seals to an archive key of its own,
+/// on the clock the test moves (Monday 23 November 2026, 09:00): the vault
+/// in `dir/vault`, the packages go to `dir/stick`, the archive's key is
+/// `dir/archive.key`, the package key `dir/kluis.pub`.
+struct SealingVault {
+    dir: PathBuf,
+    clock: common::TestClock,
+    /// What `init` printed (the recovery key among it).
+    initialised: String,
+}
+
+impl SealingVault {
+    fn new(name: &str) -> Self {
+        use age::secrecy::ExposeSecret;
+        let dir = std::env::temp_dir().join(format!("kluis-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("stick")).unwrap();
+        let archive = age::x25519::Identity::generate();
+        std::fs::write(dir.join("archive.key"), archive.to_string().expose_secret()).unwrap();
+        let recipient = archive.to_public().to_string();
+        let clock = common::TestClock::monday_morning(&dir);
+        let mut made = Self {
+            dir,
+            clock,
+            initialised: String::new(),
+        };
+        let init = ["init", "--kdf-memory", "64", "--kdf-passes", "3"];
+        let keys = [
+            "--archive-recipient",
+            &recipient,
+            "--pubkey-out",
+            "kluis.pub",
+        ];
+        made.initialised = ok(made.run(&[&init[..], &keys[..]].concat()));
+        made
+    }
+
+    /// `kluis --vault vault ARGS` as the admin, on the test's clock.
+    fn run(&self, args: &[&str]) -> Output {
+        let clock = self.clock.path().to_str().unwrap().to_owned();
+        in_vault(&self.dir, &[("KLUIS_TEST_CLOCK", &clock)], args)
+    }
+
+    fn name_the_municipality(&self) {
+        for (key, value) in [
+            ("municipality.code", "gm0000"),
+            ("municipality.name", "Gemeente Voorbeeld"),
+            ("workplace", "WP01"),
+        ] {
+            ok(self.run(&["set", key, value]));
+        }
+    }
+
+    /// The packages on the stick, oldest first, as `stick/NAME`.
+    fn packages(&self) -> Vec<String> {
+        let mut packages: Vec<String> = std::fs::read_dir(self.dir.join("stick"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tar.age"))
+            .map(|n| format!("stick/{n}"))
+            .collect();
+        packages.sort();
+        packages
+    }
+
+    /// Opens `package` with the archive's key into `open/`; its bag.
+    fn open(&self, package: &str) -> PathBuf {
+        let keys = ["--pubkey", "kluis.pub", "--identity", "archive.key"];
+        let args = [&["open", package][..], &keys[..], &["--out", "open"][..]].concat();
+        ok(kluis(&self.dir, &args));
+        let mut opened = std::fs::read_dir(self.dir.join("open")).unwrap();
+        opened.next().unwrap().unwrap().path()
+    }
+
+    fn recovery_key(&self) -> String {
+        self.initialised
+            .lines()
+            .map(str::trim)
+            .find(|l| l.len() == 41 && l.matches('-').count() == 8)
+            .expect("a recovery key in the output")
+            .to_owned()
+    }
+}
+
+/// Carol's export (a real Android export in Dutch, 78 messages).
+fn carol() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(
+        "../../tests/fixtures/whatsapp/public/minvws-DSA-WhatsApp-merger/Carol Christmas/Export Carol/WhatsApp-chat met Test export.txt",
+    )
+}
+
 #[test]
 fn a_vault_seals_its_days_and_the_archive_verifies_them() {
-    use age::secrecy::ExposeSecret;
-    let dir = std::env::temp_dir().join(format!("kluis-cli-seal-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("stick")).unwrap();
-    let archive = age::x25519::Identity::generate();
-    std::fs::write(dir.join("archive.key"), archive.to_string().expose_secret()).unwrap();
-    let recipient = archive.to_public().to_string();
-    // Each seal closes its day: the next one is sealed the day after.
-    let clock = common::TestClock::monday_morning(&dir);
-    let clock_path = clock.path().to_str().unwrap().to_owned();
-    let vault = |args: &[&str]| in_vault(&dir, &[("KLUIS_TEST_CLOCK", &clock_path)], args);
-    ok(vault(&[
-        "init",
-        "--kdf-memory",
-        "64",
-        "--kdf-passes",
-        "3",
-        "--archive-recipient",
-        &recipient,
-        "--pubkey-out",
-        "kluis.pub",
-    ]));
+    let v = SealingVault::new("seal");
+    let (dir, clock) = (&v.dir, &v.clock);
+    let vault = |args: &[&str]| v.run(args);
     // Sealing before the municipality is named says what to set.
     let out = vault(&["seal", "--out", "stick"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("set municipality.code first"));
-    for (key, value) in [
-        ("municipality.code", "gm0000"),
-        ("municipality.name", "Gemeente Voorbeeld"),
-        ("workplace", "WP01"),
-    ] {
-        ok(vault(&["set", key, value]));
-    }
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/whatsapp/public/minvws-DSA-WhatsApp-merger/Carol Christmas/Export Carol/WhatsApp-chat met Test export.txt");
+    v.name_the_municipality();
+    let fixture = carol();
     ok(vault(&["import", fixture.to_str().unwrap()]));
 
     let first = ok(vault(&["seal", "--out", "stick"]));
@@ -739,39 +804,15 @@ fn a_vault_seals_its_days_and_the_archive_verifies_them() {
         "{second}"
     );
 
-    let mut packages: Vec<String> = std::fs::read_dir(dir.join("stick"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".tar.age"))
-        .map(|n| format!("stick/{n}"))
-        .collect();
-    packages.sort();
+    let packages = v.packages();
     assert_eq!(packages.len(), 2);
     let mut args = vec!["verify"];
     args.extend(packages.iter().map(String::as_str));
     args.extend(["--pubkey", "kluis.pub", "--identity", "archive.key"]);
-    let verified = ok(kluis(&dir, &args));
+    let verified = ok(kluis(dir, &args));
     assert_eq!(verified.matches(": ok: ").count(), 2, "{verified}");
 
-    ok(kluis(
-        &dir,
-        &[
-            "open",
-            &packages[0],
-            "--pubkey",
-            "kluis.pub",
-            "--identity",
-            "archive.key",
-            "--out",
-            "open",
-        ],
-    ));
-    let bag = std::fs::read_dir(dir.join("open"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let bag = v.open(&packages[0]);
     let transcript = std::fs::read_to_string(bag.join("data/G001/G001.txt")).unwrap();
     assert!(
         transcript.contains("Hoi, ik heb de chat gemaakt"),
@@ -899,39 +940,13 @@ fn a_vault_seals_its_days_and_the_archive_verifies_them() {
 /// its head file is refused, and once accepted cannot fork the chain.
 #[test]
 fn a_message_deleted_after_its_seal_is_sealed_again_with_the_deletion_and_a_rollback_is_seen() {
-    use age::secrecy::ExposeSecret;
-    let dir = std::env::temp_dir().join(format!("kluis-cli-reseal-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("stick")).unwrap();
-    let archive = age::x25519::Identity::generate();
-    std::fs::write(dir.join("archive.key"), archive.to_string().expose_secret()).unwrap();
-    let recipient = archive.to_public().to_string();
-    let clock = common::TestClock::monday_morning(&dir);
+    let v = SealingVault::new("reseal");
+    let (dir, clock) = (&v.dir, &v.clock);
     let clock_path = clock.path().to_str().unwrap().to_owned();
-    let vault = |args: &[&str]| in_vault(&dir, &[("KLUIS_TEST_CLOCK", &clock_path)], args);
-    let init = ["init", "--kdf-memory", "64", "--kdf-passes", "3"];
-    let keys = [
-        "--archive-recipient",
-        &recipient,
-        "--pubkey-out",
-        "kluis.pub",
-    ];
-    let initialised = ok(vault(&[&init[..], &keys[..]].concat()));
-    let recovery = initialised
-        .lines()
-        .map(str::trim)
-        .find(|l| l.len() == 41 && l.matches('-').count() == 8)
-        .expect("a recovery key in the output")
-        .to_owned();
-    for (key, value) in [
-        ("municipality.code", "gm0000"),
-        ("municipality.name", "Gemeente Voorbeeld"),
-        ("workplace", "WP01"),
-    ] {
-        ok(vault(&["set", key, value]));
-    }
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/whatsapp/public/minvws-DSA-WhatsApp-merger/Carol Christmas/Export Carol/WhatsApp-chat met Test export.txt");
+    let vault = |args: &[&str]| v.run(args);
+    let recovery = v.recovery_key();
+    v.name_the_municipality();
+    let fixture = carol();
     ok(vault(&["import", fixture.to_str().unwrap()]));
     ok(vault(&["seal", "--out", "stick"]));
 
@@ -960,13 +975,7 @@ fn a_message_deleted_after_its_seal_is_sealed_again_with_the_deletion_and_a_roll
         "{second}"
     );
 
-    let mut packages: Vec<String> = std::fs::read_dir(dir.join("stick"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".tar.age"))
-        .map(|n| format!("stick/{n}"))
-        .collect();
-    packages.sort();
+    let packages = v.packages();
     let archivist = ["--pubkey", "kluis.pub", "--identity", "archive.key"];
     let verify = [
         &["verify"],
@@ -974,17 +983,8 @@ fn a_message_deleted_after_its_seal_is_sealed_again_with_the_deletion_and_a_roll
         &archivist[..],
     ]
     .concat();
-    assert_eq!(ok(kluis(&dir, &verify)).matches(": ok: ").count(), 2);
-    ok(kluis(
-        &dir,
-        &[&["open", &packages[1]], &archivist[..], &["--out", "open"]].concat(),
-    ));
-    let bag = std::fs::read_dir(dir.join("open"))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    assert_eq!(ok(kluis(dir, &verify)).matches(": ok: ").count(), 2);
+    let bag = v.open(&packages[1]);
     let transcript = std::fs::read_to_string(bag.join("data/G001/G001.txt")).unwrap();
     assert!(
         transcript.contains(

@@ -725,10 +725,11 @@ fn eva_without_media(changes: &[(&str, &str)], more: &str) -> Vec<u8> {
     text.into_bytes()
 }
 
-fn kluis_fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/whatsapp/kluis")
-        .join(name)
+/// Eva Jansen's chat exported with its media, copied into the world.
+fn eva_with_media(world: &World) -> PathBuf {
+    const ZIP: &str = "WhatsApp-chat met Eva Jansen.zip";
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/whatsapp/kluis");
+    world.file("mon", ZIP, &fs::read(fixture.join(ZIP)).unwrap())
 }
 
 const EVA: &str = "WhatsApp-chat met Eva Jansen.txt";
@@ -738,11 +739,7 @@ const STONE: &str = "Er ligt een losse stoeptegel voor Dorpsstraat 4.";
 #[test]
 fn re_exports_without_media_with_deletions_and_edits_keep_each_message_once() {
     let mut world = World::new("re-exports");
-    let zip = world.file(
-        "mon",
-        "WhatsApp-chat met Eva Jansen.zip",
-        &fs::read(kluis_fixture("WhatsApp-chat met Eva Jansen.zip")).unwrap(),
-    );
+    let zip = eva_with_media(&world);
     let first = world.import(&zip);
     assert_eq!((first.new_messages, first.media_stored), (7, 3));
     let id = first.conversation;
@@ -845,11 +842,7 @@ fn an_older_export_brings_back_a_deleted_text_and_a_message_the_phone_lost() {
     );
     let first = world.import(&world.file("wed", EVA, &later));
     assert_eq!(first.new_messages, 7);
-    let zip = world.file(
-        "mon",
-        "WhatsApp-chat met Eva Jansen.zip",
-        &fs::read(kluis_fixture("WhatsApp-chat met Eva Jansen.zip")).unwrap(),
-    );
+    let zip = eva_with_media(&world);
     let report = world.import(&zip);
     assert_eq!((report.new_messages, report.already), (1, 6));
     assert_eq!(report.differed.restored, 1);
