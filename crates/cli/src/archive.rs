@@ -141,8 +141,9 @@ pub fn verify_packages(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
                     origin.period_start,
                     origin.period_end
                 );
+                let audit = origin.audit_end(expect.previous_audit.as_ref());
                 let next = (origin.id, origin.digest, origin.seq, origin.group);
-                (line, Vec::new(), next, None)
+                (line, Vec::new(), next, audit)
             }),
         };
         match checked {

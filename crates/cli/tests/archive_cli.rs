@@ -285,7 +285,8 @@ fn verify_checks_a_row_of_packages_and_names_what_is_wrong_by_exit_code() {
 
 /// A package whose audit excerpt does not continue the previous one's (the
 /// vault's log cut or rewritten between the two) fails the row with exit
-/// 15: one that starts after another head, and one that skips entries.
+/// 15: one that starts after another head, and one that skips entries;
+/// with the archive's key and, from the signed comment, without it.
 #[test]
 fn verify_refuses_an_audit_excerpt_that_does_not_continue() {
     let a = Archive::new("audit-row");
@@ -293,18 +294,52 @@ fn verify_refuses_an_audit_excerpt_that_does_not_continue() {
     let (two, two_id) = a.seal(2, Some((&one, one_id.clone())));
     let (_, head_two, _) = excerpt(2);
     let p = |id: &str| format!("{id}.tar.age");
-    let row = |third: &str| {
+    let row_as = |third: &str, identity: &[&str]| {
         let (one, two, three) = (p(&one_id), p(&two_id), p(third));
         let args = ["verify", &one, &two, &three, "--pubkey", "kluis.pub"];
-        kluis(
-            &a.dir,
-            &[&args[..], &["--identity", "archive.key"]].concat(),
-        )
+        kluis(&a.dir, &[&args[..], identity].concat())
+    };
+    // Each row is judged alike with the key and without it.
+    let row = |third: &str| {
+        let without = row_as(third, &[]);
+        let with = row_as(third, &["--identity", "archive.key"]);
+        let failure = |out: &Output| {
+            let said = stdout(out);
+            said.lines()
+                .find_map(|l| l.split("FAILED: ").nth(1).map(str::to_owned))
+        };
+        assert_eq!(
+            without.status.code(),
+            with.status.code(),
+            "{}",
+            stdout(&without)
+        );
+        assert_eq!(failure(&without), failure(&with));
+        with
     };
     // Unbroken: entries 5 and 6 after package 2's head.
     let (_, three_id) = a.seal_with_excerpt(3, Some((&two, two_id.clone())), (&head_two, 5));
     let out = row(&three_id);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    // A package sealed before the excerpt was signed outside (a v1
+    // comment, without it) still verifies in the row, with and without
+    // the key: its excerpt is checked inside only.
+    let signature = a.dir.join(format!("{}.minisig", p(&two_id)));
+    let v2 = std::fs::read_to_string(&signature).unwrap();
+    let comment = v2
+        .lines()
+        .find_map(|l| l.strip_prefix("trusted comment: "))
+        .unwrap();
+    let v1 = comment
+        .split(" audit-prev=")
+        .next()
+        .unwrap()
+        .replace("kluis-seal v2 ", "kluis-seal v1 ");
+    let bytes = std::fs::read(a.dir.join(p(&two_id))).unwrap();
+    std::fs::write(&signature, a.key.sign(&bytes[..], &v1).unwrap()).unwrap();
+    let out = row(&three_id);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    std::fs::write(&signature, v2).unwrap();
     std::fs::remove_file(a.dir.join(p(&three_id))).unwrap();
     // Entries 5 to 8 gone, the rest renumbered on: starts at 9.
     let (_, three_id) = a.seal_with_excerpt(3, Some((&two, two_id.clone())), (&head_two, 9));
@@ -931,7 +966,7 @@ fn a_vault_seals_its_days_and_the_archive_verifies_them() {
             "the audit excerpt names {name:?}: {audit}"
         );
     }
-    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_dir_all(dir).unwrap();
 }
 
 /// A message the citizen deleted after it was sealed goes to the archive
@@ -1027,7 +1062,7 @@ fn a_message_deleted_after_its_seal_is_sealed_again_with_the_deletion_and_a_roll
             "backup teruggezet",
         ])
         .args(["unlock-check", "--accept-older-database"])
-        .current_dir(&dir)
+        .current_dir(dir)
         .env("KLUIS_PASSPHRASE", &recovery)
         .env("KLUIS_TEST_CLOCK", &clock_path)
         .output()
@@ -1045,7 +1080,7 @@ fn a_message_deleted_after_its_seal_is_sealed_again_with_the_deletion_and_a_roll
             && said.contains("would write package 3"),
         "{said}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_dir_all(dir).unwrap();
 }
 
 /// The archivist's own tools on a bag a vault sealed from a real export:

@@ -5,7 +5,8 @@
 //!
 //! ```text
 //! <id>.tar.age           the encrypted bag
-//! <id>.tar.age.minisig   kluis-seal v1 id=… seq=… bag=sha256:… prev=sha256:… start=… end=…
+//! <id>.tar.age.minisig   kluis-seal v2 id=… seq=… bag=sha256:… prev=sha256:… start=… end=…
+//!                         audit-prev=sha256:… audit=sha256:… entries=FIRST-LAST (or -)
 //! ```
 
 use std::fs::{self, File};
@@ -19,7 +20,8 @@ use crate::sign::{SignError, SigningKey};
 use crate::tar::{Counted, TarError};
 use crate::verify::open_and_check;
 pub use crate::verify::{
-    Expect, OpenError, Origin, Verified, VerifyError, group_of, open, verify, verify_origin,
+    AuditEnd, Expect, OpenError, Origin, Verified, VerifyError, group_of, open, verify,
+    verify_origin,
 };
 
 /// The inner signature, beside the tag manifest it signs (not listed: it
@@ -79,13 +81,36 @@ pub(crate) fn outer_comment(
     digest: &BagDigest,
     previous_digest: &str,
     period: (&str, &str),
+    audit: Option<&OuterAudit>,
 ) -> String {
-    format!(
-        "kluis-seal v1 id={id} seq={seq} bag=sha256:{} prev=sha256:{previous_digest} start={} end={}",
+    let start = format!(
+        "id={id} seq={seq} bag=sha256:{} prev=sha256:{previous_digest} start={} end={}",
         digest.hex(),
         period.0,
         period.1
-    )
+    );
+    // v1 (before the audit excerpt was signed outside) is read, never written.
+    match audit {
+        None => format!("kluis-seal v1 {start}"),
+        Some(a) => format!(
+            "kluis-seal v2 {start} audit-prev=sha256:{} audit=sha256:{} entries={}",
+            a.previous_head,
+            a.head,
+            a.entries
+                .map_or_else(|| "-".to_owned(), |(first, last)| format!("{first}-{last}"))
+        ),
+    }
+}
+
+/// Where a package's audit excerpt begins and ends, as its signed outer
+/// comment says (v2): what the archive checks the chain of audit excerpts
+/// with before it has the key to open the package.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OuterAudit {
+    pub previous_head: String,
+    pub head: String,
+    /// The first and last entry numbers, `None` when it holds none.
+    pub entries: Option<(i64, i64)>,
 }
 
 /// What a package says about itself, outside its payload.
@@ -162,13 +187,19 @@ impl Meta {
         )
     }
 
-    fn outer_comment(&self, digest: &BagDigest) -> String {
+    fn outer_comment(&self, digest: &BagDigest, entries: Option<(i64, i64)>) -> String {
+        let audit = OuterAudit {
+            previous_head: self.audit_previous_head.clone(),
+            head: self.audit_head.clone(),
+            entries,
+        };
         outer_comment(
             &self.id,
             self.seq,
             digest,
             &self.previous_digest(),
             (&self.period_start, &self.period_end),
+            Some(&audit),
         )
     }
 }
@@ -198,6 +229,8 @@ pub struct PackageWriter<'k, W: Write> {
     meta: Meta,
     key: &'k SigningKey,
     tally: Tally,
+    /// The audit excerpt's first and last entry numbers, for the comment.
+    audit_entries: Option<(i64, i64)>,
 }
 
 /// What a package holds, counted for the packing slip (no personal data).
@@ -255,6 +288,7 @@ impl<'k, W: Write> PackageWriter<'k, W> {
             meta,
             key,
             tally: Tally::default(),
+            audit_entries: None,
         })
     }
 
@@ -272,6 +306,13 @@ impl<'k, W: Write> PackageWriter<'k, W> {
 
     /// A tag file (e.g. `kluis/audit.jsonl`), listed in the tag manifest.
     pub fn tag(&mut self, path: &str, bytes: &[u8]) -> Result<(), SealError> {
+        if path == crate::verify::AUDIT_EXCERPT {
+            // One that does not chain fails the read-back's verification.
+            let (previous, head) = (&self.meta.audit_previous_head, &self.meta.audit_head);
+            self.audit_entries = crate::verify::excerpt_entries(bytes, previous, head)
+                .ok()
+                .flatten();
+        }
         Ok(self.bag.tag(path, bytes)?)
     }
 
@@ -299,7 +340,8 @@ impl<'k, W: Write> PackageWriter<'k, W> {
         let out = encrypted
             .finish()
             .map_err(|e| SealError::Crypt(CryptError::Io(e)))?;
-        Ok((out, digest, self.meta.outer_comment(&digest), tally))
+        let outer = self.meta.outer_comment(&digest, self.audit_entries);
+        Ok((out, digest, outer, tally))
     }
 }
 

@@ -14,8 +14,8 @@ use crate::bagit::{self, BagError, BagFiles, Checked};
 use crate::encrypt::{self, CryptError, Opener};
 use crate::once::read_once;
 use crate::package::{
-    GENESIS, INNER_SIGNATURE, KLUIS_FIELDS, group_id, is_municipality_code, is_workplace,
-    outer_comment,
+    GENESIS, INNER_SIGNATURE, KLUIS_FIELDS, OuterAudit, group_id, is_municipality_code,
+    is_workplace, outer_comment,
 };
 use crate::sign::{self, SignError};
 use crate::tar::{Counted, StreamedBag};
@@ -63,6 +63,8 @@ pub struct Origin {
     pub previous_digest: String,
     pub period_start: String,
     pub period_end: String,
+    /// Its audit excerpt's ends (a v2 comment; `None` from a v1 one).
+    pub audit: Option<OuterAudit>,
 }
 
 impl Origin {
@@ -72,7 +74,13 @@ impl Origin {
                 "the outer signature's comment is not Kluis's: {comment}"
             ))
         };
-        let rest = comment.strip_prefix("kluis-seal v1 ").ok_or_else(bad)?;
+        let (v2, rest) = match comment.strip_prefix("kluis-seal v2 ") {
+            Some(rest) => (true, rest),
+            None => (
+                false,
+                comment.strip_prefix("kluis-seal v1 ").ok_or_else(bad)?,
+            ),
+        };
         let mut fields = std::collections::BTreeMap::new();
         for part in rest.split(' ') {
             let (key, value) = part.split_once('=').ok_or_else(bad)?;
@@ -89,6 +97,25 @@ impl Origin {
         };
         let id = get("id")?;
         let group = id.rsplitn(3, '-').nth(2).ok_or_else(bad)?.to_owned();
+        let audit = if v2 {
+            let entries = match get("entries")?.as_str() {
+                "-" => None,
+                range => {
+                    let (first, last) = range.split_once('-').ok_or_else(bad)?;
+                    Some((
+                        first.parse().map_err(|_| bad())?,
+                        last.parse().map_err(|_| bad())?,
+                    ))
+                }
+            };
+            Some(OuterAudit {
+                previous_head: digest("audit-prev")?,
+                head: digest("audit")?,
+                entries,
+            })
+        } else {
+            None
+        };
         Ok(Self {
             id,
             group,
@@ -97,6 +124,21 @@ impl Origin {
             previous_digest: digest("prev")?,
             period_start: get("start")?,
             period_end: get("end")?,
+            audit,
+        })
+    }
+
+    /// Where its audit excerpt ends, for the next package's check: `None`
+    /// from a v1 comment, which does not say (the chain of excerpts is
+    /// then checked from the next v2 package on).
+    pub fn audit_end(&self, before: Option<&AuditEnd>) -> Option<AuditEnd> {
+        let audit = self.audit.as_ref()?;
+        Some(AuditEnd {
+            head: audit.head.clone(),
+            last_entry: audit
+                .entries
+                .map(|(_, last)| last)
+                .or_else(|| before.and_then(|end| end.last_entry)),
         })
     }
 }
@@ -113,10 +155,10 @@ pub struct Verified {
     pub period_end: String,
     /// `Bag-Group-Identifier`: the municipality's code and the workplace.
     pub group: String,
-    /// Where its audit excerpt begins (`Kluis-Audit-Previous-Head`, and the
-    /// first entry's number if it has any) and where it ends.
+    /// Where its audit excerpt begins (`Kluis-Audit-Previous-Head`), its
+    /// first and last entry numbers if it has any, and where it ends.
     pub audit_previous_head: String,
-    pub audit_first_entry: Option<i64>,
+    pub audit_entries: Option<(i64, i64)>,
     pub audit: AuditEnd,
     pub bag: Checked,
 }
@@ -315,12 +357,21 @@ fn check_once(
     let outer = outer.map_err(VerifyError::OuterSignature)?;
     let verified = verified?;
     // The outer comment must say what the bag says.
+    // A v1 comment (a package sealed before the excerpt was signed
+    // outside) is compared as v1.
+    let audit = OuterAudit {
+        previous_head: verified.audit_previous_head.clone(),
+        head: verified.audit.head.clone(),
+        entries: verified.audit_entries,
+    };
+    let v1 = outer.starts_with("kluis-seal v1 ");
     let said = outer_comment(
         &verified.id,
         verified.seq,
         &verified.digest,
         &verified.previous_digest,
         (&verified.period_start, &verified.period_end),
+        (!v1).then_some(&audit),
     );
     if outer != said {
         return Err(VerifyError::BagInfo(format!(
@@ -366,12 +417,12 @@ fn check_file_name(package: &Path, id: &str) -> Result<(), VerifyError> {
 }
 
 /// The audit excerpt a package carries beside its payload.
-const AUDIT_EXCERPT: &str = "kluis/audit.jsonl";
+pub(crate) const AUDIT_EXCERPT: &str = "kluis/audit.jsonl";
 
 /// The first and last entry numbers of an audit excerpt (`None` when it
 /// holds none), once its lines are checked as one chain from `previous`
 /// (each line names the SHA-256 of the line before) to `head`.
-fn excerpt_entries(
+pub(crate) fn excerpt_entries(
     bytes: &[u8],
     previous: &str,
     head: &str,
@@ -495,6 +546,10 @@ pub fn verify_origin(
     let origin = Origin::parse(&comment)?;
     check_file_name(package, &origin.id)?;
     check_place(expect, &origin.id, origin.seq, &origin.previous_digest)?;
+    if let Some(audit) = &origin.audit {
+        let first = audit.entries.map(|(first, _)| first);
+        check_audit_continues(expect, origin.seq, &audit.previous_head, first)?;
+    }
     Ok(origin)
 }
 
@@ -682,7 +737,7 @@ pub(crate) fn open_and_check(
         period_end: field("Kluis-Period-End")?,
         group,
         audit_previous_head,
-        audit_first_entry: entries.map(|(first, _)| first),
+        audit_entries: entries,
         audit: AuditEnd {
             head: audit_head,
             last_entry,

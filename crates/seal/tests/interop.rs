@@ -430,7 +430,7 @@ fn the_archivist_checks_a_sealed_package_without_kluis() {
     let said = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         said.contains(&format!(
-            "kluis-seal v1 id={id} seq=1 bag=sha256:{}",
+            "kluis-seal v2 id={id} seq=1 bag=sha256:{}",
             sealed.digest.hex()
         )),
         "{said}"
