@@ -152,7 +152,11 @@ pub fn run_inbox(state: &AppState, inbox: Inbox, generation: u64) -> Result<(), 
                     exports,
                 }));
             }
-            InboxNews::Lock(notices) => crate::locking::tell(state, &notices),
+            // The window holds the vault for its lifetime: it locks, and
+            // the closing is done in the window itself.
+            InboxNews::Lock(notices) | InboxNews::GaveWay(notices) => {
+                crate::locking::tell(state, &notices)
+            }
             // The folder may come back (a remounted disk): say so once, keep trying.
             InboxNews::Problem(e) => {
                 let detail = e.to_string();

@@ -154,6 +154,10 @@ fn watch_inbox(desk: &kluis_core::desk::Desk, args: &InboxArgs) -> anyhow::Resul
                 eprintln!("kluis: the inbox cannot be read: {e}");
             }
             kluis_core::desk::InboxNews::Lock(notices) => crate::vault::tell(&notices),
+            kluis_core::desk::InboxNews::GaveWay(notices) => {
+                eprintln!("kluis: another Kluis waits to close the day; giving way");
+                crate::vault::tell(&notices);
+            }
         })?;
         eprintln!("kluis: the vault locked; stopped watching");
     } else {

@@ -295,6 +295,39 @@ pub(crate) fn open_desk(dir: &Path, target: &Target) -> anyhow::Result<Desk> {
     Ok(desk)
 }
 
+/// The desk over the vault at `dir` for a closing: when another Kluis
+/// holds it (an inbox watcher), that one is asked to give way and is waited
+/// for, at most `GIVE_WAY`; a closing is never blocked by a watcher.
+fn desk_given_way(dir: &Path) -> anyhow::Result<Desk> {
+    const GIVE_WAY: std::time::Duration = std::time::Duration::from_secs(30);
+    let first = match desk_at(dir) {
+        Err(e) if in_use(&e) => e,
+        other => return other,
+    };
+    kluis_core::desk::request_closing(dir)
+        .map_err(|e| anyhow!("the vault is in use and cannot be asked to give way: {e}"))?;
+    eprintln!("kluis: another Kluis holds the vault; asking it to give way for the closing");
+    let started = std::time::Instant::now();
+    let result = loop {
+        match desk_at(dir) {
+            Err(e) if in_use(&e) && started.elapsed() < GIVE_WAY => {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            Err(e) if in_use(&e) => break Err(first),
+            other => break other,
+        }
+    };
+    kluis_core::desk::withdraw_closing_request(dir);
+    result
+}
+
+fn in_use(error: &anyhow::Error) -> bool {
+    matches!(
+        error.downcast_ref::<VaultError>(),
+        Some(VaultError::InUse(_))
+    )
+}
+
 /// The desk over the vault at `dir`, still locked; says what was found
 /// open to others there (and made private again).
 fn desk_at(dir: &Path) -> anyhow::Result<Desk> {
@@ -528,7 +561,8 @@ fn seal_setup(dir: &Path, target: &Target, args: &SealSetupArgs) -> anyhow::Resu
 /// Seals the day exactly as the window's closing does (the same call):
 /// then the day is closed and the vault locked.
 fn seal(dir: &Path, target: &Target, args: &SealArgs) -> anyhow::Result<ExitCode> {
-    let desk = open_desk(dir, target)?;
+    let desk = desk_given_way(dir)?;
+    unlock(&desk, target)?;
     let sealed = desk.seal_day(Some(&args.out));
     done(&desk);
     let (report, notices) = sealed?;

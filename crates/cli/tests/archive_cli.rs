@@ -1083,6 +1083,57 @@ fn a_message_deleted_after_its_seal_is_sealed_again_with_the_deletion_and_a_roll
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+/// While an inbox watcher holds the vault, the admin's seal in another
+/// process asks it to give way and seals; the watcher locks and stops.
+#[test]
+fn a_closing_is_never_blocked_by_an_inbox_watcher() {
+    use std::time::{Duration, Instant};
+    let v = SealingVault::new("give-way");
+    v.name_the_municipality();
+    ok(v.run(&["import", carol().to_str().unwrap()]));
+    std::fs::create_dir_all(v.dir.join("inbox")).unwrap();
+    let mut watcher = Command::new(env!("CARGO_BIN_EXE_kluis"))
+        .arg("--vault")
+        .arg(v.dir.join("vault"))
+        .args(["inbox", "--watch", "--dir", "inbox"])
+        .current_dir(&v.dir)
+        .env("KLUIS_PASSPHRASE", "beheerder wachtwoord")
+        .env_remove("KLUIS_ARCHIVE_PASSPHRASE")
+        .env("KLUIS_TEST_CLOCK", v.clock.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // It holds the vault once another command is refused as "in use".
+    let started = Instant::now();
+    while v.run(&["status"]).status.code() != Some(5) {
+        assert!(watcher.try_wait().unwrap().is_none(), "the watcher stopped");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "it never held the vault"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let sealed = v.run(&["seal", "--out", "stick"]);
+    let said = String::from_utf8_lossy(&sealed.stderr).into_owned();
+    assert_eq!(sealed.status.code(), Some(0), "{said}");
+    assert!(said.contains("asking it to give way"), "{said}");
+    assert!(
+        stdout(&sealed).contains("(seq 1): 1 conversations"),
+        "{}",
+        stdout(&sealed)
+    );
+    // The watcher stopped by itself, saying why; the request is gone.
+    let watched = watcher.wait_with_output().unwrap();
+    let its = String::from_utf8_lossy(&watched.stderr).into_owned();
+    assert!(
+        its.contains("another Kluis waits to close the day; giving way"),
+        "{its}"
+    );
+    assert!(!v.dir.join("vault/closing.request").exists());
+    std::fs::remove_dir_all(&v.dir).unwrap();
+}
+
 /// The archivist's own tools on a bag a vault sealed from a real export:
 /// `bagit.py --validate`, and `xmllint --schema` on every MDTO sidecar.
 /// (Built with `--features interop`, as `make test` does.)

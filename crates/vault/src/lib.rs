@@ -23,7 +23,7 @@ mod vault;
 pub use keys::{DataKey, KdfParams, KeySlot, SlotOwner};
 pub use local_time::LocalTime;
 pub use outside::LOCK_OPERATOR;
-pub use vault::{Outside, Session, Vault};
+pub use vault::{Outside, Session, Vault, request_closing, withdraw_closing_request};
 
 use std::path::PathBuf;
 

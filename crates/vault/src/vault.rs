@@ -103,6 +103,24 @@ pub struct Outside {
     pub wait_seconds: u64,
 }
 
+/// Beside the vault while another process waits to close the day: the one
+/// that holds the vault (an inbox watcher) gives way to it.
+const CLOSING_REQUEST: &str = "closing.request";
+
+/// Asks whoever holds the vault at `dir` to let go for a closing. The
+/// request names this process; [`withdraw_closing_request`] takes it back.
+pub fn request_closing(dir: &Path) -> io::Result<()> {
+    atomic::write(
+        &dir.join(CLOSING_REQUEST),
+        format!("{}\n", std::process::id()).as_bytes(),
+    )
+}
+
+/// Takes a closing request back (done, or given up).
+pub fn withdraw_closing_request(dir: &Path) {
+    let _ = fs::remove_file(dir.join(CLOSING_REQUEST));
+}
+
 impl Vault {
     /// Makes a new vault in `dir` (missing or empty), with an admin slot
     /// and a recovery key, and unlocks it as admin. The recovery key is
@@ -208,6 +226,12 @@ impl Vault {
     }
 
     /// The vault's directory.
+    /// Whether another process waits to close the day
+    /// ([`request_closing`]): the holder should let go.
+    pub fn closing_requested(&self) -> bool {
+        self.dir.join(CLOSING_REQUEST).exists()
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }

@@ -20,6 +20,9 @@ pub enum InboxNews {
     Problem(io::Error),
     /// What the lock decided at one of the watcher's ticks.
     Lock(Vec<super::Notice>),
+    /// Another process waits to close the day: the watcher locked (audited)
+    /// and stops, so that its holder lets the vault go.
+    GaveWay(Vec<super::Notice>),
 }
 
 impl Desk {
@@ -79,6 +82,10 @@ impl Desk {
             if self.generation() != generation {
                 return Ok(());
             }
+            if self.vault.closing_requested() {
+                news(InboxNews::GaveWay(self.give_way()));
+                return Ok(());
+            }
             let mut settling = false;
             if look {
                 match self.inbox_pass(watch) {
@@ -100,6 +107,24 @@ impl Desk {
             }
             look = wakeups.wait() || settling;
         }
+    }
+
+    /// Locks for a closing another process waits to carry out, with an
+    /// audit entry that says so: a closing is never blocked by a watcher.
+    fn give_way(&self) -> Vec<super::Notice> {
+        let noted = self.with_session(Action::Read, |s| {
+            let detail = "another Kluis waits to close the day: the inbox watcher gave way";
+            Ok(s.audit(
+                self.now().utc,
+                kluis_vault::audit::AuditAction::Lock,
+                "vault",
+                detail,
+            )?)
+        });
+        if let Err(e) = noted {
+            tracing::warn!(error = %e, "giving way was not audited");
+        }
+        self.lock_now()
     }
 
     /// Imports one export file under the session, if it is still open.

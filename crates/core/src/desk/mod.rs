@@ -42,7 +42,9 @@ pub use work::{
 // only through the desk.
 pub use kluis_vault::audit::{ChainBreak, ChainReport};
 pub use kluis_vault::store::{SCHEMA_VERSION, SearchQuery};
-pub use kluis_vault::{KdfParams, Outside, SlotOwner, VaultError, calibrate};
+pub use kluis_vault::{
+    KdfParams, Outside, SlotOwner, VaultError, calibrate, request_closing, withdraw_closing_request,
+};
 
 /// Who the audit log names for what the lock does on its own while locked.
 const KLUIS: &str = kluis_vault::LOCK_OPERATOR;
