@@ -72,6 +72,28 @@ impl Alignment {
         self.places.len() - self.already()
     }
 
+    /// The longest stretch of export messages paired with consecutive
+    /// stored ones: how much two exports share in one piece. One
+    /// look-alike message (a greeting in the same minute) is a stretch of
+    /// one; a re-export shares a long one.
+    pub fn longest_run(&self) -> usize {
+        let (mut best, mut run) = (0, 0);
+        let mut last: Option<(usize, usize)> = None;
+        for (e, place) in self.places.iter().enumerate() {
+            let Place::Stored(s) = *place else {
+                last = None;
+                continue;
+            };
+            run = match last {
+                Some((le, ls)) if le + 1 == e && ls + 1 == s => run + 1,
+                _ => 1,
+            };
+            last = Some((e, s));
+            best = best.max(run);
+        }
+        best
+    }
+
     /// (export index, stored index) of every paired message.
     pub fn pairs(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         self.places.iter().enumerate().filter_map(|(e, p)| match p {

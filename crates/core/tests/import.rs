@@ -560,6 +560,21 @@ fn a_copy_number_joins_only_when_the_messages_overlap() {
     assert!(three.new_conversation);
     assert_eq!(three.chat_name, "Lorem (2)");
     assert!(three.warnings.is_empty(), "{:?}", three.warnings);
+    // A namesake with one look-alike message (the same words by the same
+    // name in the same minute) among its own is still another citizen.
+    let text = std::str::from_utf8(&full).unwrap();
+    let look_alike = text.lines().nth(250).unwrap();
+    let (day, _) = look_alike.split_once(' ').unwrap();
+    let own = |time: &str, words: &str| format!("{day} {time}] John: {words}\n");
+    let namesake = format!(
+        "{}{look_alike}\n{}",
+        own("00:00:01", "Is de milieustraat open?"),
+        own("23:59:59", "Dank u wel.")
+    );
+    let namesake = world.file("a", "WhatsApp Chat with Lorem (3).txt", namesake.as_bytes());
+    let four = world.import(&namesake);
+    assert!(four.new_conversation, "a namesake joined on one look-alike");
+    assert_eq!(four.new_messages, 3);
 }
 
 /// A copy that stalls halfway (a slow USB stick: here a real `sh` whose

@@ -224,6 +224,10 @@ pub fn new_message<'m>(
     })
 }
 
+/// How many consecutive messages a copy-numbered export must share with a
+/// conversation to be taken for it (fewer when either has fewer).
+const SHARED_STRETCH: usize = 3;
+
 /// The conversation an export goes into, and where its messages go there.
 struct Destination {
     conversation: Option<ConversationId>,
@@ -263,9 +267,12 @@ fn destination(
         let stored = store.messages(candidate, i64::MIN, usize::MAX)?;
         let keys: Vec<Said<'_>> = stored.iter().map(Said::of_stored).collect();
         let alignment = merge::align(&keys, &export, Said::at, Said::at);
+        // A copy number (`Jan (2)`) may be a namesake: it joins only on a
+        // stretch both exports share, never on one look-alike message.
+        let stretch = SHARED_STRETCH.min(export.len()).min(keys.len());
         drop(keys);
         let already = alignment.already();
-        if !exact && already == 0 {
+        if !exact && (already == 0 || alignment.longest_run() < stretch) {
             continue;
         }
         let better = best
