@@ -11,9 +11,10 @@
 //! someone who can unlock can write a head that verifies. The store notes
 //! (setting [`RECORDED_SETTING`]) that its head is kept outside, so the
 //! file cannot simply be removed either. A copy goes into `outside.json`,
-//! beside the lock's notes: a database put back together with
-//! `audit-head.json` is still behind that copy, and the newer of the two is
-//! the one judged.
+//! beside the lock's notes, at every unlock and lock (not at every commit:
+//! imports commit once a file): a database put back together with
+//! `audit-head.json` after a session is still behind that copy, and the
+//! newer of the two is the one judged.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -142,8 +143,25 @@ impl HeadFile {
         Ok((file.seq, hash))
     }
 
-    /// Records `head`, atomically and durably.
-    pub(crate) fn write(&self, (seq, hash): Head) -> io::Result<()> {
+    /// Records `head` in the file and its copy beside the notes.
+    pub(crate) fn record(&self, head: Head) -> io::Result<()> {
+        self.write(head)?;
+        self.write_copy(head)
+    }
+
+    /// Records `head` in the file, atomically and durably (every commit).
+    pub(crate) fn write(&self, head: Head) -> io::Result<()> {
+        atomic::write(&self.path, &self.json(head)?)
+    }
+
+    /// Records `head` as the copy beside the notes (unlock and lock).
+    pub(crate) fn write_copy(&self, head: Head) -> io::Result<()> {
+        let text = String::from_utf8(self.json(head)?).map_err(io::Error::other)?;
+        let dir = self.dir().unwrap_or(Path::new("."));
+        outside::set_audit_head(dir, text).map_err(io::Error::other)
+    }
+
+    fn json(&self, (seq, hash): Head) -> io::Result<Vec<u8>> {
         let file = HeadJson {
             format: FORMAT.to_owned(),
             vault: self.vault.clone(),
@@ -151,11 +169,7 @@ impl HeadFile {
             hash: hex::encode(&hash),
             mac: hex::encode(&self.mac(seq, &hash).finalize().into_bytes()),
         };
-        let bytes = serde_json::to_vec(&file).map_err(io::Error::other)?;
-        atomic::write(&self.path, &bytes)?;
-        let text = String::from_utf8(bytes).map_err(io::Error::other)?;
-        let dir = self.dir().unwrap_or(Path::new("."));
-        outside::set_audit_head(dir, text).map_err(io::Error::other)
+        serde_json::to_vec(&file).map_err(io::Error::other)
     }
 }
 

@@ -714,7 +714,7 @@ impl Session {
         // store's head is written by the commit that logs the acceptance.
         let current = found.unwrap_or((0, [0; 32]));
         if accepted.is_none() && recorded_head != Some(current) {
-            head.write(current)
+            head.record(current)
                 .map_err(io_at(&vault.dir.join(head::HEAD_FILE)))?;
         }
         if !was_recorded {
@@ -927,6 +927,9 @@ impl Session {
             _hold: hold,
             ..
         } = self;
+        if let Err(e) = store.copy_head_outside() {
+            tracing::warn!(error = %e, "the audit head's copy beside the notes was not kept");
+        }
         // From here on this process vouches for what it notes while locked.
         if let Ok(Some((_, hash))) = crate::audit::head(store.connection()) {
             *hold.deferral.lock().unwrap_or_else(|p| p.into_inner()) = Some(Deferral {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{ConversationId, MessageId, NewMessage, OriginalId, Store, StoreError, Writer};
+use super::{ASIDE, ConversationId, MessageId, NewMessage, OriginalId, Store, StoreError, Writer};
 use crate::blob::BlobInfo;
 
 impl Writer<'_> {
@@ -118,7 +118,6 @@ impl Writer<'_> {
             merged.extend(next.copied());
         }
         // Renumber in two steps, so no two rows ever share a place.
-        const ASIDE: i64 = 1 << 50;
         let mut new_place = HashMap::with_capacity(merged.len());
         for (place, &(conversation, id, seq)) in merged.iter().enumerate() {
             let place = place as i64;

@@ -110,6 +110,25 @@ pub struct ConversationId(pub i64);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MessageId(pub i64);
 
+/// Places are renumbered in two steps through this offset (far beyond any
+/// real place), so that no two rows of a conversation ever share one.
+const ASIDE: i64 = 1 << 50;
+
+/// Puts a message's text into the search index, with its phone numbers
+/// beside it; an empty text is never indexed.
+pub(crate) fn index_text(
+    tx: &rusqlite::Connection,
+    id: MessageId,
+    text: &str,
+) -> Result<(), rusqlite::Error> {
+    if text.is_empty() {
+        return Ok(());
+    }
+    tx.prepare_cached("INSERT INTO message_index (rowid, text) VALUES (?1, ?2)")?
+        .execute(params![id.0, text])?;
+    index_numbers(tx, id, text)
+}
+
 /// Keeps the phone numbers in `text` findable in any format.
 pub(crate) fn index_numbers(
     tx: &rusqlite::Connection,
@@ -383,6 +402,16 @@ impl Store {
     /// that added an audit entry.
     pub(crate) fn keep_head_in(&mut self, head: HeadFile) {
         self.head = Some(head);
+    }
+
+    /// Copies the audit head beside the notes outside (at the lock; each
+    /// commit records it in its own file only).
+    pub(crate) fn copy_head_outside(&self) -> std::io::Result<()> {
+        let head = crate::audit::head(&self.conn).map_err(std::io::Error::other)?;
+        match (&self.head, head) {
+            (Some(file), Some(head)) => file.write_copy(head),
+            _ => Ok(()),
+        }
     }
 
     /// The database file.
@@ -685,12 +714,7 @@ impl Writer<'_> {
                 message.attachment,
                 message.original.map(|o| o.0)
             ])?;
-        if !message.text.is_empty() {
-            self.tx
-                .prepare_cached("INSERT INTO message_index (rowid, text) VALUES (?1, ?2)")?
-                .execute(params![id.0, message.text])?;
-            index_numbers(&self.tx, id, message.text)?;
-        }
+        index_text(&self.tx, id, message.text)?;
         Ok(id)
     }
 

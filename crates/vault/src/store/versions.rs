@@ -11,7 +11,7 @@
 use rusqlite::params;
 
 use super::{
-    ConversationId, MessageId, NewMessage, OriginalId, Store, StoreError, Writer, index_numbers,
+    ASIDE, ConversationId, MessageId, NewMessage, OriginalId, Store, StoreError, Writer, index_text,
 };
 
 /// Why a version was kept beside a message.
@@ -76,7 +76,6 @@ impl Writer<'_> {
     ) -> Result<Vec<MessageId>, StoreError> {
         let by = messages.len() as i64;
         // In two steps, so no two rows ever share a place.
-        const ASIDE: i64 = 1 << 50;
         for (table, column) in [("messages", "seq"), ("gaps", "before_seq")] {
             self.tx.execute(
                 &format!(
@@ -151,12 +150,7 @@ impl Writer<'_> {
                 richer.text,
                 richer.original.map(|o| o.0).or(original)
             ])?;
-        if !richer.text.is_empty() {
-            self.tx
-                .prepare_cached("INSERT INTO message_index (rowid, text) VALUES (?1, ?2)")?
-                .execute(params![id.0, richer.text])?;
-            index_numbers(&self.tx, id, richer.text)?;
-        }
+        index_text(&self.tx, id, richer.text)?;
         Ok(())
     }
 
